@@ -1,0 +1,142 @@
+"""A bounded, thread-safe, cross-session result cache with a bounded training pool.
+
+One Streamlit process runs every session in its own thread. `RunCache` makes a room
+of sessions on the same config cost one computation (later callers wait for the one in
+flight) and lets at most `max_workers` computations run at once; the rest queue in
+arrival order and are told how many are ahead of them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict, deque
+from dataclasses import dataclass
+from typing import Any, Callable, Hashable, Optional
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a request stands: queued behind `ahead` others, or running."""
+
+    state: str  # "queued" | "running"
+    ahead: int = 0  # requests ahead in the queue (queued only)
+    progress: Any = None  # the computation's last progress report (running only)
+
+
+StatusCallback = Callable[[Status], None]
+
+
+class _Job:
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: Optional[BaseException] = None
+        self.status = Status("queued")
+
+
+class RunCache:
+    """LRU of at most `max_entries` results; at most `max_workers` computing at once."""
+
+    def __init__(self, max_entries: int = 64, max_workers: Optional[int] = None,
+                 poll_seconds: float = 0.2) -> None:
+        if max_entries < 1:
+            raise ValueError("max_entries must be at least 1")
+        self.max_entries = max_entries
+        self.max_workers = max_workers or os.cpu_count() or 1
+        self.poll_seconds = poll_seconds
+        self._results: OrderedDict[Hashable, Any] = OrderedDict()
+        self._jobs: dict[Hashable, _Job] = {}
+        self._cond = threading.Condition()
+        self._queue: deque[_Job] = deque()  # jobs waiting for a worker slot, FIFO
+        self._running = 0
+        self.computed = 0  # how many computations ran (for tests and benchmarks)
+
+    def __len__(self) -> int:
+        with self._cond:
+            return len(self._results)
+
+    def get(self, key: Hashable) -> Any:
+        """The cached value for `key`, or None."""
+        with self._cond:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+            return None
+
+    def get_or_compute(
+        self,
+        key: Hashable,
+        compute: Callable[[Callable[[Any], None]], Any],
+        on_status: Optional[StatusCallback] = None,
+    ) -> Any:
+        """Return the value for `key`, computing it at most once across threads.
+
+        `compute(report)` does the work and may call `report(progress)` as it goes;
+        every caller waiting for that key sees it through `on_status`.
+        """
+        with self._cond:
+            if key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+            job = self._jobs.get(key)
+            owner = job is None
+            if owner:
+                job = self._jobs[key] = _Job()
+                self._queue.append(job)
+        if not owner:
+            return self._wait(job, on_status)
+
+        try:
+            self._acquire_slot(job, on_status)
+            try:
+                def report(progress: Any) -> None:
+                    job.status = Status("running", progress=progress)
+                    if on_status is not None:
+                        on_status(job.status)
+
+                job.status = Status("running")
+                job.value = compute(report)
+            finally:
+                with self._cond:
+                    self._running -= 1
+                    self._cond.notify_all()
+            with self._cond:
+                self._results[key] = job.value
+                self._results.move_to_end(key)
+                while len(self._results) > self.max_entries:
+                    self._results.popitem(last=False)
+                self.computed += 1
+        except BaseException as exc:
+            job.error = exc
+            raise
+        finally:
+            with self._cond:
+                if job in self._queue:
+                    self._queue.remove(job)
+                self._jobs.pop(key, None)
+                self._cond.notify_all()
+            job.done.set()
+        return job.value
+
+    def _acquire_slot(self, job: _Job, on_status: Optional[StatusCallback]) -> None:
+        while True:
+            with self._cond:
+                if self._running < self.max_workers and self._queue[0] is job:
+                    self._queue.popleft()
+                    self._running += 1
+                    return
+                ahead = self._queue.index(job)
+                job.status = Status("queued", ahead=ahead)
+            if on_status is not None:
+                on_status(job.status)
+            with self._cond:
+                self._cond.wait(self.poll_seconds)
+
+    def _wait(self, job: _Job, on_status: Optional[StatusCallback]) -> Any:
+        while not job.done.wait(self.poll_seconds):
+            if on_status is not None:
+                on_status(job.status)
+        if job.error is not None:
+            raise job.error
+        return job.value

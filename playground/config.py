@@ -1,0 +1,254 @@
+"""ExperimentConfig and the one parameter table behind widgets, URLs and validation.
+
+Every setting of an experiment is a field of the frozen `ExperimentConfig`. The table
+`PARAMS` gives, per field, its type, default, bounds, step and label key; the page builds
+its widgets from it, `from_query_params` parses and clamps URL values with it, and
+`to_query_params` writes them back. Nothing else in the app knows a bound.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Mapping
+
+MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
+SIGNALS: tuple[str, ...] = ("sine",)
+
+# Cost budget: one "work unit" is one hidden-to-hidden multiply-accumulate in one
+# training epoch, gates included (RNN 1, GRU 3, LSTM 4 matrices per step). The worst
+# case the bounds allow is clamped (by lowering epochs) to stay under this budget.
+GATES: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
+MAX_WORK: float = 4.0e10
+
+
+@dataclass(frozen=True)
+class Param:
+    """One row of the parameter table: what a setting is and where it may go."""
+
+    name: str  # field name = widget key = URL query parameter
+    kind: type  # int, float or str
+    default: Any  # the tutorial's value
+    low: Any = None  # inclusive lower bound (numbers)
+    high: Any = None  # inclusive upper bound (numbers)
+    step: Any = None  # widget step; URL values are not snapped to it
+    choices: tuple[str, ...] = ()  # allowed values (strings)
+    label: str = ""  # label key (English text for now; i18n looks it up)
+    help: str = ""  # one-line help text shown beside the widget
+    advanced: bool = False  # shown in the "advanced" group
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("noise", float, 0.1, 0.0, 1.0, 0.01, label="Noise (σ)",
+          help="Standard deviation of the Gaussian noise added to the signal."),
+    Param("seq_length", int, 10, 2, 60, 1, label="Sequence length (window)",
+          help="How many past values the network sees to predict the next one."),
+    Param("hidden_size", int, 32, 1, 128, 1, label="Hidden size",
+          help="Number of units in the recurrent layer's hidden state."),
+    Param("epochs", int, 100, 1, 1000, 1, label="Epochs",
+          help="Full-batch training steps (Adam)."),
+    Param("model", str, "rnn", choices=MODELS, label="Model type",
+          help="Vanilla RNN, LSTM or GRU cell."),
+    Param("seed", int, 0, 0, 9999, 1, label="Seed",
+          help="Seeds the noise and the initial weights: same seed, same result."),
+    Param("learning_rate", float, 0.01, 0.0001, 0.1, 0.0001, label="Learning rate",
+          help="Adam step size.", advanced=True),
+    Param("num_layers", int, 1, 1, 3, 1, label="Layers",
+          help="Stacked recurrent layers.", advanced=True),
+    Param("n_points", int, 100, 40, 1000, 10, label="Number of points",
+          help="Samples of the signal over 0..4π.", advanced=True),
+    Param("train_fraction", float, 0.8, 0.5, 0.95, 0.05, label="Train fraction",
+          help="The first part of the series trains; the rest is held out as test.",
+          advanced=True),
+    Param("signal", str, "sine", choices=SIGNALS, label="Signal",
+          help="Which series to learn.", advanced=True),
+)
+
+PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+
+# Longest accepted URL value; anything longer is ignored (and reported).
+MAX_VALUE_CHARS = 64
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Every setting of one experiment. Defaults reproduce the tutorial exactly."""
+
+    noise: float = 0.1  # σ of Gaussian noise added to the signal
+    seq_length: int = 10  # window length: past steps fed to the network
+    hidden_size: int = 32  # units in each recurrent layer
+    epochs: int = 100  # full-batch Adam steps
+    model: str = "rnn"  # "rnn" | "lstm" | "gru"
+    seed: int = 0  # seeds noise and weight init
+    learning_rate: float = 0.01  # Adam lr
+    num_layers: int = 1  # stacked recurrent layers
+    n_points: int = 100  # samples over 0..4π
+    train_fraction: float = 0.8  # chronological split: first part trains
+    signal: str = "sine"  # key into the signal registry
+
+    def __post_init__(self) -> None:
+        problems = [w for w in _check_all(asdict(self))]
+        if problems:
+            raise ValueError("invalid ExperimentConfig: " + "; ".join(problems))
+
+    # ---- URL round trip -------------------------------------------------
+    @classmethod
+    def from_query_params(
+        cls, params: Mapping[str, Any]
+    ) -> tuple["ExperimentConfig", list[str]]:
+        """Parse URL query parameters into a config, never raising.
+
+        Unknown keys are ignored silently (the URL may carry other options);
+        unparseable values fall back to the default and out-of-range values are
+        clamped, each with one warning. Returns (config, warnings).
+        """
+        values: dict[str, Any] = {}
+        warnings: list[str] = []
+        for p in PARAMS:
+            if p.name not in params:
+                continue
+            raw = params[p.name]
+            if isinstance(raw, (list, tuple)):  # repeated key: last one wins
+                raw = raw[-1] if raw else ""
+            value, warning = parse_value(p, raw)
+            if warning:
+                warnings.append(warning)
+            values[p.name] = value
+        return cls.from_values(values, warnings)
+
+    @classmethod
+    def from_values(
+        cls, values: Mapping[str, Any], warnings: list[str] | None = None
+    ) -> tuple["ExperimentConfig", list[str]]:
+        """Build a config from already-typed values, clamping into bounds and budget."""
+        warnings = [] if warnings is None else warnings
+        clean: dict[str, Any] = {}
+        for p in PARAMS:
+            if p.name in values:
+                value, warning = coerce(p, values[p.name])
+                if warning:
+                    warnings.append(warning)
+                clean[p.name] = value
+        n_points = clean.get("n_points", PARAM_BY_NAME["n_points"].default)
+        seq_length = clean.get("seq_length", PARAM_BY_NAME["seq_length"].default)
+        if seq_length > n_points // 2:
+            clean["seq_length"] = n_points // 2
+            warnings.append(
+                f"seq_length: {seq_length} is more than half of the {n_points} points; "
+                f"lowered to {n_points // 2}"
+            )
+        cfg = cls(**clean)
+        budgeted = cfg.within_budget()
+        if budgeted.epochs != cfg.epochs:
+            warnings.append(
+                f"epochs: {cfg.epochs} would exceed the compute budget for this "
+                f"model and size; lowered to {budgeted.epochs}"
+            )
+        return budgeted, warnings
+
+    def to_query_params(self) -> dict[str, str]:
+        """All fields as URL strings; `from_query_params` reads them back exactly."""
+        return {p.name: format_value(getattr(self, p.name)) for p in PARAMS}
+
+    # ---- cost ------------------------------------------------------------
+    def work(self) -> float:
+        """Training cost in work units (see MAX_WORK) for this config."""
+        n_windows = max(self.n_points - self.seq_length, 1)
+        per_step = GATES[self.model] * self.hidden_size * (self.hidden_size + 1)
+        return float(self.epochs * n_windows * self.seq_length * self.num_layers * per_step)
+
+    def max_epochs(self) -> int:
+        """Most epochs this config may train within the budget."""
+        per_epoch = replace(self, epochs=1).work()
+        return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // per_epoch)))
+
+    def within_budget(self) -> "ExperimentConfig":
+        """This config with epochs lowered so its work fits MAX_WORK."""
+        return self if self.epochs <= self.max_epochs() else replace(
+            self, epochs=self.max_epochs()
+        )
+
+    def key(self) -> tuple:
+        """A hashable, order-stable identity (the cache key)."""
+        return tuple((f.name, getattr(self, f.name)) for f in fields(self))
+
+
+def format_value(value: Any) -> str:
+    """URL form of a value: repr for floats round-trips exactly."""
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def parse_value(p: Param, raw: Any) -> tuple[Any, str | None]:
+    """Parse one raw URL value for `p`: (value, warning or None); never raises."""
+    text = str(raw).strip()
+    shown = text if len(text) <= 24 else text[:21] + "..."
+    if len(text) > MAX_VALUE_CHARS or not text:
+        return p.default, f"{p.name}: ignored {shown!r}, using {format_value(p.default)}"
+    if p.kind is str:
+        value: Any = text.lower()
+    else:
+        try:
+            number = float(text)
+        except ValueError:
+            return p.default, (
+                f"{p.name}: {shown!r} is not a number, using {format_value(p.default)}"
+            )
+        if not math.isfinite(number):
+            return p.default, (
+                f"{p.name}: {shown!r} is not a finite number, using "
+                f"{format_value(p.default)}"
+            )
+        value = number
+    return coerce(p, value)
+
+
+def coerce(p: Param, value: Any) -> tuple[Any, str | None]:
+    """Bring a typed value into `p`'s type and bounds: (value, warning or None)."""
+    if p.kind is str:
+        text = str(value)
+        if text in p.choices:
+            return text, None
+        return p.default, (
+            f"{p.name}: unknown value {text[:24]!r}, using {p.default!r} "
+            f"(choices: {', '.join(p.choices)})"
+        )
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return p.default, f"{p.name}: {value!r} is not a number, using {p.default}"
+    if not math.isfinite(number):
+        return p.default, f"{p.name}: {value!r} is not finite, using {p.default}"
+    if p.kind is int:
+        rounded = int(round(number))
+        note = None if rounded == number else f"{p.name}: rounded {number:g} to {rounded}"
+        number = rounded
+    else:
+        note = None
+    clamped = min(max(number, p.low), p.high)
+    if clamped != number:
+        note = f"{p.name}: {number:g} is outside {p.low}..{p.high}, clamped to {clamped:g}"
+    return p.kind(clamped), note
+
+
+def _check_all(values: Mapping[str, Any]) -> list[str]:
+    """Reasons the values are not a valid config (empty when valid)."""
+    problems = []
+    for p in PARAMS:
+        value = values[p.name]
+        if p.kind is str:
+            if value not in p.choices:
+                problems.append(f"{p.name}={value!r} not in {p.choices}")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.append(f"{p.name}={value!r} is not a number")
+        elif p.kind is int and not float(value).is_integer():
+            problems.append(f"{p.name}={value!r} is not an integer")
+        elif not (p.low <= value <= p.high) or not math.isfinite(value):
+            problems.append(f"{p.name}={value!r} outside {p.low}..{p.high}")
+    if not problems and values["seq_length"] > values["n_points"] // 2:
+        problems.append(
+            f"seq_length={values['seq_length']} is more than half of "
+            f"n_points={values['n_points']}"
+        )
+    return problems
