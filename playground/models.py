@@ -35,7 +35,11 @@ def build_model(
     """A SequenceRegressor with PyTorch's default init distributions, drawn from
     `generator` instead of the global RNG: U(-1/√H, 1/√H) for recurrent weights
     and biases, U(-1/√fan_in, 1/√fan_in) for the head."""
-    net = SequenceRegressor(model, hidden_size, num_layers)
+    # Built on the meta device, so the modules' own init draws nothing from the
+    # global RNG (shared by every session's thread); then filled from `generator`.
+    with torch.device("meta"):
+        net = SequenceRegressor(model, hidden_size, num_layers)
+    net = net.to_empty(device="cpu")
     with torch.no_grad():
         bound = 1.0 / math.sqrt(hidden_size)
         for p in net.rnn.parameters():

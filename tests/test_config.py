@@ -1,0 +1,128 @@
+"""ExperimentConfig: defaults, validation, URL round trip and clamping of any input."""
+
+import math
+from dataclasses import asdict, replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from playground.config import MAX_WORK, PARAM_BY_NAME, PARAMS, ExperimentConfig
+
+
+def test_defaults_are_the_tutorial():
+    cfg = ExperimentConfig()
+    assert (cfg.noise, cfg.seq_length, cfg.hidden_size, cfg.epochs) == (0.1, 10, 32, 100)
+    assert (cfg.model, cfg.seed, cfg.learning_rate, cfg.num_layers) == ("rnn", 0, 0.01, 1)
+    assert (cfg.n_points, cfg.signal) == (100, "sine")
+
+
+def test_table_defaults_match_dataclass_defaults():
+    cfg = ExperimentConfig()
+    for p in PARAMS:
+        assert getattr(cfg, p.name) == p.default, p.name
+        if p.kind is not str:
+            assert p.low <= p.default <= p.high
+
+
+def test_config_is_frozen():
+    with pytest.raises(AttributeError):
+        ExperimentConfig().noise = 0.5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"noise": -0.1}, {"epochs": 0}, {"epochs": 10**6}, {"model": "transformer"},
+     {"hidden_size": 2.5}, {"noise": float("nan")}, {"seq_length": 60, "n_points": 100},
+     {"epochs": True}],
+)
+def test_invalid_direct_construction_raises(bad):
+    with pytest.raises(ValueError):
+        ExperimentConfig(**bad)
+
+
+def test_hostile_values_are_clamped_or_defaulted_with_a_note_each():
+    cfg, notes = ExperimentConfig.from_query_params(
+        {"epochs": "99999999", "noise": "abc", "model": "transformer", "hidden_size": "-4"}
+    )
+    assert cfg.epochs == PARAM_BY_NAME["epochs"].high
+    assert cfg.noise == 0.1 and cfg.model == "rnn" and cfg.hidden_size == 1
+    assert len(notes) == 4
+    assert any("epochs" in n for n in notes) and any("transformer" in n for n in notes)
+
+
+def test_unknown_keys_ignored_and_valid_values_silent():
+    cfg, notes = ExperimentConfig.from_query_params({"lang": "zh", "model": "LSTM", "noise": "0.3"})
+    assert (cfg.model, cfg.noise) == ("lstm", 0.3)
+    assert notes == []
+
+
+def test_repeated_key_takes_last_value():
+    cfg, _ = ExperimentConfig.from_query_params({"seed": ["3", "7"]})
+    assert cfg.seed == 7
+
+
+def test_budget_lowers_epochs_and_says_so():
+    big = {"model": "lstm", "hidden_size": 128, "seq_length": 60, "n_points": 1000,
+           "num_layers": 3, "epochs": 1000}
+    cfg, notes = ExperimentConfig.from_values(big)
+    assert cfg.work() <= MAX_WORK
+    assert cfg.epochs < 1000
+    assert any("budget" in n for n in notes)
+
+
+def test_window_longer_than_half_the_series_is_lowered():
+    cfg, notes = ExperimentConfig.from_values({"n_points": 40, "seq_length": 60})
+    assert cfg.seq_length == 20 and notes
+
+
+def valid_configs():
+    """Any config the bounds allow (then budgeted)."""
+    fields = {}
+    for p in PARAMS:
+        if p.kind is str:
+            fields[p.name] = st.sampled_from(p.choices)
+        elif p.kind is int:
+            fields[p.name] = st.integers(p.low, p.high)
+        else:
+            fields[p.name] = st.floats(p.low, p.high, allow_nan=False)
+    return st.fixed_dictionaries(fields).map(lambda v: ExperimentConfig.from_values(v)[0])
+
+
+@given(valid_configs())
+def test_query_params_round_trip_exactly(cfg):
+    params = cfg.to_query_params()
+    assert all(isinstance(v, str) for v in params.values())
+    back, notes = ExperimentConfig.from_query_params(params)
+    assert back == cfg
+    assert notes == []
+
+
+@given(st.dictionaries(st.sampled_from([p.name for p in PARAMS] + ["zzz", ""]),
+                       st.one_of(st.text(max_size=80), st.lists(st.text(max_size=5)),
+                                 st.floats().map(repr), st.integers().map(str))))
+def test_any_string_input_gives_a_valid_budgeted_config(params):
+    cfg, notes = ExperimentConfig.from_query_params(params)
+    for p in PARAMS:
+        value = getattr(cfg, p.name)
+        if p.kind is str:
+            assert value in p.choices
+        else:
+            assert p.low <= value <= p.high and math.isfinite(value)
+            assert isinstance(value, p.kind)
+    assert cfg.work() <= MAX_WORK
+    assert all(isinstance(n, str) and n for n in notes)
+
+
+def test_note_for_every_changed_value():
+    params = {"noise": "5", "seq_length": "1", "epochs": "nan"}
+    cfg, notes = ExperimentConfig.from_query_params(params)
+    assert (cfg.noise, cfg.seq_length, cfg.epochs) == (1.0, 2, 100)
+    assert len(notes) == 3
+
+
+def test_key_identifies_config():
+    a = ExperimentConfig()
+    assert a.key() == ExperimentConfig().key()
+    assert a.key() != replace(a, seed=1).key()
+    assert dict(a.key()) == asdict(a)
