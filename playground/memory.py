@@ -34,13 +34,13 @@ RunCallback = Callable[[str, int, int, float], None]
 @dataclass(frozen=True)
 class MemoryConfig:
     """Settings of the lag sweep. Small by default: the whole sweep is a few trainings
-    of a 16-unit network on 256 sequences."""
+    of a 16-unit network on 1024 sequences."""
 
-    lags: tuple[int, ...] = (5, 10, 20, 40)  # steps between the value and its recall
+    lags: tuple[int, ...] = (5, 10, 20, 30)  # steps between the value and its recall
     models: tuple[str, ...] = MODELS
     seeds: tuple[int, ...] = (0, 1, 2)
     hidden_size: int = 16
-    n_train: int = 256  # training sequences
+    n_train: int = 1024  # training sequences (fewer: gated cells overfit)
     n_test: int = 256  # held-out sequences
     epochs: int = 150  # full-batch Adam steps
     learning_rate: float = 0.01
