@@ -30,6 +30,7 @@ def test_keep_gate_bias_applied_to_the_right_rows(model, rows):
     assert float(diff.abs().sum()) == pytest.approx(16.0)
 
 
+@pytest.mark.slow  # about 30-70 s on one core
 def test_sweep_rnn_forgets_with_lag_where_gru_holds():
     mc = MemoryConfig(lags=(5, 30), models=("rnn", "gru"), seeds=(0, 1, 2))
     sweep = memory_sweep(mc)

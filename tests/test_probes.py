@@ -39,8 +39,12 @@ def test_lstm_cell_state_and_gates_are_consistent():
 def test_inside_frames_shapes_and_window_alignment():
     fitted = fit(ExperimentConfig(model="gru", epochs=5, hidden_size=8))
     ins = inside_frames(fitted, window=3)
-    assert len(ins.hidden) == 10 * 8 and set(ins.hidden.columns) == {"layer", "step", "unit",
-                                                                      "value"}
+    assert len(ins.hidden) == 10 * 8 and set(ins.hidden.columns) == {
+        "layer",
+        "step",
+        "unit",
+        "value",
+    }
     assert set(ins.gates.gate) == {"update", "reset"} and len(ins.gates) == 2 * 10 * 8
     np.testing.assert_array_equal(ins.inputs.value, fitted.y[3:13])
     assert len(ins.trajectory) == len(fitted.Y)
@@ -49,8 +53,7 @@ def test_inside_frames_shapes_and_window_alignment():
 
 def test_rnn_has_no_gate_rows():
     ins = inside_frames(fit(ExperimentConfig(epochs=2, hidden_size=4)))
-    assert ins.gates.empty and list(ins.gates.columns) == ["layer", "gate", "step", "unit",
-                                                            "value"]
+    assert ins.gates.empty and list(ins.gates.columns) == ["layer", "gate", "step", "unit", "value"]
 
 
 def test_pca_recovers_a_planar_circle():
@@ -101,13 +104,15 @@ def test_gradient_frame_covers_models_and_stages():
     g = gradient_norms(ExperimentConfig(epochs=2, hidden_size=8))
     assert list(g.frame.columns) == ["model", "stage", "step", "grad_norm"]
     assert g.frame.groupby(["model", "stage"]).size().to_dict() == {
-        (m, s): 10 for m in ("gru", "lstm", "rnn") for s in ("init", "trained")}
+        (m, s): 10 for m in ("gru", "lstm", "rnn") for s in ("init", "trained")
+    }
     assert (g.frame.grad_norm > 0).all()
 
 
 def test_divergence_is_flagged_and_frames_stay_finite():
-    cfg = ExperimentConfig(epochs=30, learning_rate=0.1, init_scale=4.0, hidden_size=64,
-                           seq_length=50, n_points=200)
+    cfg = ExperimentConfig(
+        epochs=30, learning_rate=0.1, init_scale=4.0, hidden_size=64, seq_length=50, n_points=200
+    )
     g = gradient_norms(replace(cfg), models=("rnn",))
     assert np.isfinite(g.frame.grad_norm).all()
     assert isinstance(g.diverged["rnn"], bool)

@@ -72,8 +72,10 @@ def test_too_short_and_unknown_column():
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=20, max_size=60),
-       st.sampled_from([",", ";", "\t"]))
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=20, max_size=60),
+    st.sampled_from([",", ";", "\t"]),
+)
 def test_round_trip_of_any_finite_column(values, sep):
     text = f"x{sep}y\n" + "\n".join(f"{i}{sep}{v!r}" for i, v in enumerate(values))
     _, y, _ = column_series(parse_csv(text.encode()), "y")
