@@ -40,8 +40,8 @@ def test_paths_cover_test_and_beyond(fc):
 
 def test_persistence_free_run_repeats_last_training_value(fc):
     fr = part(fc.paths, "persistence", "free_running")
-    t, y = fit(replace(CFG, epochs=1)).t, fit(replace(CFG, epochs=1)).y
-    assert np.all(fr.value == y[81])  # first test point is index 10 + 72 - 1 + 1 = 82
+    y = fit(replace(CFG, epochs=1)).y
+    assert np.all(fr.value == y[81])  # first test point: index seq_length + n_train = 82
     one = part(fc.paths, "persistence", "one_step")
     np.testing.assert_array_equal(one.value, y[81:-1])
 
