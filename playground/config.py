@@ -13,7 +13,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
 
 MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
-SIGNALS: tuple[str, ...] = ("sine",)
+SIGNALS: tuple[str, ...] = (
+    "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
+    "random_walk", "airline", "sunspots",
+)
 
 # Cost budget: one "work unit" is one hidden-to-hidden multiply-accumulate in one
 # training epoch, gates included (RNN 1, GRU 3, LSTM 4 matrices per step). The worst
@@ -62,6 +65,11 @@ PARAMS: tuple[Param, ...] = (
           advanced=True),
     Param("signal", str, "sine", choices=SIGNALS, label="Signal",
           help="Which series to learn.", advanced=True),
+    Param("clip_grad", float, 0.0, 0.0, 10.0, 0.1, label="Gradient clipping",
+          help="Largest gradient norm per step (0 = no clipping).", advanced=True),
+    Param("init_scale", float, 1.0, 0.1, 4.0, 0.1, label="Recurrent init scale",
+          help="Multiplies the initial recurrent weights; above ~2 gradients can explode.",
+          advanced=True),
 )
 
 PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
@@ -85,6 +93,8 @@ class ExperimentConfig:
     n_points: int = 100  # samples over 0..4π
     train_fraction: float = 0.8  # chronological split: first part trains
     signal: str = "sine"  # key into the signal registry
+    clip_grad: float = 0.0  # max gradient norm per step; 0 = no clipping
+    init_scale: float = 1.0  # factor on the initial recurrent (hidden-to-hidden) weights
 
     def __post_init__(self) -> None:
         problems = [w for w in _check_all(asdict(self))]

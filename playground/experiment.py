@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 import pandas as pd
@@ -16,9 +15,9 @@ import torch
 
 from .config import ExperimentConfig
 from .frames import losses_frame, metrics_frame, predictions_frame
-from .models import build_model
+from .models import SequenceRegressor, build_model
 from .signals import make_signal
-from .train import EpochCallback, train
+from .train import EpochCallback, TrainResult, train
 from .windows import Scaler, make_windows, split_index
 
 
@@ -35,47 +34,102 @@ class ExperimentResult:
     train_seconds: float  # wall time of the training loop
 
 
-def run_experiment(
-    cfg: ExperimentConfig, on_epoch: Optional[EpochCallback] = None
-) -> ExperimentResult:
-    """Train the model `cfg` describes on its signal and return tidy results.
+@dataclass
+class Fitted:
+    """A trained network with the data it saw. Lives only inside one call: the page
+    caches frames, never this (it holds a torch module)."""
 
-    Deterministic: the same config gives the same numbers (seeded numpy and torch
-    generators, no global RNG). `on_epoch(epoch, train_loss, test_loss)` is called
-    after each epoch.
-    """
-    t, y = make_signal(cfg)  # (n,), (n,)
+    config: ExperimentConfig
+    net: SequenceRegressor  # trained weights (the last finite ones if training diverged)
+    scaler: Scaler  # fitted on training points; maps signal units <-> network units
+    t: np.ndarray  # (n,) time of every point
+    y: np.ndarray  # (n,) observed signal
+    X: np.ndarray  # (N, L) windows, signal units
+    Y: np.ndarray  # (N,) targets, signal units
+    n_train: int  # the first n_train windows trained
+    train_result: TrainResult  # per-epoch losses, divergence flag
+    train_seconds: float  # wall time of the training loop
+
+    @property
+    def first_test(self) -> int:
+        """Index in `y` of the first held-out point."""
+        return self.config.seq_length + self.n_train
+
+
+def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
+    """The untrained network for `cfg`: seeded init, recurrent weights times init_scale."""
+    generator = torch.Generator().manual_seed(cfg.seed)
+    net = build_model(cfg.model, cfg.hidden_size, cfg.num_layers, generator)
+    if cfg.init_scale != 1.0:
+        with torch.no_grad():
+            for name, p in net.rnn.named_parameters():
+                if name.startswith("weight_hh"):  # (gates*H, H) hidden-to-hidden
+                    p.mul_(cfg.init_scale)
+    return net
+
+
+def fit(
+    cfg: ExperimentConfig,
+    on_epoch: EpochCallback | None = None,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Fitted:
+    """Make the data for `cfg` (or use `series` = (t, y), e.g. an uploaded one), train
+    the network and return it with everything needed to probe it. Deterministic."""
+    t, y = make_signal(cfg) if series is None else series  # (n,), (n,)
+    t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
     X, Y = make_windows(y, cfg.seq_length)  # (N, L), (N,)
     n_train = split_index(len(Y), cfg.train_fraction)
     scaler = Scaler.fit(y[: cfg.seq_length + n_train])  # training points only
     Xs = torch.from_numpy(scaler.transform(X)).float()  # (N, L)
     Ys = torch.from_numpy(scaler.transform(Y)).float()  # (N,)
 
-    generator = torch.Generator().manual_seed(cfg.seed)
-    net = build_model(cfg.model, cfg.hidden_size, cfg.num_layers, generator)
+    net = init_model(cfg)
     started = time.perf_counter()
-    fit = train(
+    result = train(
         net,
-        Xs[:n_train], Ys[:n_train], Xs[n_train:], Ys[n_train:],
+        Xs[:n_train],
+        Ys[:n_train],
+        Xs[n_train:],
+        Ys[n_train:],
         epochs=cfg.epochs,
         learning_rate=cfg.learning_rate,
         loss_scale=scaler.half_range**2,
         on_epoch=on_epoch,
+        clip_grad=cfg.clip_grad,
     )
     seconds = time.perf_counter() - started
-
     net.eval()
+    return Fitted(cfg, net, scaler, t, y, X, Y, n_train, result, seconds)
+
+
+def predict(fitted: Fitted, X: np.ndarray) -> np.ndarray:
+    """One-step predictions (signal units) for windows X (N, L); NaN where not finite."""
     with torch.no_grad():
-        pred = scaler.inverse(net(Xs).double().numpy())  # (N,)
-    if not np.all(np.isfinite(pred)):  # only if even the first weights blew up
-        pred = np.where(np.isfinite(pred), pred, np.nan)
-    predictions = predictions_frame(t, y, pred, cfg.seq_length, n_train)
+        xs = torch.from_numpy(fitted.scaler.transform(X)).float()  # (N, L)
+        pred = fitted.scaler.inverse(fitted.net(xs).double().numpy())  # (N,)
+    return np.where(np.isfinite(pred), pred, np.nan)
+
+
+def run_experiment(
+    cfg: ExperimentConfig,
+    on_epoch: EpochCallback | None = None,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+) -> ExperimentResult:
+    """Train the model `cfg` describes on its signal and return tidy results.
+
+    Deterministic: the same config gives the same numbers (seeded numpy and torch
+    generators, no global RNG). `on_epoch(epoch, train_loss, test_loss)` is called
+    after each epoch. `series` = (t, y) replaces the config's signal (uploaded data).
+    """
+    fitted = fit(cfg, on_epoch, series)
+    pred = predict(fitted, fitted.X)  # (N,) NaN only if even the first weights blew up
+    predictions = predictions_frame(fitted.t, fitted.y, pred, cfg.seq_length, fitted.n_train)
     return ExperimentResult(
         config=cfg,
         predictions=predictions,
-        losses=losses_frame(fit.train_loss, fit.test_loss),
+        losses=losses_frame(fitted.train_result.train_loss, fitted.train_result.test_loss),
         metrics=metrics_frame(predictions, cfg.model),
-        diverged=fit.diverged,
-        stopped_epoch=fit.stopped_epoch,
-        train_seconds=seconds,
+        diverged=fitted.train_result.diverged,
+        stopped_epoch=fitted.train_result.stopped_epoch,
+        train_seconds=fitted.train_seconds,
     )

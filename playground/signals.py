@@ -1,18 +1,33 @@
 """Signal registry: functions that make a (time, value) series from a config.
 
 Each entry takes `(n_points, noise, rng)` and returns `(t, y)`, two float arrays of
-length `n_points`. Adding a signal is one entry in `SIGNALS`; the config stores its key.
+length `n_points` (shorter for a real series that has fewer points). Adding a signal is
+one entry in `SIGNALS`; the config stores its key.
+
+Synthetic signals span t = 0..4π and add N(0, noise²) noise. Real series (`REAL_SERIES`,
+CSV files in `datasets/`) keep their own time axis (years) and ignore `noise`: they carry
+their own irregularity, and added noise would misstate the data. They use their most
+recent `min(n_points, length)` points, so a config never trains on more points than its
+budget assumes; raise `n_points` to see the whole series.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from .config import ExperimentConfig
 
 SignalFn = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
+
+DATASETS_DIR = Path(__file__).parent / "datasets"
+
+
+def _grid(n_points: int) -> np.ndarray:
+    return np.linspace(0.0, 4.0 * np.pi, n_points)  # (n_points,) two periods of sin
 
 
 def sine(n_points: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -22,7 +37,97 @@ def sine(n_points: int, noise: float, rng: np.random.Generator) -> tuple[np.ndar
     return t, y
 
 
-SIGNALS: dict[str, SignalFn] = {"sine": sine}
+def square(n_points: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A ±1 square wave with the sine's period: sharp jumps are hard to anticipate."""
+    t = _grid(n_points)
+    return t, np.where(np.sin(t) >= 0.0, 1.0, -1.0) + rng.normal(0.0, noise, n_points)
+
+
+def sawtooth(
+    n_points: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """A rising ramp from -1 to 1 each period 2π, then a drop."""
+    t = _grid(n_points)
+    ramp = 2.0 * np.mod(t / (2.0 * np.pi), 1.0) - 1.0
+    return t, ramp + rng.normal(0.0, noise, n_points)
+
+
+def sum_of_sines(
+    n_points: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """sin(t) + 0.5·sin(3t + 1): a fundamental and a faster harmonic."""
+    t = _grid(n_points)
+    clean = np.sin(t) + 0.5 * np.sin(3.0 * t + 1.0)
+    return t, clean + rng.normal(0.0, noise, n_points)
+
+
+def damped_sine(
+    n_points: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """exp(-t/6)·sin(2t): an oscillation that fades (amplitude 1 -> 0.12)."""
+    t = _grid(n_points)
+    return t, np.exp(-t / 6.0) * np.sin(2.0 * t) + rng.normal(0.0, noise, n_points)
+
+
+def trend_season(
+    n_points: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """0.15·t + 0.5·sin(3t): a rising trend the test region leaves the training range on."""
+    t = _grid(n_points)
+    return t, 0.15 * t + 0.5 * np.sin(3.0 * t) + rng.normal(0.0, noise, n_points)
+
+
+def random_walk(
+    n_points: int, noise: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cumulative N(0, 0.1²) steps plus observation noise: no pattern to learn beyond
+    "about the last value", so persistence is hard to beat."""
+    t = _grid(n_points)
+    walk = np.cumsum(rng.normal(0.0, 0.1, n_points))
+    return t, walk + rng.normal(0.0, noise, n_points)
+
+
+@lru_cache(maxsize=8)
+def _read_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    lines = (DATASETS_DIR / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+    rows = [ln.split(",") for ln in lines if ln and not ln.startswith("#")][1:]  # no header
+    values = np.array(rows, dtype=np.float64)  # (n, 2): t, value
+    return values[:, 0], values[:, 1]
+
+
+def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The full shipped series `name` (file `datasets/<name>.csv`): copies of (t, y)."""
+    t, y = _read_dataset(name)
+    return t.copy(), y.copy()
+
+
+def _real(name: str) -> SignalFn:
+    def real(
+        n_points: int, noise: float, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        t, y = load_dataset(name)
+        keep = min(n_points, len(y))  # most recent points; noise is ignored
+        return t[-keep:], y[-keep:]
+
+    real.__doc__ = f"The shipped real series {name!r} (datasets/{name}.csv); ignores noise."
+    real.__name__ = name
+    return real
+
+
+SIGNALS: dict[str, SignalFn] = {
+    "sine": sine,
+    "square": square,
+    "sawtooth": sawtooth,
+    "sum_of_sines": sum_of_sines,
+    "damped_sine": damped_sine,
+    "trend_season": trend_season,
+    "random_walk": random_walk,
+    "airline": _real("airline"),  # monthly airline passengers 1949-1960, 144 points
+    "sunspots": _real("sunspots"),  # yearly sunspot numbers 1700-1988, 289 points
+}
+
+# Keys whose data is shipped, not generated: their noise setting has no effect.
+REAL_SERIES: frozenset[str] = frozenset({"airline", "sunspots"})
 
 
 def make_signal(cfg: ExperimentConfig) -> tuple[np.ndarray, np.ndarray]:

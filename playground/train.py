@@ -34,6 +34,7 @@ def train(
     learning_rate: float,
     loss_scale: float = 1.0,  # multiply scaled MSE by this to get signal units
     on_epoch: Optional[EpochCallback] = None,
+    clip_grad: float = 0.0,  # max total gradient norm per step; 0 = no clipping
 ) -> TrainResult:
     """Train `net` in place with Adam on MSE, one full-batch step per epoch.
 
@@ -50,6 +51,8 @@ def train(
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(net(x_train), y_train)
         loss.backward()
+        if clip_grad > 0.0:
+            torch.nn.utils.clip_grad_norm_(net.parameters(), clip_grad)
         opt.step()
         with torch.no_grad():
             test_loss = loss_fn(net(x_test), y_test).item() * loss_scale

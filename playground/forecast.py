@@ -1,0 +1,156 @@
+"""Forecasts: one-step (fed the true history) and free-running (fed its own outputs),
+for trained models and two baselines, over the test region and beyond the series end.
+
+Every forecaster is a one-step predictor on windows, `(B, L) -> (B,)` in signal units;
+free-running rolls any of them forward the same way, so models and baselines are
+compared on equal terms:
+  persistence  -- repeat the last value of the window;
+  linear_ar    -- y_t = w · (y_{t-L} .. y_{t-1}) + b, least squares on the training windows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from .config import ExperimentConfig
+from .experiment import Fitted, fit, predict
+
+Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
+
+BASELINES: tuple[str, ...] = ("persistence", "linear_ar")
+
+
+def persistence(X: np.ndarray) -> np.ndarray:
+    """Predict the last value of each window (B, L) -> (B,)."""
+    return X[:, -1].copy()
+
+
+def fit_linear_ar(X: np.ndarray, Y: np.ndarray) -> Predictor:
+    """Least-squares linear autoregression with intercept on windows X (N, L) -> Y (N,)."""
+    design = np.column_stack([X, np.ones(len(X))])  # (N, L+1)
+    coef, *_ = np.linalg.lstsq(design, Y, rcond=None)  # (L+1,)
+    return lambda W: W @ coef[:-1] + coef[-1]
+
+
+def free_run(predictor: Predictor, start: np.ndarray, steps: int) -> np.ndarray:
+    """Roll `predictor` forward `steps` times from windows start (B, L), feeding each
+    output back as the newest input. Returns (B, steps); NaN once a value is not finite
+    or leaves ±1e6 × the start's range."""
+    window = np.array(start, dtype=np.float64)  # (B, L)
+    limit = 1e6 * (np.ptp(window) + np.abs(window).max() + 1.0)
+    out = np.full((len(window), steps), np.nan)
+    for k in range(steps):
+        nxt = np.asarray(predictor(window), dtype=np.float64)  # (B,)
+        nxt = np.where(np.isfinite(nxt) & (np.abs(nxt) < limit), nxt, np.nan)
+        out[:, k] = nxt
+        window = np.column_stack([window[:, 1:], nxt])
+    return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Frames of the forecast view. Frames only: no live model."""
+
+    config: ExperimentConfig
+    paths: pd.DataFrame  # model, mode, t, value, region
+    horizon: pd.DataFrame  # model, horizon, mse, rmse, n_origins
+    diverged: dict[str, bool]  # model -> training diverged (baselines never)
+
+
+def _predictors(fits: dict[str, Fitted]) -> dict[str, Predictor]:
+    ref = next(iter(fits.values()))
+    preds: dict[str, Predictor] = {m: (lambda X, f=f: predict(f, X)) for m, f in fits.items()}
+    preds["persistence"] = persistence
+    preds["linear_ar"] = fit_linear_ar(ref.X[: ref.n_train], ref.Y[: ref.n_train])
+    return preds
+
+
+def forecast_frames(fits: dict[str, Fitted], beyond: int | None = None) -> Forecast:
+    """Forecast frames for fitted models sharing one series (plus the baselines).
+
+    paths: per model, mode "one_step" over the test region (each point predicted from
+    the true previous window), and mode "free_running" from the end of training through
+    the test region ("test") and `beyond` steps past the series end ("beyond"; default:
+    as many steps as the test region has). The observed series comes as model "truth",
+    mode "observed", region "train" | "test".
+    horizon: free-running error against steps ahead h, averaged over every origin in the
+    test region that has a true value h steps on (h = 1 is the one-step error).
+    """
+    ref = next(iter(fits.values()))
+    t, y, L = ref.t, ref.y, ref.config.seq_length
+    n, first = len(y), ref.first_test
+    n_test = n - first
+    beyond = n_test if beyond is None else int(beyond)
+    dt = float(t[-1] - t[-2])
+    t_all = np.concatenate([t, t[-1] + dt * np.arange(1, beyond + 1)])  # observed + beyond
+    parts = [
+        pd.DataFrame(
+            {
+                "model": "truth",
+                "mode": "observed",
+                "t": t,
+                "value": y,
+                "region": np.where(np.arange(n) < first, "train", "test"),
+            }
+        )
+    ]
+    horizons = []
+    for name, predictor in _predictors(fits).items():
+        one = predictor(ref.X[ref.n_train :])  # (n_test,) windows whose targets are test
+        parts.append(
+            pd.DataFrame(
+                {"model": name, "mode": "one_step", "t": t[first:], "value": one, "region": "test"}
+            )
+        )
+        path = free_run(predictor, y[first - L : first][None, :], n_test + beyond)[0]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "model": name,
+                    "mode": "free_running",
+                    "t": t_all[first:],
+                    "value": path,
+                    "region": np.where(np.arange(first, n + beyond) < n, "test", "beyond"),
+                }
+            )
+        )
+        # Rollouts from every test origin o (first value predicted is y[o]).
+        origins = np.arange(first, n)
+        rolls = free_run(predictor, np.stack([y[o - L : o] for o in origins]), n_test)
+        err = np.full_like(rolls, np.nan)  # (n_origins, n_test) squared error
+        for i, o in enumerate(origins):
+            err[i, : n - o] = (rolls[i, : n - o] - y[o:]) ** 2
+        h = np.arange(1, n_test + 1)
+        with np.errstate(invalid="ignore"):
+            mse = np.nanmean(err, axis=0) if np.isfinite(err).any() else np.full(n_test, np.nan)
+        horizons.append(
+            pd.DataFrame(
+                {
+                    "model": name,
+                    "horizon": h,
+                    "mse": mse,
+                    "rmse": np.sqrt(mse),
+                    "n_origins": n_test - h + 1,
+                }
+            )
+        )
+    paths = pd.concat(parts, ignore_index=True)
+    diverged = {m: f.train_result.diverged for m, f in fits.items()}
+    return Forecast(ref.config, paths, pd.concat(horizons, ignore_index=True), diverged)
+
+
+def run_forecast(
+    cfg: ExperimentConfig,
+    models: tuple[str, ...] | None = None,
+    beyond: int | None = None,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Forecast:
+    """Fit each of `models` (default: cfg.model) on `cfg`'s data, deterministically, and
+    return the forecast frames with the baselines."""
+    models = (cfg.model,) if models is None else tuple(models)
+    fits = {m: fit(replace(cfg, model=m).within_budget(), series=series) for m in models}
+    return forecast_frames(fits, beyond)

@@ -1,0 +1,88 @@
+"""Forecasts: one-step equals the model's test predictions, baselines are exact where
+they must be, free-running feeds itself, horizon errors are consistent."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from playground import ExperimentConfig, run_experiment
+from playground.experiment import fit
+from playground.forecast import fit_linear_ar, forecast_frames, free_run, run_forecast
+
+CFG = ExperimentConfig(epochs=15, hidden_size=8)
+
+
+@pytest.fixture(scope="module")
+def fc():
+    return run_forecast(CFG, models=("rnn", "gru"), beyond=12)
+
+
+def part(paths, model, mode):
+    return paths[(paths.model == model) & (paths["mode"] == mode)]
+
+
+def test_one_step_is_the_experiments_test_prediction(fc):
+    p = run_experiment(CFG).predictions
+    test_pred = p[(p.series == "prediction") & (p.split == "test")]
+    one = part(fc.paths, "rnn", "one_step")
+    np.testing.assert_allclose(one.value, test_pred.value, atol=1e-12)
+    np.testing.assert_array_equal(one.t, test_pred.t)
+
+
+def test_paths_cover_test_and_beyond(fc):
+    fr = part(fc.paths, "gru", "free_running")
+    assert (fr.region == "test").sum() == 18 and (fr.region == "beyond").sum() == 12
+    dt = np.diff(fr.t.to_numpy())
+    np.testing.assert_allclose(dt, dt[0])
+    assert set(fc.paths.model) == {"truth", "rnn", "gru", "persistence", "linear_ar"}
+
+
+def test_persistence_free_run_repeats_last_training_value(fc):
+    fr = part(fc.paths, "persistence", "free_running")
+    y = fit(replace(CFG, epochs=1)).y
+    assert np.all(fr.value == y[81])  # first test point: index seq_length + n_train = 82
+    one = part(fc.paths, "persistence", "one_step")
+    np.testing.assert_array_equal(one.value, y[81:-1])
+
+
+def test_horizon_one_equals_one_step_error(fc):
+    truth = fc.paths[fc.paths["mode"] == "observed"].set_index("t").value
+    for model in ("rnn", "linear_ar", "persistence"):
+        one = part(fc.paths, model, "one_step")
+        mse1 = np.mean((one.value.to_numpy() - truth.loc[one.t].to_numpy()) ** 2)
+        h = fc.horizon[(fc.horizon.model == model) & (fc.horizon.horizon == 1)]
+        assert h.mse.iloc[0] == pytest.approx(mse1, rel=1e-9)
+    assert fc.horizon.groupby("model").n_origins.max().eq(18).all()
+
+
+def test_linear_ar_is_exact_on_a_clean_sine():
+    # sin satisfies y_t = 2 cos(dt) y_{t-1} - y_{t-2}: a linear AR fits it exactly and
+    # free-runs without drift, at every horizon.
+    f = run_forecast(ExperimentConfig(noise=0.0, epochs=1, hidden_size=4), beyond=30)
+    ar = f.horizon[f.horizon.model == "linear_ar"]
+    assert ar.mse.max() < 1e-12
+    pers = f.horizon[f.horizon.model == "persistence"].mse.to_numpy()
+    assert pers[5] > 10 * pers[0]  # persistence drifts away within a quarter period
+
+
+def test_free_run_feeds_outputs_back():
+    start = np.array([[1.0, 2.0, 3.0]])
+    out = free_run(lambda W: W[:, -1] + W[:, -2], start, 4)  # Fibonacci-like
+    np.testing.assert_array_equal(out, [[5.0, 8.0, 13.0, 21.0]])
+    blown = free_run(lambda W: W[:, -1] * 1e9, start, 3)
+    assert np.isnan(blown[0, -1])
+
+
+def test_linear_ar_recovers_coefficients():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    ar = fit_linear_ar(X, X @ np.array([0.5, -1.0, 2.0]) + 0.25)
+    np.testing.assert_allclose(ar(np.array([[1.0, 1.0, 1.0]])), [1.75])
+
+
+def test_forecast_frames_reuses_fits():
+    fits = {"rnn": fit(CFG)}
+    a = forecast_frames(fits, beyond=5)
+    b = forecast_frames(fits, beyond=5)
+    assert a.paths.equals(b.paths) and a.diverged == {"rnn": False}
