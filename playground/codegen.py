@@ -1,0 +1,206 @@
+"""generate_script: a self-contained PyTorch script that reproduces one playground run.
+
+The script needs only numpy and torch (matplotlib is optional: without it the script
+still trains and prints its metrics). It repeats the package's pipeline step by step:
+the same seeded signal, windows, split and scaling, the same seeded initialisation,
+the same full-batch Adam training and the same metrics, so a learner who runs it at
+home sees the numbers the page showed. Its last line is machine-readable:
+`METRICS {"train": {"mse": ..., "mae": ..., "rmse": ...}, "test": {...}, ...}`.
+"""
+
+from __future__ import annotations
+
+from .config import PARAMS, ExperimentConfig, format_value
+
+# Per signal key: the source of a `make_signal(n_points, noise, rng)` function that
+# draws exactly what `playground.signals` draws for that key.
+SIGNAL_SOURCES: dict[str, str] = {
+    "sine": '''def make_signal(n_points, noise, rng):
+    """The tutorial's signal: sin(t) over 0..4π plus Gaussian noise of std `noise`."""
+    t = np.linspace(0.0, 4.0 * np.pi, n_points)  # (n_points,)
+    y = np.sin(t) + rng.normal(0.0, noise, n_points)  # (n_points,)
+    return t, y
+''',
+}
+
+# Human names of the cells, for comments and the plot title.
+CELL_NAMES: dict[str, str] = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+
+TEMPLATE = '''"""RNN Playground run, exported as a plain PyTorch script.
+
+A {cell_name} reads windows of the last {seq_length} values of a noisy series and
+learns to predict the next value. Run it with `python {file_name}`; it needs numpy
+and torch, and draws a plot if matplotlib is installed.
+
+Every number below comes from the playground's settings, so this script trains the
+same network on the same data and prints the same metrics as the page.
+"""
+
+import json
+import math
+
+import numpy as np
+import torch
+from torch import nn
+
+try:  # plotting is optional: the script trains and reports without it
+    import matplotlib.pyplot as plt
+except ImportError:
+    plt = None
+
+# One thread, as in the playground: threaded float sums can round differently.
+torch.set_num_threads(1)
+
+# ---- Settings (copied from the playground) ---------------------------------------
+{settings}
+
+# ---- 1. The signal ------------------------------------------------------------------
+# One numpy Generator seeded with SEED draws the noise, so the data never changes.
+{signal_source}
+
+rng = np.random.default_rng(SEED)
+t, y = make_signal(N_POINTS, NOISE, rng)  # (n,), (n,)
+t, y = t.astype(np.float64), y.astype(np.float64)
+
+# ---- 2. Windows: each input is SEQ_LENGTH past values, the target is the next one ----
+n_windows = len(y) - SEQ_LENGTH
+X = np.stack([y[i : i + SEQ_LENGTH] for i in range(n_windows)])  # (N, L)
+Y = y[SEQ_LENGTH:].copy()  # (N,)
+
+# ---- 3. Chronological split: the earliest windows train, the rest are the test ----
+n_train = min(max(int(n_windows * TRAIN_FRACTION), 1), n_windows - 1)
+
+# ---- 4. Scaling to about [-1, 1], fitted on the training points only -----------------
+train_points = y[: SEQ_LENGTH + n_train]
+lo, hi = float(np.min(train_points)), float(np.max(train_points))
+center = (hi + lo) / 2.0
+half_range = (hi - lo) / 2.0 if (hi - lo) / 2.0 > 1e-12 else 1.0
+
+
+def scale(values):
+    return (np.asarray(values) - center) / half_range
+
+
+def unscale(values):
+    return np.asarray(values) * half_range + center
+
+
+Xs = torch.from_numpy(scale(X)).float()  # (N, L)
+Ys = torch.from_numpy(scale(Y)).float()  # (N,)
+x_train, y_train = Xs[:n_train], Ys[:n_train]
+x_test, y_test = Xs[n_train:], Ys[n_train:]
+
+
+# ---- 5. The model: recurrent layers, then a linear head on the last hidden state -----
+class SequenceRegressor(nn.Module):
+    def __init__(self, hidden_size, num_layers):
+        super().__init__()
+        self.rnn = nn.{cell_class}(1, hidden_size, num_layers=num_layers, batch_first=True)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, x):  # x: (B, L) -> (B,)
+        out, _ = self.rnn(x.unsqueeze(-1))  # (B, L, H): hidden state at every step
+        return self.head(out[:, -1, :]).squeeze(-1)  # last step's state -> prediction
+
+
+net = SequenceRegressor(HIDDEN_SIZE, NUM_LAYERS)
+# PyTorch's default init distributions, drawn from a generator seeded with SEED
+# (instead of the global RNG) so the starting weights are reproducible.
+generator = torch.Generator().manual_seed(SEED)
+bound = 1.0 / math.sqrt(HIDDEN_SIZE)
+with torch.no_grad():
+    for p in list(net.rnn.parameters()) + list(net.head.parameters()):
+        p.uniform_(-bound, bound, generator=generator)
+
+# ---- 6. Training: full batch, Adam, mean squared error ------------------------------
+optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, foreach=False)
+loss_fn = nn.MSELoss()
+loss_scale = half_range**2  # turns scaled MSE back into the signal's units
+train_losses, test_losses = [], []
+last_good = {{k: v.detach().clone() for k, v in net.state_dict().items()}}
+for epoch in range(1, EPOCHS + 1):
+    net.train()
+    optimizer.zero_grad(set_to_none=True)
+    loss = loss_fn(net(x_train), y_train)  # train loss of this step, before the update
+    loss.backward()
+    optimizer.step()
+    with torch.no_grad():
+        test_loss = loss_fn(net(x_test), y_test).item() * loss_scale  # after the update
+    train_loss = loss.item() * loss_scale
+    if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
+        # Diverged: keep the last weights whose losses were finite, and stop.
+        net.load_state_dict(last_good)
+        print(f"diverged at epoch {{epoch}}; keeping the last good weights")
+        break
+    last_good = {{k: v.detach().clone() for k, v in net.state_dict().items()}}
+    train_losses.append(train_loss)
+    test_losses.append(test_loss)
+    if epoch == 1 or epoch % max(1, EPOCHS // 10) == 0 or epoch == EPOCHS:
+        print(f"epoch {{epoch:4d}}  train MSE {{train_loss:.5f}}  test MSE {{test_loss:.5f}}")
+
+# ---- 7. Predictions and errors, in the signal's own units -------------------------
+net.eval()
+with torch.no_grad():
+    pred = unscale(net(Xs).double().numpy())  # (N,) prediction for y[SEQ_LENGTH:]
+err = pred - Y  # (N,)
+metrics = {{}}
+for split, part in (("train", err[:n_train]), ("test", err[n_train:])):
+    mse = float(np.mean(part**2))
+    metrics[split] = {{"mse": mse, "mae": float(np.mean(np.abs(part))), "rmse": math.sqrt(mse)}}
+    print(f"{{split:5s}}  MSE {{mse:.5f}}  MAE {{metrics[split]['mae']:.5f}}  "
+          f"RMSE {{metrics[split]['rmse']:.5f}}")
+
+# ---- 8. Plot (only if matplotlib is installed) ---------------------------------------
+if plt is not None:
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7))
+    top.scatter(t, y, s=10, color="grey", label="truth")
+    top.plot(t[SEQ_LENGTH:], pred, color="tab:red", label="prediction")
+    top.axvspan(t[SEQ_LENGTH + n_train], t[-1], alpha=0.12, label="test")
+    top.set_title("{cell_name}: signal and one-step prediction")
+    top.legend()
+    bottom.semilogy(train_losses, label="train")
+    bottom.semilogy(test_losses, label="test")
+    bottom.set_xlabel("epoch")
+    bottom.set_ylabel("MSE")
+    bottom.legend()
+    fig.tight_layout()
+    plt.show()
+
+# Machine-readable summary (one line, JSON).
+summary = dict(metrics, epochs_run=len(train_losses),
+               final_train_loss=train_losses[-1] if train_losses else None,
+               final_test_loss=test_losses[-1] if test_losses else None)
+print("METRICS " + json.dumps(summary))
+'''
+
+
+def generate_script(cfg: ExperimentConfig) -> str:
+    """A runnable, commented PyTorch script reproducing the run `cfg` describes.
+
+    Raises KeyError when `cfg.signal` has no script source (e.g. an uploaded series).
+    """
+    if cfg.signal not in SIGNAL_SOURCES:
+        raise KeyError(f"no script source for signal {cfg.signal!r}")
+    return TEMPLATE.format(
+        cell_name=CELL_NAMES[cfg.model],
+        cell_class=CELL_NAMES[cfg.model],
+        seq_length=cfg.seq_length,
+        file_name=script_name(cfg),
+        settings=format_settings(cfg),
+        signal_source=SIGNAL_SOURCES[cfg.signal].rstrip("\n"),
+    )
+
+
+def format_settings(cfg: ExperimentConfig) -> str:
+    """One `NAME = value  # help` line per parameter, values exactly as in `cfg`."""
+    lines = []
+    for p in PARAMS:
+        value = getattr(cfg, p.name)
+        literal = repr(value) if isinstance(value, str) else format_value(value)
+        lines.append(f"{p.name.upper()} = {literal}  # {p.help}")
+    return "\n".join(lines)
+
+
+def script_name(cfg: ExperimentConfig) -> str:
+    """A file name for the script, e.g. `rnn_playground_lstm_seed0.py`."""
+    return f"rnn_playground_{cfg.model}_seed{cfg.seed}.py"

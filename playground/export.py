@@ -1,0 +1,132 @@
+"""Downloads: a run's frames, its config and its trained weights, as bytes.
+
+Every function is pure and returns the bytes of one file, ready for a download button.
+The result holds frames only, no model, so `weights_bytes` refits the model
+deterministically (`fit_model`: the same pipeline and seeds as `run_experiment`).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import asdict
+
+import pandas as pd
+import torch
+from torch import nn
+
+from .codegen import generate_script
+from .config import ExperimentConfig
+from .experiment import ExperimentResult
+from .models import build_model
+from .signals import make_signal
+from .train import train
+from .windows import Scaler, make_windows, split_index
+
+# Download kind -> (file name suffix, MIME type).
+FILE_TYPES: dict[str, tuple[str, str]] = {
+    "predictions": ("predictions.csv", "text/csv"),
+    "losses": ("losses.csv", "text/csv"),
+    "metrics": ("metrics.csv", "text/csv"),
+    "config": ("config.json", "application/json"),
+    "weights": ("weights.pt", "application/octet-stream"),
+    "script": ("script.py", "text/x-python"),
+}
+
+
+def file_name(cfg: ExperimentConfig, kind: str) -> str:
+    """e.g. `rnn_playground_lstm_seed0_losses.csv` for `kind` in FILE_TYPES."""
+    return f"rnn_playground_{cfg.model}_seed{cfg.seed}_{FILE_TYPES[kind][0]}"
+
+
+def mime_type(kind: str) -> str:
+    """The MIME type of a download `kind`."""
+    return FILE_TYPES[kind][1]
+
+
+def frame_csv(frame: pd.DataFrame) -> bytes:
+    """A frame as UTF-8 CSV without the index; floats at full precision."""
+    return frame.to_csv(index=False, float_format="%.17g").encode("utf-8")
+
+
+def predictions_csv(result: ExperimentResult) -> bytes:
+    """Columns t, series, value, split (see frames.predictions_frame)."""
+    return frame_csv(result.predictions)
+
+
+def losses_csv(result: ExperimentResult) -> bytes:
+    """Columns epoch, split, loss (MSE per epoch, signal units)."""
+    return frame_csv(result.losses)
+
+
+def metrics_csv(result: ExperimentResult) -> bytes:
+    """Columns model, split, mse, mae, rmse."""
+    return frame_csv(result.metrics)
+
+
+def config_json(cfg: ExperimentConfig) -> bytes:
+    """Every field of `cfg` as pretty JSON; `config_from_json` reads it back exactly."""
+    return (json.dumps(asdict(cfg), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def config_from_json(data: bytes | str) -> tuple[ExperimentConfig, list[str]]:
+    """A config from `config_json` output (or a hand-edited copy), never raising.
+
+    Values go through the same clamping as the URL; unreadable JSON gives the default
+    config and one warning. Returns (config, warnings).
+    """
+    try:
+        values = json.loads(data)
+    except (ValueError, TypeError) as err:  # JSONDecodeError and UnicodeDecodeError
+        return ExperimentConfig(), [f"config: not valid JSON ({err.__class__.__name__})"]
+    if not isinstance(values, dict):
+        return ExperimentConfig(), ["config: expected a JSON object"]
+    try:
+        return ExperimentConfig.from_values(values)
+    except OverflowError:  # config.coerce: float() of an int beyond float range
+        return ExperimentConfig(), ["config: a number is too large, using the defaults"]
+
+
+def fit_model(cfg: ExperimentConfig) -> nn.Module:
+    """The trained network of `run_experiment(cfg)`: same data, seeds and training.
+
+    Mirrors experiment.run_experiment step by step (a test checks its predictions
+    are identical), so the weights belong to the run the page showed.
+    """
+    _, y = make_signal(cfg)  # (n,)
+    X, Y = make_windows(y, cfg.seq_length)  # (N, L), (N,)
+    n_train = split_index(len(Y), cfg.train_fraction)
+    scaler = Scaler.fit(y[: cfg.seq_length + n_train])  # training points only
+    Xs = torch.from_numpy(scaler.transform(X)).float()  # (N, L)
+    Ys = torch.from_numpy(scaler.transform(Y)).float()  # (N,)
+    generator = torch.Generator().manual_seed(cfg.seed)
+    net = build_model(cfg.model, cfg.hidden_size, cfg.num_layers, generator)
+    train(
+        net,
+        Xs[:n_train],
+        Ys[:n_train],
+        Xs[n_train:],
+        Ys[n_train:],
+        epochs=cfg.epochs,
+        learning_rate=cfg.learning_rate,
+        loss_scale=scaler.half_range**2,
+    )
+    net.eval()
+    return net
+
+
+def weights_bytes(cfg: ExperimentConfig) -> bytes:
+    """`torch.save` of the trained model's state_dict (refits; takes a training's time).
+
+    Load with `net.load_state_dict(torch.load(io.BytesIO(data)))` into
+    `SequenceRegressor(cfg.model, cfg.hidden_size, cfg.num_layers)` (or the
+    exported script's class, which has the same parameter names).
+    """
+    buffer = io.BytesIO()
+    torch.save(fit_model(cfg).state_dict(), buffer)
+    return buffer.getvalue()
+
+
+def script_bytes(cfg: ExperimentConfig) -> bytes:
+    """The runnable PyTorch script of codegen.generate_script, UTF-8."""
+    return generate_script(cfg).encode("utf-8")

@@ -1,0 +1,94 @@
+"""Named scenarios for workshops: a full config, page hints and what to notice.
+
+`PRESETS` maps a key (the `preset=` URL value) to a `Preset`. Each carries a complete
+`ExperimentConfig` (so the room sees one picture), the view the page should open,
+models to compare, and i18n keys for its title and its "what to notice" paragraph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import PARAM_BY_NAME, ExperimentConfig
+from .i18n import Note
+from .signals import SIGNALS
+
+# Views the page may open (tab keys; i18n titles are `view.<key>.title`).
+VIEWS: tuple[str, ...] = ("train", "compare", "forecast", "inside", "gradients", "memory", "data")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One named scenario."""
+
+    key: str  # registry key = `preset=` URL value
+    config: ExperimentConfig  # every setting of the run
+    view: str = "train"  # the tab to open, one of VIEWS
+    compare_models: tuple[str, ...] = ()  # models to train side by side; () = cfg.model only
+    notes: tuple[Note, ...] = ()  # shown with the preset (e.g. a missing dataset)
+
+    @property
+    def title_key(self) -> str:
+        return f"preset.{self.key}.title"
+
+    @property
+    def notice_key(self) -> str:
+        return f"preset.{self.key}.notice"
+
+
+def available_signals() -> frozenset[str]:
+    """Signals both registered (signals.py) and accepted by the config table."""
+    return frozenset(PARAM_BY_NAME["signal"].choices) & frozenset(SIGNALS)
+
+
+def signal_or_sine(signal: str) -> tuple[str, tuple[Note, ...]]:
+    """`signal` if it is available yet, else "sine" with a note saying so."""
+    if signal in available_signals():
+        return signal, ()
+    return "sine", (Note("preset.signal_missing", {"signal": signal}),)
+
+
+def real_data_preset() -> Preset:
+    """Airline passengers (144 monthly values) once that signal is registered."""
+    signal, notes = signal_or_sine("airline")
+    cfg = ExperimentConfig(
+        signal=signal, n_points=140, seq_length=12, model="lstm", hidden_size=32, epochs=200
+    )
+    return Preset("real_data", cfg, view="data", notes=notes)
+
+
+def build_presets() -> dict[str, Preset]:
+    """The registry, in the order the page lists it."""
+    presets = (
+        Preset("tutorial_rnn", ExperimentConfig()),
+        Preset("rnn_vs_lstm", ExperimentConfig(), view="compare", compare_models=("rnn", "lstm")),
+        Preset(
+            "overfitting",
+            # 40 noisy points, 24 training windows, 128 units: the model can memorise.
+            ExperimentConfig(n_points=40, noise=0.2, hidden_size=128, epochs=500),
+        ),
+        Preset("too_much_noise", ExperimentConfig(noise=0.6)),
+        Preset(
+            "vanishing_gradients",
+            ExperimentConfig(model="rnn", n_points=200, seq_length=50),
+            view="gradients",
+            compare_models=("rnn", "lstm"),
+        ),
+        Preset(
+            "long_memory",
+            # Placeholder until a memory task exists: a long window on the sine.
+            ExperimentConfig(model="rnn", n_points=200, seq_length=40),
+            view="memory",
+            compare_models=("rnn", "lstm"),
+        ),
+        real_data_preset(),
+    )
+    return {p.key: p for p in presets}
+
+
+PRESETS: dict[str, Preset] = build_presets()
+
+
+def get_preset(key: str) -> Preset | None:
+    """The preset named `key`, or None."""
+    return PRESETS.get(key)

@@ -1,0 +1,102 @@
+"""The exported script runs on its own and reproduces run_experiment's numbers."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+
+import pytest
+
+from playground import ExperimentConfig, run_experiment
+from playground.codegen import generate_script, script_name
+
+CONFIGS = [
+    ExperimentConfig(epochs=20),  # the tutorial, shortened
+    ExperimentConfig(model="lstm", noise=0.3, seq_length=15, hidden_size=16, epochs=25, seed=3),
+    ExperimentConfig(
+        model="gru",
+        num_layers=2,
+        hidden_size=12,
+        n_points=120,
+        train_fraction=0.7,
+        learning_rate=0.02,
+        epochs=15,
+        seed=7,
+    ),
+    ExperimentConfig(model="rnn", noise=0.0, seq_length=5, hidden_size=4, epochs=30, seed=11),
+]
+
+
+def run_script(source: str, tmp_path) -> dict:
+    """Run `source` in a fresh interpreter (cwd tmp_path); return its METRICS line."""
+    path = tmp_path / "script.py"
+    path.write_text(source, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("METRICS ")]
+    assert len(lines) == 1, done.stdout
+    return json.loads(lines[0].removeprefix("METRICS "))
+
+
+@pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}")
+def test_script_reproduces_metrics(cfg, tmp_path):
+    result = run_experiment(cfg)
+    got = run_script(generate_script(cfg), tmp_path)
+    assert got["epochs_run"] == result.stopped_epoch == cfg.epochs
+    for row in result.metrics.itertuples():
+        for metric in ("mse", "mae", "rmse"):
+            expected = getattr(row, metric)
+            assert got[row.split][metric] == pytest.approx(expected, rel=1e-6, abs=1e-9)
+    final = result.losses[result.losses.epoch == cfg.epochs].set_index("split").loss
+    assert got["final_train_loss"] == pytest.approx(final["train"], rel=1e-6)
+    assert got["final_test_loss"] == pytest.approx(final["test"], rel=1e-6)
+
+
+def test_script_differs_when_the_config_does(tmp_path):
+    """A guard that the comparison above can fail: another seed, other numbers."""
+    cfg = ExperimentConfig(epochs=10)
+    other = run_script(generate_script(ExperimentConfig(epochs=10, seed=1)), tmp_path)
+    expected = run_experiment(cfg).metrics.set_index("split").loc["test", "mse"]
+    assert other["test"]["mse"] != pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.parametrize("cfg", CONFIGS)
+def test_script_is_valid_python_importing_only_numpy_torch_matplotlib(cfg):
+    tree = ast.parse(generate_script(cfg))
+    top = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            top |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            top.add(node.module.split(".")[0])
+    assert top <= {"json", "math", "numpy", "torch", "matplotlib"}
+    assert "playground" not in top
+
+
+def test_script_carries_every_setting_exactly():
+    cfg = ExperimentConfig(noise=0.37, learning_rate=0.0123, model="gru", seed=42)
+    source = generate_script(cfg)
+    assert "NOISE = 0.37  #" in source
+    assert "LEARNING_RATE = 0.0123  #" in source
+    assert "MODEL = 'gru'  #" in source
+    assert "nn.GRU(" in source and "nn.LSTM(" not in source
+    assert "torch.set_num_threads(1)" in source
+
+
+def test_unknown_signal_is_a_named_error(monkeypatch):
+    cfg = ExperimentConfig()
+    monkeypatch.setattr("playground.codegen.SIGNAL_SOURCES", {})
+    with pytest.raises(KeyError, match="sine"):
+        generate_script(cfg)
+
+
+def test_script_name():
+    assert script_name(ExperimentConfig(model="lstm", seed=5)) == "rnn_playground_lstm_seed5.py"
