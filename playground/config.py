@@ -226,8 +226,8 @@ def coerce(p: Param, value: Any) -> tuple[Any, str | None]:
         )
     try:
         number = float(value)
-    except (TypeError, ValueError):
-        return p.default, f"{p.name}: {value!r} is not a number, using {p.default}"
+    except (TypeError, ValueError, OverflowError):
+        return p.default, f"{p.name}: {str(value)[:24]!r} is not a number, using {p.default}"
     if not math.isfinite(number):
         return p.default, f"{p.name}: {value!r} is not finite, using {p.default}"
     if p.kind is int:

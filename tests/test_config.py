@@ -126,3 +126,9 @@ def test_key_identifies_config():
     assert a.key() == ExperimentConfig().key()
     assert a.key() != replace(a, seed=1).key()
     assert dict(a.key()) == asdict(a)
+
+
+@pytest.mark.parametrize("value", [10**400, "1e999", None, object(), [1, 2]])
+def test_from_values_never_raises_on_odd_python_values(value):
+    cfg, notes = ExperimentConfig.from_values({"noise": value})
+    assert cfg.noise == 0.1 and notes
