@@ -24,6 +24,7 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"  # gitignored; CI may upload it
 
 SETTLE_TIMEOUT_MS = 120_000  # a cold server imports torch and trains 100 epochs first
 CHARTS = '[data-testid="stVegaLiteChart"]'
+ALERTS = '[data-testid="stAlert"]'  # st.warning / st.error boxes, one element each
 N_CHARTS = 3  # predictions, loss per epoch, errors
 STABLE_PAUSE_MS = 750  # charts unchanged this long (and no run) count as final
 STABLE_CHECKS = 20
@@ -116,7 +117,7 @@ def test_default_page_draws_all_charts(app_url, page):
     page.goto(app_url)
     settle(page)
     assert_healthy(page)
-    assert page.locator('[data-testid^="stAlert"]').count() == 0  # no notes, no errors
+    assert page.locator(ALERTS).count() == 0  # no notes, no errors
 
     # Signal and prediction: 100 truth points, one prediction line of 90 points
     # (targets 10..99), one shaded test region.
@@ -188,7 +189,7 @@ def test_shared_link_opens_with_exactly_its_settings(app_url, page):
     page.goto(f"{app_url}/?noise=0.3&model=gru&seq_length=20&hidden_size=16&epochs=40")
     settle(page)
     assert_healthy(page)
-    assert page.locator('[data-testid^="stAlert"]').count() == 0  # valid link: no notes
+    assert page.locator(ALERTS).count() == 0  # valid link: no notes
 
     assert slider_value(page, "noise") == pytest.approx(0.3)
     assert slider_value(page, "seq_length") == 20
@@ -206,7 +207,8 @@ def test_bad_link_shows_a_note_and_still_draws(app_url, page):
     page.goto(f"{app_url}/?noise=banana&epochs=-7")
     settle(page)
     assert_healthy(page)
-    notes = page.locator('[data-testid^="stAlert"]').all_inner_texts()
+    notes = page.locator(ALERTS).all_inner_texts()
+    assert len(notes) == 2, notes  # one note per bad setting
     assert any("noise" in n and "not a number" in n for n in notes), notes
     assert any("epochs" in n and "clamped to 1" in n for n in notes), notes
     assert slider_value(page, "noise") == pytest.approx(0.1)
