@@ -173,9 +173,11 @@ if "options" not in st.session_state:
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
     views = [v for v in query.get("view", []) if v in VIEWS]
-    start_view = views[-1] if views else preset.view if preset else "train"
-    st.session_state.view = view_label(st.session_state.lang, VIEW_ALIASES.get(start_view,
-                                                                               start_view))
+    start_view = views[-1] if views else preset.view if preset else None
+    if start_view is not None:  # else the first tab (or one set before the first run)
+        st.session_state.view = view_label(
+            st.session_state.lang, VIEW_ALIASES.get(start_view, start_view)
+        )
 
 options: InstructorOptions = st.session_state.options
 lang: str = st.session_state.lang
