@@ -165,9 +165,7 @@ if "options" not in st.session_state:
     )
     st.session_state.options = opts
     st.session_state.url_notes = [note_from_warning(w) for w in warnings] + list(opts.notes)
-    st.session_state.lang = opts.lang or detect_language(
-        st.context.headers.get("Accept-Language")
-    )
+    st.session_state.lang = opts.lang or detect_language(st.context.headers.get("Accept-Language"))
     st.session_state.preset = preset.key if preset else NO_PRESET
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
@@ -208,25 +206,47 @@ def widget(p: Param) -> object:
     common = dict(key=p.name, help=help_text, disabled=locked)
     label = t(lang, f"param.{p.name}.label")
     if p.choices:  # synced by hand (sync_url): the URL keeps the key, not the label
-        return st.selectbox(label, p.choices, index=p.choices.index(p.default),
-                            format_func=lambda v, n=p.name: t(lang, f"choice.{n}.{v}"),
-                            **common)
+        return st.selectbox(
+            label,
+            p.choices,
+            index=p.choices.index(p.default),
+            format_func=lambda v, n=p.name: t(lang, f"choice.{n}.{v}"),
+            **common,
+        )
     if p.name in ("learning_rate", "seed"):
-        return st.number_input(label, min_value=p.low, max_value=p.high, value=p.default,
-                               step=p.step, format="%.4f" if p.kind is float else "%d",
-                               bind="query-params", **common)
-    return st.slider(label, min_value=p.low, max_value=p.high, value=p.default,
-                     step=p.step, bind="query-params", **common)
+        return st.number_input(
+            label,
+            min_value=p.low,
+            max_value=p.high,
+            value=p.default,
+            step=p.step,
+            format="%.4f" if p.kind is float else "%d",
+            bind="query-params",
+            **common,
+        )
+    return st.slider(
+        label,
+        min_value=p.low,
+        max_value=p.high,
+        value=p.default,
+        step=p.step,
+        bind="query-params",
+        **common,
+    )
 
 
 # ---- Sidebar: language, scenario, the controls ---------------------------------------
 with st.sidebar:
-    st.selectbox(t(lang, "lang.label"), tuple(LANGUAGES), key="lang",
-                 format_func=lambda k: LANGUAGES[k])
-    st.selectbox(t(lang, "preset.select"), (NO_PRESET, *PRESETS), key="preset",
-                 format_func=lambda k: t(lang, PRESETS[k].title_key) if k else
-                 t(lang, "preset.custom"),
-                 on_change=apply_preset)
+    st.selectbox(
+        t(lang, "lang.label"), tuple(LANGUAGES), key="lang", format_func=lambda k: LANGUAGES[k]
+    )
+    st.selectbox(
+        t(lang, "preset.select"),
+        (NO_PRESET, *PRESETS),
+        key="preset",
+        format_func=lambda k: t(lang, PRESETS[k].title_key) if k else t(lang, "preset.custom"),
+        on_change=apply_preset,
+    )
     st.header(t(lang, "sidebar.header"))
     values = {p.name: widget(p) for p in PARAMS if not p.advanced}
     with st.expander(t(lang, "sidebar.advanced")):
@@ -247,11 +267,12 @@ notes: list[Note] = [note_from_warning(w) for w in warnings]
 # ---- Uploaded data: parsed per session; a bad file keeps the previous data ---------
 series, data_key = None, ()
 if upload is not None:
-    raw = upload.getvalue()
+    raw, column = upload.getvalue(), ""
     try:
         parsed = parse_csv(raw)
-        column = st.sidebar.selectbox(t(lang, "upload.column"), list(parsed.numeric_columns()),
-                                      key="column")
+        column = st.sidebar.selectbox(
+            t(lang, "upload.column"), list(parsed.numeric_columns()), key="column"
+        )
         t_up, y_up, upload_notes = column_series(parsed, column)
         n = min(len(y_up), cfg.n_points)  # the most recent n_points values
         series = (t_up[-n:], y_up[-n:])
@@ -264,8 +285,14 @@ if upload is not None:
             cfg = ExperimentConfig.from_values({**values, "seq_length": n // 2})[0]
             notes.append(Note("upload.seq_lowered", {"lowered": n // 2, "n": n}))
     except UploadError as err:
-        reason = t(lang, f"upload.error.{err.code}", column=locals().get("column", ""),
-                   min_points=MIN_POINTS, size=len(raw) / 1e6, limit=MAX_BYTES / 1e6)
+        reason = t(
+            lang,
+            f"upload.error.{err.code}",
+            column=column,
+            min_points=MIN_POINTS,
+            size=len(raw) / 1e6,
+            limit=MAX_BYTES / 1e6,
+        )
         if reason == f"upload.error.{err.code}":
             reason = err.message
         st.sidebar.error(t(lang, "upload.error", error=reason))
@@ -277,8 +304,16 @@ for note in st.session_state.url_notes + notes:
     st.warning(render(lang, note), icon="⚠️")
 if options.locked:
     labels = "、".join if lang == "zh" else ", ".join
-    st.caption("🔒 " + t(lang, "instructor.locked_summary", labels=labels(
-        t(lang, f"param.{p.name}.label") for p in PARAMS if p.name in options.locked)))
+    st.caption(
+        "🔒 "
+        + t(
+            lang,
+            "instructor.locked_summary",
+            labels=labels(
+                t(lang, f"param.{p.name}.label") for p in PARAMS if p.name in options.locked
+            ),
+        )
+    )
 if options.hide_text:
     st.caption(t(lang, "instructor.text_hidden"))
 chosen_preset = PRESETS.get(st.session_state.preset)
@@ -286,8 +321,10 @@ if chosen_preset is not None:
     for note in chosen_preset.notes:
         st.warning(render(lang, note), icon="⚠️")
     if not options.hide_text:
-        st.info(f"**{t(lang, 'preset.notice_header')}** — {t(lang, chosen_preset.notice_key)}",
-                icon="👀")
+        st.info(
+            f"**{t(lang, 'preset.notice_header')}** — {t(lang, chosen_preset.notice_key)}",
+            icon="👀",
+        )
 
 # ---- Train (or fetch from the shared cache) -----------------------------------------
 try:
@@ -332,8 +369,10 @@ if tabs["compare"].open:
             lambda report: compare_models(
                 cfg,
                 on_epoch=lambda m, e, tr, te: report(
-                    (e / total, Note("progress.model_epoch",
-                                     {"model": m.upper(), "epoch": e, "train": tr}))
+                    (
+                        e / total,
+                        Note("progress.model_epoch", {"model": m.upper(), "epoch": e, "train": tr}),
+                    )
                 ),
                 series=series,
             ),
@@ -363,8 +402,9 @@ if tabs["inside"].open:
         n_windows, n_train = len(predicted), int((predicted.split == "train").sum())
         if st.session_state.get("window", 0) > n_windows - 1:  # settings shrank the series
             st.session_state.window = n_windows - 1
-        window = st.slider(t(lang, "inside.window"), 0, n_windows - 1,
-                           min(n_train, n_windows - 1), key="window")
+        window = st.slider(
+            t(lang, "inside.window"), 0, n_windows - 1, min(n_train, n_windows - 1), key="window"
+        )
         inside = cached(
             ("inside", cfg.key(), data_key, window),
             lambda report: probe_inside(cfg, window=window, series=series),
@@ -408,8 +448,12 @@ if tabs["memory"].open:
             def compute(report):
                 def on_run(model, lag, seed, mse):
                     done[0] += 1
-                    report((done[0] / runs,
-                            Note("progress.memory_run", {"model": model.upper(), "lag": lag})))
+                    report(
+                        (
+                            done[0] / runs,
+                            Note("progress.memory_run", {"model": model.upper(), "lag": lag}),
+                        )
+                    )
 
                 return memory_sweep(mc, on_run=on_run)
 
@@ -452,27 +496,41 @@ if tabs["home"].open:
             downloads["script"] = (t(lang, "download.script"), lambda: script_bytes(cfg))
         columns = st.columns(len(downloads))
         for column, (kind, (label, data)) in zip(columns, downloads.items(), strict=True):
-            column.download_button(label, data(), file_name=file_name(cfg, kind),
-                                   mime=mime_type(kind), key=f"download_{kind}",
-                                   on_click="ignore")
+            column.download_button(
+                label,
+                data(),
+                file_name=file_name(cfg, kind),
+                mime=mime_type(kind),
+                key=f"download_{kind}",
+                on_click="ignore",
+            )
         if series is None:
             weights_key = ("weights", cfg.key())
             weights = run_cache().get(weights_key)
-            if weights is None and st.button(t(lang, "download.weights_prepare"),
-                                             help=t(lang, "download.weights_help"),
-                                             key="prepare_weights"):
+            if weights is None and st.button(
+                t(lang, "download.weights_prepare"),
+                help=t(lang, "download.weights_help"),
+                key="prepare_weights",
+            ):
                 weights = cached(weights_key, lambda report: weights_bytes(cfg))
             if weights is not None:
-                st.download_button(t(lang, "download.weights"), weights,
-                                   file_name=file_name(cfg, "weights"),
-                                   mime=mime_type("weights"), key="download_weights",
-                                   on_click="ignore")
+                st.download_button(
+                    t(lang, "download.weights"),
+                    weights,
+                    file_name=file_name(cfg, "weights"),
+                    mime=mime_type("weights"),
+                    key="download_weights",
+                    on_click="ignore",
+                )
         st.subheader(t(lang, "code.header"))
         if exportable:
             if not options.hide_text:
                 st.caption(t(lang, "code.explain"))
             st.code(script_bytes(cfg).decode("utf-8"), language="python")
         else:
-            signal = t(lang, "upload.your_data") if series is not None else t(
-                lang, f"choice.signal.{cfg.signal}")
+            signal = (
+                t(lang, "upload.your_data")
+                if series is not None
+                else t(lang, f"choice.signal.{cfg.signal}")
+            )
             st.info(t(lang, "code.unavailable", signal=signal))

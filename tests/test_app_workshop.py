@@ -103,10 +103,22 @@ def test_choice_controls_keep_their_keys_in_the_url():
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("en", ["Epochs: 1e+08 is outside 1..1000", "Noise (σ): 'abc' is not a number",
-                "Model type: unknown value 'transformer'"]),
-        ("zh", ["训练轮数 (epochs)：1e+08 超出了 1..1000 的范围", "噪声 (σ)：'abc' 不是数字",
-                "模型类型：未知的取值 'transformer'"]),
+        (
+            "en",
+            [
+                "Epochs: 1e+08 is outside 1..1000",
+                "Noise (σ): 'abc' is not a number",
+                "Model type: unknown value 'transformer'",
+            ],
+        ),
+        (
+            "zh",
+            [
+                "训练轮数 (epochs)：1e+08 超出了 1..1000 的范围",
+                "噪声 (σ)：'abc' 不是数字",
+                "模型类型：未知的取值 'transformer'",
+            ],
+        ),
     ],
 )
 def test_hostile_link_opens_clamped_with_notes_in_the_language(lang, expected):
@@ -213,8 +225,9 @@ def test_code_tab_shows_the_script_and_downloads():
     assert "import torch" in code and "EPOCHS = 2  #" in code
     assert "INIT_SCALE = 1.5" in code and "CLIP_GRAD = 0.5" in code
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == [t("en", f"download.{k}") for k in
-                      ("predictions", "losses", "metrics", "config", "script")]
+    assert labels == [
+        t("en", f"download.{k}") for k in ("predictions", "losses", "metrics", "config", "script")
+    ]
     assert [b.label for b in at.button] == [t("en", "download.weights_prepare")]
 
 
