@@ -2,7 +2,14 @@
 
 The page only wires: it reads settings from widgets generated from `PARAMS`, calls the
 `playground` package through one bounded cross-session cache, and lays out its charts.
-Views beyond the main run compute only when their tab is open.
+Views beyond the main run compute only when their tab is open. Every string shown comes
+from `playground/locales` through `t(lang, key)`: English or Simplified Chinese.
+
+The URL carries the settings (`?noise=0.3&model=lstm`), the open view (`?view=compare`),
+the language (`?lang=zh`) and a workshop's instructor options (`?preset=overfitting&
+lock=model,epochs&hide=text`). Numeric controls are bound to it by Streamlit; choice
+controls are synced by hand so that the URL holds their keys (`model=gru`), not the
+label shown in the reader's language.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import streamlit as st
 
 from playground import PARAMS, ExperimentConfig, Param, run_experiment
 from playground.cache import RunCache, Status
+from playground.challenges import CHALLENGES
 from playground.charts import loss_chart, metrics_chart, predictions_chart
 from playground.charts_learn import (
     compare_chart,
@@ -26,16 +34,32 @@ from playground.charts_learn import (
     memory_chart,
     trajectory_chart,
 )
+from playground.codegen import SIGNAL_SOURCES
 from playground.compare import compare_models
-from playground.explain import EXPLAIN
+from playground.config import PARAM_BY_NAME
+from playground.export import (
+    config_json,
+    file_name,
+    losses_csv,
+    metrics_csv,
+    mime_type,
+    predictions_csv,
+    script_bytes,
+    weights_bytes,
+)
 from playground.forecast import run_forecast
+from playground.i18n import LANGUAGES, Note, detect_language, note_from_warning, render, t
+from playground.instructor import InstructorOptions, parse_instructor_options
 from playground.memory import MemoryConfig, memory_sweep
+from playground.presets import PRESETS
 from playground.probes import gradient_norms, probe_inside
-from playground.upload import UploadError, column_series, parse_csv
+from playground.upload import MAX_BYTES, MIN_POINTS, UploadError, column_series, parse_csv
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
-VIEWS = ("Train & predict", "Compare models", "Forecast", "Inside the network",
-         "Gradients", "Long memory")
+# Tabs in page order (i18n titles `view.<key>.title`); `data` views open the first tab.
+VIEWS = ("train", "compare", "forecast", "inside", "gradients", "memory", "challenges", "home")
+VIEW_ALIASES = {"data": "train"}
+NO_PRESET = ""  # the preset selectbox's "your own settings" entry
 
 st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
 
@@ -46,23 +70,35 @@ def run_cache() -> RunCache:
     return RunCache(max_entries=64)
 
 
-def widget(p: Param) -> object:
-    """The sidebar control for one parameter, keyed and URL-bound by its name."""
-    common = dict(key=p.name, help=p.help, bind="query-params")
-    if p.choices:
-        return st.selectbox(p.label, p.choices, index=p.choices.index(p.default), **common)
-    if p.name in ("learning_rate", "seed"):
-        return st.number_input(p.label, min_value=p.low, max_value=p.high, value=p.default,
-                               step=p.step, format="%.4f" if p.kind is float else "%d",
-                               **common)
-    return st.slider(p.label, min_value=p.low, max_value=p.high, value=p.default,
-                     step=p.step, **common)
+# ---- Small helpers: language, URL sync, progress ---------------------------------------
+def view_label(lang: str, view: str) -> str:
+    """The tab label of `view` in `lang`."""
+    return t(lang, f"view.{view}.title")
 
 
-def progress_reporter(bar):
+def view_of(label: object) -> str | None:
+    """The view key behind a tab label in any language, or None."""
+    for view in VIEWS:
+        if any(label == view_label(lang, view) for lang in LANGUAGES):
+            return view
+    return None
+
+
+def sync_url(name: str, value: object, default: object) -> None:
+    """Keep `?name=` equal to `value` (absent at the default) for hand-synced controls."""
+    wanted = None if value == default else str(value)
+    if st.query_params.get(name) != wanted:
+        if wanted is None:
+            del st.query_params[name]
+        else:
+            st.query_params[name] = wanted
+
+
+def progress_reporter(bar, lang: str):
     """A status callback that redraws `bar` at most every PROGRESS_INTERVAL_S.
 
-    Running computations report (fraction done, text)."""
+    Computations report (fraction done, Note); each waiting session renders the Note in
+    its own language."""
     last = [0.0]
 
     def on_status(status: Status) -> None:
@@ -71,12 +107,12 @@ def progress_reporter(bar):
             return
         last[0] = now
         if status.state == "queued":
-            bar.progress(0.0, text=f"Queued: {status.ahead} ahead of you")
+            bar.progress(0.0, text=t(lang, "progress.queued", ahead=status.ahead))
         elif status.progress is None:
-            bar.progress(0.0, text="Starting…")
+            bar.progress(0.0, text=t(lang, "progress.starting"))
         else:
-            fraction, text = status.progress
-            bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+            fraction, note = status.progress
+            bar.progress(min(max(fraction, 0.0), 1.0), text=render(lang, note))
 
     return on_status
 
@@ -87,114 +123,245 @@ def cached(key: tuple, compute):
     hit = cache.get(key)
     if hit is not None:
         return hit
-    bar = st.progress(0.0, text="Starting…")
+    bar = st.progress(0.0, text=t(lang, "progress.starting"))
     try:
-        return cache.get_or_compute(key, compute, progress_reporter(bar))
+        return cache.get_or_compute(key, compute, progress_reporter(bar, lang))
     finally:
         bar.empty()
 
 
-def epoch_reporter(report, total: int, prefix: str = ""):
-    """An on_epoch callback that forwards progress as (fraction, text)."""
+def epoch_reporter(report, total: int):
+    """An on_epoch callback that forwards progress as (fraction, Note)."""
     return lambda e, tr, te: report(
-        (e / total, f"{prefix}Training: epoch {e}/{total}, train MSE {tr:.4f}, test MSE {te:.4f}")
+        (e / total, Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te}))
     )
 
 
 def explain(view: str) -> None:
-    st.info(EXPLAIN[view], icon="💡")
+    """The explanation of `view`, unless the instructor hid explanations."""
+    if not options.hide_text:
+        st.info(t(lang, f"view.{view}.explain"), icon="💡")
 
 
-# ---- The link: read once per session; our parser decides clamping and notes -------
-if "url_notes" not in st.session_state:
-    url_cfg, st.session_state.url_notes = ExperimentConfig.from_query_params(
-        st.query_params.to_dict()
+def train_run(run_cfg: ExperimentConfig):
+    """The run of `run_cfg` on the page's data (signal or upload), through the cache."""
+    return cached(
+        ("run", run_cfg.key(), data_key),
+        lambda report: run_experiment(
+            run_cfg, epoch_reporter(report, run_cfg.epochs), series=series
+        ),
     )
-    for p in PARAMS:  # seed the bound widgets with the clamped values
+
+
+# ---- Session start: language, instructor options, the link's settings (once) -----------
+if "options" not in st.session_state:
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    opts = parse_instructor_options(query)
+    preset = PRESETS.get(opts.preset or NO_PRESET)
+    # A preset sets every control; settings written in the link refine it.
+    start = preset.config.to_query_params() if preset else {}
+    url_cfg, warnings = ExperimentConfig.from_query_params(
+        start | {k: v for k, v in query.items() if k in PARAM_BY_NAME}
+    )
+    st.session_state.options = opts
+    st.session_state.url_notes = [note_from_warning(w) for w in warnings] + list(opts.notes)
+    st.session_state.lang = opts.lang or detect_language(st.context.headers.get("Accept-Language"))
+    st.session_state.preset = preset.key if preset else NO_PRESET
+    for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
+    views = [v for v in query.get("view", []) if v in VIEWS]
+    start_view = views[-1] if views else preset.view if preset else None
+    if start_view is not None:  # else the first tab (or one set before the first run)
+        st.session_state.view = view_label(
+            st.session_state.lang, VIEW_ALIASES.get(start_view, start_view)
+        )
 
-# ---- Sidebar: the controls --------------------------------------------------------
+options: InstructorOptions = st.session_state.options
+lang: str = st.session_state.lang
+# The open tab is stored by label; after a language switch, relabel it.
+open_view = view_of(st.session_state.get("view")) or "train"
+if st.session_state.get("view") != view_label(lang, open_view):
+    st.session_state.view = view_label(lang, open_view)
+
+
+def apply_preset() -> None:
+    """Preset selectbox callback: set every (unlocked) control and open its view."""
+    chosen = PRESETS.get(st.session_state.preset)
+    if chosen is None:
+        return
+    for p in PARAMS:
+        if p.name not in options.locked:
+            st.session_state[p.name] = getattr(chosen.config, p.name)
+    view = VIEW_ALIASES.get(chosen.view, chosen.view)
+    st.session_state.view = view_label(st.session_state.lang, view)
+
+
+def widget(p: Param) -> object:
+    """The sidebar control for one parameter, keyed by its name; numbers URL-bound."""
+    help_text = t(lang, f"param.{p.name}.help")
+    locked = p.name in options.locked
+    if locked:
+        help_text += "\n\n" + t(lang, "instructor.locked")
+    common = dict(key=p.name, help=help_text, disabled=locked)
+    label = t(lang, f"param.{p.name}.label")
+    if p.choices:  # synced by hand (sync_url): the URL keeps the key, not the label
+        return st.selectbox(
+            label,
+            p.choices,
+            index=p.choices.index(p.default),
+            format_func=lambda v, n=p.name: t(lang, f"choice.{n}.{v}"),
+            **common,
+        )
+    if p.name in ("learning_rate", "seed"):
+        return st.number_input(
+            label,
+            min_value=p.low,
+            max_value=p.high,
+            value=p.default,
+            step=p.step,
+            format="%.4f" if p.kind is float else "%d",
+            bind="query-params",
+            **common,
+        )
+    return st.slider(
+        label,
+        min_value=p.low,
+        max_value=p.high,
+        value=p.default,
+        step=p.step,
+        bind="query-params",
+        **common,
+    )
+
+
+# ---- Sidebar: language, scenario, the controls ---------------------------------------
 with st.sidebar:
-    st.header("Settings")
+    st.selectbox(
+        t(lang, "lang.label"), tuple(LANGUAGES), key="lang", format_func=lambda k: LANGUAGES[k]
+    )
+    st.selectbox(
+        t(lang, "preset.select"),
+        (NO_PRESET, *PRESETS),
+        key="preset",
+        format_func=lambda k: t(lang, PRESETS[k].title_key) if k else t(lang, "preset.custom"),
+        on_change=apply_preset,
+    )
+    st.header(t(lang, "sidebar.header"))
     values = {p.name: widget(p) for p in PARAMS if not p.advanced}
-    with st.expander("Advanced"):
+    with st.expander(t(lang, "sidebar.advanced")):
         values |= {p.name: widget(p) for p in PARAMS if p.advanced}
-    with st.expander("Your own data (CSV)"):
-        upload = st.file_uploader("CSV file", type=["csv", "txt"], key="upload")
+    with st.expander(t(lang, "upload.header")):
+        upload = st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
 
-cfg, notes = ExperimentConfig.from_values(values)
+for p in PARAMS:
+    if p.choices:
+        sync_url(p.name, values[p.name], p.default)
+# ?lang= stays in the URL whenever it differs from what the reader's browser asks for.
+sync_url("lang", lang, detect_language(st.context.headers.get("Accept-Language")))
+sync_url("preset", st.session_state.preset, NO_PRESET)
+
+cfg, warnings = ExperimentConfig.from_values(values)
+notes: list[Note] = [note_from_warning(w) for w in warnings]
 
 # ---- Uploaded data: parsed per session; a bad file keeps the previous data ---------
 series, data_key = None, ()
 if upload is not None:
-    raw = upload.getvalue()
+    raw, column = upload.getvalue(), ""
     try:
         parsed = parse_csv(raw)
-        column = st.sidebar.selectbox("Column", list(parsed.numeric_columns()), key="column")
+        column = st.sidebar.selectbox(
+            t(lang, "upload.column"), list(parsed.numeric_columns()), key="column"
+        )
         t_up, y_up, upload_notes = column_series(parsed, column)
         n = min(len(y_up), cfg.n_points)  # the most recent n_points values
         series = (t_up[-n:], y_up[-n:])
         digest = hashlib.sha256(raw).hexdigest()[:16]
         data_key = ("upload", digest, column, n)
-        notes += upload_notes
+        notes += [note_from_warning(text) for text in upload_notes]
         if n < len(y_up):
-            notes.append(f"Using the last {n} of {len(y_up)} values (Number of points).")
+            notes.append(Note("upload.using_last", {"n": n, "total": len(y_up)}))
         if cfg.seq_length > n // 2:
             cfg = ExperimentConfig.from_values({**values, "seq_length": n // 2})[0]
-            notes.append(f"Sequence length lowered to {n // 2} for a series of {n} values.")
+            notes.append(Note("upload.seq_lowered", {"lowered": n // 2, "n": n}))
     except UploadError as err:
-        st.sidebar.error(f"Could not use this file: {err}")
+        reason = t(
+            lang,
+            f"upload.error.{err.code}",
+            column=column,
+            min_points=MIN_POINTS,
+            size=len(raw) / 1e6,
+            limit=MAX_BYTES / 1e6,
+        )
+        if reason == f"upload.error.{err.code}":
+            reason = err.message
+        st.sidebar.error(t(lang, "upload.error", error=reason))
 
 # ---- Header -----------------------------------------------------------------------
-st.title("RNN Playground")
-st.caption(
-    "A recurrent network reads the last *sequence length* values of a series (by default "
-    "a noisy sine wave) and predicts the next one. The first part of the series trains "
-    "the model; the shaded last part is held out as a test the model never trained on."
-)
+st.title(t(lang, "app.title"))
+st.caption(t(lang, "app.caption"))
 for note in st.session_state.url_notes + notes:
-    st.warning(note, icon="⚠️")
+    st.warning(render(lang, note), icon="⚠️")
+if options.locked:
+    labels = "、".join if lang == "zh" else ", ".join
+    st.caption(
+        "🔒 "
+        + t(
+            lang,
+            "instructor.locked_summary",
+            labels=labels(
+                t(lang, f"param.{p.name}.label") for p in PARAMS if p.name in options.locked
+            ),
+        )
+    )
+if options.hide_text:
+    st.caption(t(lang, "instructor.text_hidden"))
+chosen_preset = PRESETS.get(st.session_state.preset)
+if chosen_preset is not None:
+    for note in chosen_preset.notes:
+        st.warning(render(lang, note), icon="⚠️")
+    if not options.hide_text:
+        st.info(
+            f"**{t(lang, 'preset.notice_header')}** — {t(lang, chosen_preset.notice_key)}",
+            icon="👀",
+        )
 
 # ---- Train (or fetch from the shared cache) -----------------------------------------
 try:
-    result = cached(
-        ("run", cfg.key(), data_key),
-        lambda report: run_experiment(cfg, epoch_reporter(report, cfg.epochs), series=series),
-    )
+    result = train_run(cfg)
 except ValueError as err:  # e.g. an uploaded series too short for this window
-    st.error(f"This setting cannot be trained: {err}")
+    st.error(t(lang, "error.cannot_train", error=err))
     st.stop()
 if result.diverged:
-    st.error(
-        f"Training diverged (the loss became NaN or infinite) at epoch "
-        f"{result.stopped_epoch + 1}. Showing the last good weights; try a lower "
-        "learning rate, a smaller recurrent init scale, or gradient clipping."
-    )
+    st.error(t(lang, "error.diverged", epoch=result.stopped_epoch + 1))
 
-tabs = dict(zip(VIEWS, st.tabs(VIEWS, key="view", on_change="rerun"), strict=True))
+labels_now = [view_label(lang, v) for v in VIEWS]
+tabs = dict(zip(VIEWS, st.tabs(labels_now, key="view", on_change="rerun"), strict=True))
+open_view = view_of(st.session_state.get("view")) or "train"
+sync_url("view", open_view, "train")
 
 # ---- Train & predict ----------------------------------------------------------------
-with tabs["Train & predict"]:
-    st.subheader("Signal and prediction")
+with tabs["train"]:
+    explain("train")
+    st.subheader(t(lang, "section.signal"))
     st.altair_chart(predictions_chart(result.predictions), width="stretch")
     left, right = st.columns(2)
     with left:
-        st.subheader("Loss per epoch")
+        st.subheader(t(lang, "section.loss"))
         st.altair_chart(loss_chart(result.losses), width="stretch")
     with right:
-        st.subheader("Errors")
+        st.subheader(t(lang, "section.errors"))
         st.altair_chart(metrics_chart(result.metrics), width="content")
         st.dataframe(
             result.metrics.style.format({"mse": "{:.5f}", "mae": "{:.5f}", "rmse": "{:.5f}"}),
             hide_index=True,
         )
     if cfg.signal != "sine" or series is not None:
-        explain("signals")
+        explain("data")
 
 # ---- Compare models -------------------------------------------------------------------
-if tabs["Compare models"].open:
-    with tabs["Compare models"]:
+if tabs["compare"].open:
+    with tabs["compare"]:
         explain("compare")
         total = 3 * cfg.epochs
         comparison = cached(
@@ -202,7 +369,10 @@ if tabs["Compare models"].open:
             lambda report: compare_models(
                 cfg,
                 on_epoch=lambda m, e, tr, te: report(
-                    (e / total, f"Training {m.upper()}: epoch {e}, train MSE {tr:.4f}")
+                    (
+                        e / total,
+                        Note("progress.model_epoch", {"model": m.upper(), "epoch": e, "train": tr}),
+                    )
                 ),
                 series=series,
             ),
@@ -213,76 +383,77 @@ if tabs["Compare models"].open:
         right.dataframe(comparison.metrics, hide_index=True)
 
 # ---- Forecast -------------------------------------------------------------------------
-if tabs["Forecast"].open:
-    with tabs["Forecast"]:
+if tabs["forecast"].open:
+    with tabs["forecast"]:
         explain("forecast")
         forecast = cached(
             ("forecast", cfg.key(), data_key),
             lambda report: run_forecast(cfg, models=("rnn", "lstm", "gru"), series=series),
         )
         st.altair_chart(forecast_chart(forecast.paths), width="stretch")
-        st.subheader("Free-running error against horizon")
+        st.subheader(t(lang, "forecast.horizon"))
         st.altair_chart(horizon_chart(forecast.horizon), width="stretch")
 
 # ---- Inside the network ---------------------------------------------------------------
-if tabs["Inside the network"].open:
-    with tabs["Inside the network"]:
+if tabs["inside"].open:
+    with tabs["inside"]:
         explain("inside")
-        n_windows = len(result.predictions.query("series == 'prediction'"))
-        n_train = int((result.predictions.query("series == 'prediction'").split == "train").sum())
-        window = st.slider("Window to trace", 0, n_windows - 1, min(n_train, n_windows - 1),
-                           key="window")
+        predicted = result.predictions.query("series == 'prediction'")
+        n_windows, n_train = len(predicted), int((predicted.split == "train").sum())
+        if st.session_state.get("window", 0) > n_windows - 1:  # settings shrank the series
+            st.session_state.window = n_windows - 1
+        window = st.slider(
+            t(lang, "inside.window"), 0, n_windows - 1, min(n_train, n_windows - 1), key="window"
+        )
         inside = cached(
             ("inside", cfg.key(), data_key, window),
             lambda report: probe_inside(cfg, window=window, series=series),
         )
-        st.subheader("Hidden state over the window")
+        st.subheader(t(lang, "inside.hidden"))
         st.altair_chart(hidden_heatmap(inside.hidden), width="stretch")
         if len(inside.gates):
-            st.subheader("Gates over the window")
+            st.subheader(t(lang, "inside.gates"))
             st.altair_chart(gates_chart(inside.gates, inside.inputs), width="stretch")
         else:
-            st.caption("A vanilla RNN has no gates: choose LSTM or GRU to see them.")
-        st.subheader("Hidden trajectory (PCA)")
+            st.caption(t(lang, "inside.no_gates"))
+        st.subheader(t(lang, "inside.trajectory"))
         st.altair_chart(trajectory_chart(inside.trajectory), width="stretch")
-        st.caption(f"The two components explain {sum(inside.explained):.0%} of the variance.")
+        st.caption(t(lang, "inside.explained", share=sum(inside.explained)))
 
 # ---- Gradients ------------------------------------------------------------------------
-if tabs["Gradients"].open:
-    with tabs["Gradients"]:
+if tabs["gradients"].open:
+    with tabs["gradients"]:
         explain("gradients")
         grads = cached(("gradients", cfg.key()), lambda report: gradient_norms(cfg))
         st.altair_chart(gradient_chart(grads.frame), width="stretch")
         broken = [m.upper() for m, bad in grads.diverged.items() if bad]
         if broken:
-            st.error(
-                f"Training diverged for {', '.join(broken)}: the loss or a gradient became "
-                "NaN or infinite. Lower the learning rate or the recurrent init scale, or "
-                "turn on gradient clipping (Advanced)."
-            )
-        st.caption(
-            "Try it: set the sequence length to 50 for vanishing gradients; raise "
-            "'Recurrent init scale' (Advanced) above 2 for exploding ones, then set "
-            "'Gradient clipping' to tame them."
-        )
+            st.error(t(lang, "gradients.diverged", models=", ".join(broken)))
+        if not options.hide_text:
+            st.caption(t(lang, "gradients.try"))
 
 # ---- Long memory ----------------------------------------------------------------------
-if tabs["Long memory"].open:
-    with tabs["Long memory"]:
+if tabs["memory"].open:
+    with tabs["memory"]:
         explain("memory")
-        max_lag = st.slider("Longest lag", 5, 40, 30, step=5, key="lag")
+        max_lag = st.slider(t(lang, "memory.lag"), 5, 40, 30, step=5, key="lag")
         lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
         mc = MemoryConfig(lags=lags, seeds=(0,))
         key = ("memory", lags, mc.seeds)
         sweep = run_cache().get(key)
-        if sweep is None and st.button("Run the sweep", key="run_memory"):
+        if sweep is None and st.button(t(lang, "memory.run"), key="run_memory"):
             runs = len(lags) * len(mc.models) * len(mc.seeds)
             done = [0]
 
             def compute(report):
                 def on_run(model, lag, seed, mse):
                     done[0] += 1
-                    report((done[0] / runs, f"Trained {model.upper()} at lag {lag}"))
+                    report(
+                        (
+                            done[0] / runs,
+                            Note("progress.memory_run", {"model": model.upper(), "lag": lag}),
+                        )
+                    )
 
                 return memory_sweep(mc, on_run=on_run)
 
@@ -290,7 +461,76 @@ if tabs["Long memory"].open:
         if sweep is not None:
             st.altair_chart(memory_chart(sweep), width="stretch")
         else:
-            st.caption(
-                f"{len(lags) * len(mc.models)} small trainings; this takes a minute or two "
-                "the first time, then is shared with everyone."
+            st.caption(t(lang, "memory.cost", runs=len(lags) * len(mc.models)))
+
+# ---- Challenges -----------------------------------------------------------------------
+if tabs["challenges"].open:
+    with tabs["challenges"]:
+        st.caption(t(lang, "challenge.intro"))
+        for challenge in CHALLENGES.values():
+            with st.container(border=True):
+                st.subheader(t(lang, challenge.title_key))
+                st.markdown(t(lang, challenge.goal_key, **challenge.goal))
+                verdict = challenge.check(cfg, result)
+                reference_cfg = challenge.reference_config(cfg)
+                if verdict.key.endswith(".needs_reference") and reference_cfg is not None:
+                    verdict = challenge.check(cfg, result, train_run(reference_cfg))
+                shown = t(lang, verdict.key, **verdict.params)
+                if verdict.passed:
+                    st.success(f"{t(lang, 'challenge.passed')} {shown}", icon="✅")
+                else:
+                    st.error(f"{t(lang, 'challenge.not_yet')} {shown}", icon="❌")
+
+# ---- Take it home ---------------------------------------------------------------------
+if tabs["home"].open:
+    with tabs["home"]:
+        st.subheader(t(lang, "download.header"))
+        downloads = {
+            "predictions": (t(lang, "download.predictions"), lambda: predictions_csv(result)),
+            "losses": (t(lang, "download.losses"), lambda: losses_csv(result)),
+            "metrics": (t(lang, "download.metrics"), lambda: metrics_csv(result)),
+            "config": (t(lang, "download.config"), lambda: config_json(cfg)),
+        }
+        exportable = series is None and cfg.signal in SIGNAL_SOURCES
+        if exportable:
+            downloads["script"] = (t(lang, "download.script"), lambda: script_bytes(cfg))
+        columns = st.columns(len(downloads))
+        for column, (kind, (label, data)) in zip(columns, downloads.items(), strict=True):
+            column.download_button(
+                label,
+                data(),
+                file_name=file_name(cfg, kind),
+                mime=mime_type(kind),
+                key=f"download_{kind}",
+                on_click="ignore",
             )
+        if series is None:
+            weights_key = ("weights", cfg.key())
+            weights = run_cache().get(weights_key)
+            if weights is None and st.button(
+                t(lang, "download.weights_prepare"),
+                help=t(lang, "download.weights_help"),
+                key="prepare_weights",
+            ):
+                weights = cached(weights_key, lambda report: weights_bytes(cfg))
+            if weights is not None:
+                st.download_button(
+                    t(lang, "download.weights"),
+                    weights,
+                    file_name=file_name(cfg, "weights"),
+                    mime=mime_type("weights"),
+                    key="download_weights",
+                    on_click="ignore",
+                )
+        st.subheader(t(lang, "code.header"))
+        if exportable:
+            if not options.hide_text:
+                st.caption(t(lang, "code.explain"))
+            st.code(script_bytes(cfg).decode("utf-8"), language="python")
+        else:
+            signal = (
+                t(lang, "upload.your_data")
+                if series is not None
+                else t(lang, f"choice.signal.{cfg.signal}")
+            )
+            st.info(t(lang, "code.unavailable", signal=signal))

@@ -17,11 +17,7 @@ from torch import nn
 
 from .codegen import generate_script
 from .config import ExperimentConfig
-from .experiment import ExperimentResult
-from .models import build_model
-from .signals import make_signal
-from .train import train
-from .windows import Scaler, make_windows, split_index
+from .experiment import ExperimentResult, fit
 
 # Download kind -> (file name suffix, MIME type).
 FILE_TYPES: dict[str, tuple[str, str]] = {
@@ -90,29 +86,10 @@ def config_from_json(data: bytes | str) -> tuple[ExperimentConfig, list[str]]:
 def fit_model(cfg: ExperimentConfig) -> nn.Module:
     """The trained network of `run_experiment(cfg)`: same data, seeds and training.
 
-    Mirrors experiment.run_experiment step by step (a test checks its predictions
-    are identical), so the weights belong to the run the page showed.
+    It is experiment.fit's network (init_scale and clip_grad included; a test checks
+    its predictions are identical), so the weights belong to the run the page showed.
     """
-    _, y = make_signal(cfg)  # (n,)
-    X, Y = make_windows(y, cfg.seq_length)  # (N, L), (N,)
-    n_train = split_index(len(Y), cfg.train_fraction)
-    scaler = Scaler.fit(y[: cfg.seq_length + n_train])  # training points only
-    Xs = torch.from_numpy(scaler.transform(X)).float()  # (N, L)
-    Ys = torch.from_numpy(scaler.transform(Y)).float()  # (N,)
-    generator = torch.Generator().manual_seed(cfg.seed)
-    net = build_model(cfg.model, cfg.hidden_size, cfg.num_layers, generator)
-    train(
-        net,
-        Xs[:n_train],
-        Ys[:n_train],
-        Xs[n_train:],
-        Ys[n_train:],
-        epochs=cfg.epochs,
-        learning_rate=cfg.learning_rate,
-        loss_scale=scaler.half_range**2,
-    )
-    net.eval()
-    return net
+    return fit(cfg).net
 
 
 def weights_bytes(cfg: ExperimentConfig) -> bytes:

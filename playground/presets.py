@@ -76,7 +76,8 @@ def build_presets() -> dict[str, Preset]:
         ),
         Preset(
             "long_memory",
-            # Placeholder until a memory task exists: a long window on the sine.
+            # A long window on the sine; the page opens the Long memory view (its own
+            # delayed-recall task).
             ExperimentConfig(model="rnn", n_points=200, seq_length=40),
             view="memory",
             compare_models=("rnn", "lstm"),

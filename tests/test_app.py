@@ -105,8 +105,8 @@ def test_hostile_link_opens_with_clamped_values_and_a_note_each():
     assert widget(at, "epochs").value == 1000
     assert widget(at, "noise").value == 0.1
     assert widget(at, "model").value == "rnn"
-    notes = " ".join(w.value for w in at.warning)
-    assert "epochs" in notes and "noise" in notes and "transformer" in notes
+    notes = " ".join(w.value for w in at.warning)  # shown with the controls' labels
+    assert "Epochs" in notes and "Noise" in notes and "transformer" in notes
     assert len(at.get("vega_lite_chart")) >= 3
 
 

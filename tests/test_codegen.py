@@ -6,11 +6,14 @@ import ast
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from playground import ExperimentConfig, run_experiment
-from playground.codegen import generate_script, script_name
+from playground.codegen import SIGNAL_SOURCES, generate_script, script_name
+from playground.signals import SIGNALS
 
 CONFIGS = [
     ExperimentConfig(epochs=20),  # the tutorial, shortened
@@ -26,6 +29,11 @@ CONFIGS = [
         seed=7,
     ),
     ExperimentConfig(model="rnn", noise=0.0, seq_length=5, hidden_size=4, epochs=30, seed=11),
+    # Large recurrent weights and a gradient cap: both must be reproduced exactly.
+    ExperimentConfig(model="rnn", seq_length=20, init_scale=2.5, clip_grad=0.5, epochs=15, seed=2),
+    ExperimentConfig(model="gru", init_scale=0.5, clip_grad=0.05, hidden_size=8, epochs=12),
+    # A shipped real series: its values are embedded in the script.
+    ExperimentConfig(signal="airline", n_points=140, seq_length=12, model="lstm", epochs=10),
 ]
 
 
@@ -46,7 +54,9 @@ def run_script(source: str, tmp_path) -> dict:
     return json.loads(lines[0].removeprefix("METRICS "))
 
 
-@pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}")
+@pytest.mark.parametrize(
+    "cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}-{c.signal}"
+)
 def test_script_reproduces_metrics(cfg, tmp_path):
     result = run_experiment(cfg)
     got = run_script(generate_script(cfg), tmp_path)
@@ -100,3 +110,27 @@ def test_unknown_signal_is_a_named_error(monkeypatch):
 
 def test_script_name():
     assert script_name(ExperimentConfig(model="lstm", seed=5)) == "rnn_playground_lstm_seed5.py"
+
+
+def test_every_registered_signal_has_a_script_source():
+    assert set(SIGNAL_SOURCES) == set(SIGNALS)
+
+
+@pytest.mark.parametrize("signal", sorted(SIGNALS))
+@pytest.mark.parametrize(("n_points", "noise", "seed"), [(100, 0.1, 0), (333, 0.7, 5)])
+def test_script_signal_draws_what_the_package_draws(signal, n_points, noise, seed):
+    """The exported make_signal, run on its own, gives the package's series bit for bit."""
+    namespace = {"np": np}
+    exec(SIGNAL_SOURCES[signal], namespace)  # defines make_signal(n_points, noise, rng)
+    t, y = namespace["make_signal"](n_points, noise, np.random.default_rng(seed))
+    t_ref, y_ref = SIGNALS[signal](n_points, noise, np.random.default_rng(seed))
+    np.testing.assert_array_equal(np.asarray(t, dtype=np.float64), t_ref)
+    np.testing.assert_array_equal(np.asarray(y, dtype=np.float64), y_ref)
+
+
+def test_clipping_and_init_scale_change_the_script_run(tmp_path):
+    """Guard for the configs above: the two settings matter to the numbers."""
+    base = ExperimentConfig(model="rnn", seq_length=20, epochs=15, seed=2)
+    scaled = run_script(generate_script(replace(base, init_scale=2.5, clip_grad=0.5)), tmp_path)
+    plain = run_experiment(base).metrics.set_index("split").loc["test", "mse"]
+    assert scaled["test"]["mse"] != pytest.approx(plain, rel=1e-4)

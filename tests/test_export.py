@@ -103,13 +103,19 @@ def test_config_from_json_reports_huge_integers():
     assert cfg == ExperimentConfig() and warnings
 
 
-def test_fit_model_is_the_run(result):
+@pytest.mark.parametrize(
+    "cfg",
+    [CFG, ExperimentConfig(model="rnn", seq_length=20, init_scale=2.5, clip_grad=0.5, epochs=10)],
+    ids=["gru", "init_scale-clip_grad"],
+)
+def test_fit_model_is_the_run(cfg):
     """The refitted network predicts exactly what the run showed."""
-    net = fit_model(CFG)
-    _, y = make_signal(CFG)
-    X, _ = make_windows(y, CFG.seq_length)
-    n_train = split_index(len(X), CFG.train_fraction)
-    scaler = Scaler.fit(y[: CFG.seq_length + n_train])
+    result = run_experiment(cfg)
+    net = fit_model(cfg)
+    _, y = make_signal(cfg)
+    X, _ = make_windows(y, cfg.seq_length)
+    n_train = split_index(len(X), cfg.train_fraction)
+    scaler = Scaler.fit(y[: cfg.seq_length + n_train])
     with torch.no_grad():
         pred = scaler.inverse(net(torch.from_numpy(scaler.transform(X)).float()).double().numpy())
     shown = result.predictions[result.predictions.series == "prediction"].value.to_numpy()

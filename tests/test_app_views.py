@@ -1,0 +1,156 @@
+"""The learning views on the page (AppTest, real package, tiny epochs): each tab opens,
+computes only when open, shows its charts and its explanation; uploaded CSV data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.i18n import LANGUAGES, strings, t
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+TIMEOUT = 120
+LEARNING_VIEWS = ("compare", "forecast", "inside", "gradients", "memory")
+
+
+def run_app(view: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    if view is not None:
+        at.session_state["view"] = t("en", f"view.{view}.title")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def charts(at) -> list[list]:
+    """Per chart, its datasets as DataFrames."""
+    return [
+        [pa.ipc.open_stream(d.data.data).read_pandas() for d in c.proto.datasets]
+        for c in at.get("vega_lite_chart")
+    ]
+
+
+def observed(at) -> np.ndarray:
+    """The observed series the prediction chart shows (its truth rows, all splits)."""
+    frames = [f for f in charts(at)[0] if "series" in f.columns]
+    full = max(frames, key=len)
+    return full[full.series == "truth"].value.to_numpy()
+
+
+def test_explanations_exist_and_are_short_in_both_languages():
+    for lang in LANGUAGES:
+        for view in (*LEARNING_VIEWS, "train", "data"):
+            text = strings(lang)[f"view.{view}.explain"]
+            sentences = text.count(". ") + 1 if lang == "en" else text.count("。")
+            assert 2 <= sentences <= 4 and len(text) < 600, (lang, view)
+
+
+@pytest.fixture(scope="module")
+def train_only():
+    return run_app(epochs="2")
+
+
+def test_closed_tabs_compute_nothing(train_only):
+    assert len(train_only.get("vega_lite_chart")) == 3  # prediction, loss, metrics
+    assert not train_only.code and not train_only.get("download_button")
+
+
+def test_compare_tab_overlays_the_three_models():
+    at = run_app("compare", epochs="2")
+    assert len(at.get("vega_lite_chart")) == 3 + 2
+    assert any(i.value == t("en", "view.compare.explain") for i in at.info)
+    models = set()
+    for frames in charts(at)[3:]:
+        for frame in frames:
+            if "model" in frame.columns:
+                models |= set(frame.model)
+    assert {"rnn", "lstm", "gru"} <= models
+
+
+def test_forecast_tab_shows_paths_and_horizon():
+    at = run_app("forecast", epochs="2")
+    assert len(at.get("vega_lite_chart")) == 3 + 2
+    assert any(s.value == t("en", "forecast.horizon") for s in at.subheader)
+
+
+@pytest.mark.parametrize(("model", "extra"), [("rnn", 0), ("lstm", 1)])
+def test_inside_tab_shows_hidden_states_and_gates_only_for_gated_cells(model, extra):
+    at = run_app("inside", epochs="2", model=model)
+    assert len(at.get("vega_lite_chart")) == 3 + 2 + extra
+    assert any(s.key == "window" for s in at.slider)
+    no_gates = [c for c in at.caption if c.value == t("en", "inside.no_gates")]
+    assert len(no_gates) == 1 - extra
+
+
+def test_window_slider_survives_a_shorter_series():
+    at = run_app("inside", epochs="2", n_points="200")
+    at.slider(key="window").set_value(150).run()
+    at.slider(key="n_points").set_value(60).run()
+    assert not at.exception, at.exception
+    assert at.slider(key="window").value <= 60 - 10 - 1
+
+
+def test_gradients_tab_shows_the_gradient_chart():
+    at = run_app("gradients", epochs="2")
+    assert len(at.get("vega_lite_chart")) == 3 + 1
+    assert any(c.value == t("en", "gradients.try") for c in at.caption)
+
+
+def test_memory_tab_waits_for_the_button():
+    """The sweep itself (minutes) is tested in test_memory.py; here: nothing runs unasked."""
+    at = run_app("memory", epochs="2")
+    assert [b.label for b in at.button] == [t("en", "memory.run")]
+    assert len(at.get("vega_lite_chart")) == 3
+    assert any("small trainings" in c.value for c in at.caption)
+
+
+def test_chinese_tabs_open_too():
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update(lang="zh", epochs="2")
+    at.session_state["view"] = t("zh", "view.gradients.title")
+    at.run()
+    assert not at.exception, at.exception
+    assert any(i.value == t("zh", "view.gradients.explain") for i in at.info)
+
+
+# ---- Uploaded CSV -----------------------------------------------------------------------
+def csv_bytes(n: int = 80) -> bytes:
+    x = np.arange(n)
+    rows = "\n".join(f"{i},{np.cos(i / 5):.6f},{'' if i == 7 else 2 * i}" for i in x)
+    return ("step,level,count\n" + rows + "\n").encode("utf-8")
+
+
+def test_uploaded_csv_is_trained_on_and_noted():
+    at = run_app(epochs="2")
+    before = observed(at)
+    at.file_uploader(key="upload").set_value(("mine.csv", csv_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    column = at.selectbox(key="column")
+    assert column.options == ["step", "level", "count"]
+    column.select("level").run()
+    after = observed(at)
+    assert len(after) == 80 and not np.array_equal(after, before)
+    at.selectbox(key="column").select("count").run()
+    notes = " ".join(w.value for w in at.warning)
+    assert "Dropped 1 empty" in notes
+    # No script for uploaded data: the code tab says so.
+    at.session_state["view"] = t("en", "view.home.title")
+    at.run()
+    assert not at.code
+    assert any("your CSV" in i.value for i in at.info)
+
+
+def test_unusable_upload_is_an_error_in_the_language():
+    at = run_app(epochs="2", lang="zh")
+    at.file_uploader(key="upload").set_value(("empty.csv", b"a,b\n", "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.sidebar.error] == ["无法使用这个文件：文件只有表头，没有数据行。"]
+    assert len(at.get("vega_lite_chart")) == 3  # the signal still trains
