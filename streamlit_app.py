@@ -36,7 +36,7 @@ from playground.charts_learn import (
 )
 from playground.codegen import SIGNAL_SOURCES
 from playground.compare import compare_models
-from playground.config import PARAM_BY_NAME
+from playground.config import PARAM_BY_NAME, format_value
 from playground.export import (
     config_json,
     file_name,
@@ -198,14 +198,15 @@ def apply_preset() -> None:
 
 
 def widget(p: Param) -> object:
-    """The sidebar control for one parameter, keyed by its name; numbers URL-bound."""
+    """The sidebar control for one parameter, keyed by its name (synced to the URL by
+    `sync_url`, not Streamlit's binding: our one parser reads every link)."""
     help_text = t(lang, f"param.{p.name}.help")
     locked = p.name in options.locked
     if locked:
         help_text += "\n\n" + t(lang, "instructor.locked")
     common = dict(key=p.name, help=help_text, disabled=locked)
     label = t(lang, f"param.{p.name}.label")
-    if p.choices:  # synced by hand (sync_url): the URL keeps the key, not the label
+    if p.choices:  # the URL keeps the key, not the translated label
         return st.selectbox(
             label,
             p.choices,
@@ -221,7 +222,6 @@ def widget(p: Param) -> object:
             value=p.default,
             step=p.step,
             format="%.4f" if p.kind is float else "%d",
-            bind="query-params",
             **common,
         )
     return st.slider(
@@ -230,7 +230,6 @@ def widget(p: Param) -> object:
         max_value=p.high,
         value=p.default,
         step=p.step,
-        bind="query-params",
         **common,
     )
 
@@ -254,15 +253,16 @@ with st.sidebar:
     with st.expander(t(lang, "upload.header")):
         upload = st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
 
+cfg, warnings = ExperimentConfig.from_values(values)
+notes: list[Note] = [note_from_warning(w) for w in warnings]
+
+# The URL holds what runs (clamped, budgeted), in the parser's own format; a link
+# copied now opens exactly this page, without notes.
 for p in PARAMS:
-    if p.choices:
-        sync_url(p.name, values[p.name], p.default)
+    sync_url(p.name, format_value(getattr(cfg, p.name)), format_value(p.default))
 # ?lang= stays in the URL whenever it differs from what the reader's browser asks for.
 sync_url("lang", lang, detect_language(st.context.headers.get("Accept-Language")))
 sync_url("preset", st.session_state.preset, NO_PRESET)
-
-cfg, warnings = ExperimentConfig.from_values(values)
-notes: list[Note] = [note_from_warning(w) for w in warnings]
 
 # ---- Uploaded data: parsed per session; a bad file keeps the previous data ---------
 series, data_key = None, ()
