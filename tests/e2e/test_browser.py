@@ -24,7 +24,8 @@ ARTIFACTS = REPO_ROOT / "test-artifacts"  # gitignored; CI may upload it
 
 SETTLE_TIMEOUT_MS = 120_000  # a cold server imports torch and trains 100 epochs first
 CHARTS = '[data-testid="stVegaLiteChart"]'
-ALERTS = '[data-testid="stAlert"]'  # st.warning / st.error boxes, one element each
+# st.warning / st.error boxes (role "alert"; st.info explanations are role "status")
+ALERTS = '[data-testid="stAlertContainer"][role="alert"]'
 N_CHARTS = 3  # predictions, loss per epoch, errors
 STABLE_PAUSE_MS = 750  # charts unchanged this long (and no run) count as final
 STABLE_CHECKS = 20
@@ -110,7 +111,7 @@ def assert_healthy(page) -> None:
 def choose_model(page, model: str) -> None:
     """Open the model selectbox and click `model`."""
     page.locator(".st-key-model input[role=combobox]").click()
-    page.get_by_role("option", name=model, exact=True).click()
+    page.get_by_role("option", name=model.upper(), exact=True).click()  # shown as RNN/LSTM/GRU
 
 
 def test_default_page_draws_all_charts(app_url, page):
@@ -170,7 +171,7 @@ def test_switching_model_to_lstm_then_gru_retrains_and_redraws(app_url, page):
 
     choose_model(page, "lstm")
     lstm = settle(page, rnn)
-    assert selectbox_value(page, "model") == "lstm"
+    assert selectbox_value(page, "model") == "LSTM"
     assert url_params(page).get("model") == ["lstm"]
     assert lstm[0] != rnn[0] and lstm[1] != rnn[1]
     assert_healthy(page)
@@ -178,7 +179,7 @@ def test_switching_model_to_lstm_then_gru_retrains_and_redraws(app_url, page):
 
     choose_model(page, "gru")
     gru = settle(page, lstm)
-    assert selectbox_value(page, "model") == "gru"
+    assert selectbox_value(page, "model") == "GRU"
     assert url_params(page).get("model") == ["gru"]
     assert gru[0] != lstm[0] and gru[1] != lstm[1]
     assert [vertex_count(d) for d in mark_paths(page, 1, "mark-line")] == [100, 100]
@@ -195,7 +196,7 @@ def test_shared_link_opens_with_exactly_its_settings(app_url, page):
     assert slider_value(page, "seq_length") == 20
     assert slider_value(page, "hidden_size") == 16
     assert slider_value(page, "epochs") == 40
-    assert selectbox_value(page, "model") == "gru"
+    assert selectbox_value(page, "model") == "GRU"
     # The run used them: 40 epochs of losses; 100 - 20 predicted points.
     assert [vertex_count(d) for d in mark_paths(page, 1, "mark-line")] == [40, 40]
     (line,) = mark_paths(page, 0, "mark-line")
@@ -209,8 +210,8 @@ def test_bad_link_shows_a_note_and_still_draws(app_url, page):
     assert_healthy(page)
     notes = page.locator(ALERTS).all_inner_texts()
     assert len(notes) == 2, notes  # one note per bad setting
-    assert any("noise" in n and "not a number" in n for n in notes), notes
-    assert any("epochs" in n and "clamped to 1" in n for n in notes), notes
+    assert any("noise" in n.lower() and "not a number" in n for n in notes), notes
+    assert any("epochs" in n.lower() and "clamped to 1" in n for n in notes), notes
     assert slider_value(page, "noise") == pytest.approx(0.1)
     assert slider_value(page, "epochs") == 1
     assert [vertex_count(d) for d in mark_paths(page, 1, "mark-line")] == [1, 1]
