@@ -140,7 +140,7 @@ def epoch_reporter(report, total: int):
 def explain(view: str) -> None:
     """The explanation of `view`, unless the instructor hid explanations."""
     if not options.hide_text:
-        st.info(t(lang, f"view.{view}.explain"), icon="💡")
+        st.info(t(lang, f"view.{view}.explain"), icon=":material/lightbulb:")
 
 
 def train_run(run_cfg: ExperimentConfig):
@@ -301,11 +301,11 @@ if upload is not None:
 st.title(t(lang, "app.title"))
 st.caption(t(lang, "app.caption"))
 for note in st.session_state.url_notes + notes:
-    st.warning(render(lang, note), icon="⚠️")
+    st.warning(render(lang, note), icon=":material/warning:")
 if options.locked:
     labels = "、".join if lang == "zh" else ", ".join
     st.caption(
-        "🔒 "
+        ":material/lock: "
         + t(
             lang,
             "instructor.locked_summary",
@@ -319,11 +319,11 @@ if options.hide_text:
 chosen_preset = PRESETS.get(st.session_state.preset)
 if chosen_preset is not None:
     for note in chosen_preset.notes:
-        st.warning(render(lang, note), icon="⚠️")
+        st.warning(render(lang, note), icon=":material/warning:")
     if not options.hide_text:
         st.info(
             f"**{t(lang, 'preset.notice_header')}** — {t(lang, chosen_preset.notice_key)}",
-            icon="👀",
+            icon=":material/visibility:",
         )
 
 # ---- Train (or fetch from the shared cache) -----------------------------------------
@@ -477,9 +477,10 @@ if tabs["challenges"].open:
                     verdict = challenge.check(cfg, result, train_run(reference_cfg))
                 shown = t(lang, verdict.key, **verdict.params)
                 if verdict.passed:
-                    st.success(f"{t(lang, 'challenge.passed')} {shown}", icon="✅")
+                    passed = t(lang, "challenge.passed")
+                    st.success(f"{passed} {shown}", icon=":material/check_circle:")
                 else:
-                    st.error(f"{t(lang, 'challenge.not_yet')} {shown}", icon="❌")
+                    st.error(f"{t(lang, 'challenge.not_yet')} {shown}", icon=":material/cancel:")
 
 # ---- Take it home ---------------------------------------------------------------------
 if tabs["home"].open:
