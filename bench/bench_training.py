@@ -146,6 +146,8 @@ def main() -> None:
         "total_ratio",
         "naive_cpu_ms",
         "pg_cpu_ms",
+        "naive_1thread_train_ms",
+        "train_ratio_vs_1thread",
         "deterministic",
     )
     print("| " + " | ".join(header) + " |")
@@ -153,13 +155,12 @@ def main() -> None:
     for model in args.models.split(","):
         cfg = ExperimentConfig(model=model, epochs=args.epochs)
         timed_naive(cfg), timed_playground(cfg)  # warm-up: lazy kernels, allocator
-        naive, pg = [], []
-        for rep in range(args.reps):  # alternate, and swap who goes first
-            pair = (
-                (timed_naive, timed_playground) if rep % 2 == 0 else (timed_playground, timed_naive)
-            )
-            for fn in pair:
-                (naive if fn is timed_naive else pg).append(fn(cfg))
+        arms: dict = {timed_naive: [], timed_playground: [], timed_naive_1t: []}
+        order = list(arms)
+        for rep in range(args.reps):  # alternate, rotating who goes first
+            for fn in order[rep % 3 :] + order[: rep % 3]:
+                arms[fn].append(fn(cfg))
+        naive, pg, naive_1t = arms[timed_naive], arms[timed_playground], arms[timed_naive_1t]
 
         def med(rows: list[dict[str, float]], key: str) -> float:
             return statistics.median(r[key] for r in rows) * 1000
@@ -174,6 +175,8 @@ def main() -> None:
             med(pg, "total") / med(naive, "total"),
             med(naive, "cpu"),
             med(pg, "cpu"),
+            med(naive_1t, "train"),
+            med(pg, "train") / med(naive_1t, "train"),
             check_determinism(cfg),
         )
         print(
