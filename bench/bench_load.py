@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import os
 import socket
 import statistics
@@ -46,6 +47,7 @@ LOG_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_server.log"
 class Outcome:
     seconds: float | None = None  # request to script_finished; None on error
     error: str = ""
+    chart: str = ""  # digest of the first chart shown: which result the page drew
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Session:
     ws: object = None
     widget_ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
     exceptions: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # digests of charts, in order
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(
@@ -70,6 +73,7 @@ class Session:
         for state in widget_states:
             msg.rerun_script.widget_states.widgets.append(state)
         self.exceptions.clear()
+        self.charts.clear()
         started = time.perf_counter()
         try:
             await self.ws.send(msg.SerializeToString())
@@ -89,7 +93,7 @@ class Session:
                         return Outcome(error="compile error")
                     if self.exceptions:
                         return Outcome(error="page exception: " + self.exceptions[0][:120])
-                    return Outcome(seconds=seconds)
+                    return Outcome(seconds=seconds, chart=(self.charts or [""])[0])
         except TimeoutError:
             return Outcome(error=f"no script_finished within {REQUEST_TIMEOUT_S} s")
         except websockets.ConnectionClosed as exc:
@@ -105,6 +109,8 @@ class Session:
             self.exceptions.append(element.exception.message)
             return
         inner = getattr(element, kind)
+        if "vega_lite" in (kind or ""):
+            self.charts.append(hashlib.sha1(inner.SerializeToString()).hexdigest()[:12])
         widget_id = getattr(inner, "id", "") if kind else ""
         if widget_id and widget_id.startswith("$$ID"):
             self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
@@ -195,9 +201,18 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def scenario(
-    name: str, sessions: list[Session], values: list[float], spread: float, base: str
+    name: str,
+    sessions: list[Session],
+    values: list[float],
+    spread: float,
+    base: str,
+    default_chart: str,
 ) -> dict[str, object]:
-    """Every session sends its slider change (spread evenly over `spread` s)."""
+    """Every session sends its slider change (spread evenly over `spread` s).
+
+    distinct_results counts different predictions charts drawn (a: 1, b: one per
+    session); unchanged_results counts pages still showing the default (should be 0).
+    """
     probe = HealthProbe(base)
     probe.start()
 
@@ -213,6 +228,7 @@ async def scenario(
     probe.join()
     times = [o.seconds for o in outcomes if o.seconds is not None]
     errors = [o.error for o in outcomes if o.error]
+    errors += ["page drew no chart" for o in outcomes if not o.error and not o.chart]
     health = probe.latencies or [float("nan")]
     return {
         "scenario": name,
@@ -221,6 +237,8 @@ async def scenario(
         "p95_s": percentile(times, 0.95) if times else float("nan"),
         "max_s": max(times) if times else float("nan"),
         "errors": len(errors),
+        "distinct_results": len({o.chart for o in outcomes if o.chart}),
+        "unchanged_results": sum(o.chart == default_chart for o in outcomes),
         "health_p50_s": statistics.median(health),
         "health_p95_s": percentile(health, 0.95),
         "health_failures": probe.failures,
@@ -229,7 +247,7 @@ async def scenario(
     }
 
 
-async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float]]:
+async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float], str]:
     """Connect n sessions and load the default page in each (concurrently)."""
     sessions = [Session(url) for _ in range(n)]
     await asyncio.gather(*(s.connect() for s in sessions))
@@ -240,7 +258,7 @@ async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float]]:
     missing = [s for s in sessions if "hidden_size" not in s.widget_ids]
     if missing:
         raise RuntimeError("the page showed no hidden_size slider")
-    return sessions, [o.seconds for o in outcomes]
+    return sessions, [o.seconds for o in outcomes], outcomes[0].chart
 
 
 async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> None:
@@ -254,15 +272,18 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> 
     await warm.ws.close()
 
     rows = []
-    sessions, loads = await open_sessions(url, n)
+    sessions, loads, default_chart = await open_sessions(url, n)
     print(
         f"{n} sessions loaded the default page: p50 {statistics.median(loads):.2f} s, "
         f"p95 {percentile(loads, 0.95):.2f} s"
     )
-    rows.append(await scenario("a_same_change", sessions, [48.0] * n, args.spread, base))
+    same = [48.0] * n
+    rows.append(await scenario("a_same_change", sessions, same, args.spread, base, default_chart))
     print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB")
     values = [float(60 + i) for i in range(n)]  # hidden sizes 60.. : all new configs
-    rows.append(await scenario("b_all_different", sessions, values, args.spread, base))
+    rows.append(
+        await scenario("b_all_different", sessions, values, args.spread, base, default_chart)
+    )
     await asyncio.gather(*(s.ws.close() for s in sessions))
     header = list(rows[0])
     print("| " + " | ".join(header) + " |")
