@@ -173,15 +173,16 @@ class HealthProbe(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def start_server(port: int) -> subprocess.Popen:
+def start_server(port: int, app: str) -> subprocess.Popen:
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        sys.executable, "-m", "streamlit", "run", app,
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     log = open(LOG_PATH, "w")  # noqa: SIM115 - the server writes to it until it stops
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    env = dict(os.environ, PYTHONPATH=ROOT)  # a page outside the repo still finds the package
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -306,10 +307,15 @@ def main() -> None:
         default=0.0,
         help="seconds over which the sessions send their change (0: at once)",
     )
+    parser.add_argument(
+        "--app",
+        default="streamlit_app.py",
+        help="page script to serve (to compare a variant of the page)",
+    )
     args = parser.parse_args()
     port = free_port()
-    print(f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}")
-    server = start_server(port)
+    print(f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, app {args.app}")
+    server = start_server(port, os.path.abspath(os.path.join(ROOT, args.app)))
     try:
         asyncio.run(asyncio.wait_for(run(args, port, server), timeout=600))
     finally:

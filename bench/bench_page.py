@@ -70,12 +70,14 @@ def breakdown(reps: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=7)
+    parser.add_argument("--app", default=APP, help="page script (to compare a variant)")
     args = parser.parse_args()
     print(f"# nproc {os.cpu_count()}, load {os.getloadavg()}")
-    at = AppTest.from_file(APP, default_timeout=120)
+    print(f"# app {args.app}")
+    at = AppTest.from_file(args.app, default_timeout=120)
     cold = timed_run(at)
     rerun = [timed_run(at) for _ in range(args.reps)]
-    fresh = [timed_run(AppTest.from_file(APP, default_timeout=120)) for _ in range(args.reps)]
+    fresh = [timed_run(AppTest.from_file(args.app, default_timeout=120)) for _ in range(args.reps)]
     print(f"cold (first training): {cold:.3f} s")
     for name, times in (("cached, same session rerun", rerun), ("cached, new session", fresh)):
         med = statistics.median(times)
