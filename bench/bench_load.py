@@ -173,13 +173,13 @@ class HealthProbe(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def start_server(port: int, app: str) -> subprocess.Popen:
+def start_server(port: int, app: str, options: list[str]) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "streamlit", "run", app,
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+    ] + [f"--{option}" for option in options]  # fmt: skip
     log = open(LOG_PATH, "w")  # noqa: SIM115 - the server writes to it until it stops
     env = dict(os.environ, PYTHONPATH=ROOT)  # a page outside the repo still finds the package
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
@@ -262,6 +262,27 @@ async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float], s
     return sessions, [o.seconds for o in outcomes], outcomes[0].chart
 
 
+async def sequential(url: str, reps: int = 5) -> None:
+    """Without concurrency: a new session's first load, and a rerun, of the cached page."""
+    loads, reruns = [], []
+    for _ in range(reps):
+        session = Session(url)
+        await session.connect()
+        loads.append((await session.rerun()).seconds or float("nan"))
+        await session.ws.close()
+    session = Session(url)
+    await session.connect()
+    await session.rerun()
+    for _ in range(reps):
+        state = session.slider_state("hidden_size", 32.0)  # unchanged value: cached
+        reruns.append((await session.rerun("", [state])).seconds or float("nan"))
+    await session.ws.close()
+    print(
+        f"one at a time, cached page: new session first load median "
+        f"{statistics.median(loads):.3f} s, rerun median {statistics.median(reruns):.3f} s"
+    )
+
+
 async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> None:
     base = f"http://127.0.0.1:{port}"
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
@@ -272,6 +293,7 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> 
     print(f"first page load (cold, trains defaults): {cold.seconds} s {cold.error}")
     await warm.ws.close()
 
+    await sequential(url)
     rows = []
     sessions, loads, default_chart = await open_sessions(url, n)
     print(
@@ -312,10 +334,19 @@ def main() -> None:
         default="streamlit_app.py",
         help="page script to serve (to compare a variant of the page)",
     )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        help="extra server option, e.g. runner.postScriptGC=false (repeatable)",
+    )
     args = parser.parse_args()
     port = free_port()
-    print(f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, app {args.app}")
-    server = start_server(port, os.path.abspath(os.path.join(ROOT, args.app)))
+    print(
+        f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, "
+        f"app {args.app}, options {args.option}"
+    )
+    server = start_server(port, os.path.abspath(os.path.join(ROOT, args.app)), args.option)
     try:
         asyncio.run(asyncio.wait_for(run(args, port, server), timeout=600))
     finally:
