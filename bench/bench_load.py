@@ -143,6 +143,13 @@ def peak_rss_mb(pid: int) -> float:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process `pid` (from /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[str]:
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
@@ -208,6 +215,7 @@ async def scenario(
     spread: float,
     base: str,
     default_chart: str,
+    server_pid: int,
 ) -> dict[str, object]:
     """Every session sends its slider change (spread evenly over `spread` s).
 
@@ -223,8 +231,11 @@ async def scenario(
         return await sessions[i].rerun(f"hidden_size={int(values[i])}", [state])
 
     started = time.perf_counter()
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
     outcomes = await asyncio.gather(*(one(i) for i in range(len(sessions))))
     wall = time.perf_counter() - started
+    server_cpu = cpu_seconds(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
     probe.stop.set()
     probe.join()
     times = [o.seconds for o in outcomes if o.seconds is not None]
@@ -244,6 +255,8 @@ async def scenario(
         "health_p95_s": percentile(health, 0.95),
         "health_failures": probe.failures,
         "wall_s": wall,
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": client_cpu,
         "first_error": errors[0] if errors else "",
     }
 
@@ -301,11 +314,17 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> 
         f"p95 {percentile(loads, 0.95):.2f} s"
     )
     same = [48.0] * n
-    rows.append(await scenario("a_same_change", sessions, same, args.spread, base, default_chart))
+    rows.append(
+        await scenario(
+            "a_same_change", sessions, same, args.spread, base, default_chart, server.pid
+        )
+    )
     print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB")
     values = [float(60 + i) for i in range(n)]  # hidden sizes 60.. : all new configs
     rows.append(
-        await scenario("b_all_different", sessions, values, args.spread, base, default_chart)
+        await scenario(
+            "b_all_different", sessions, values, args.spread, base, default_chart, server.pid
+        )
     )
     await asyncio.gather(*(s.ws.close() for s in sessions))
     header = list(rows[0])

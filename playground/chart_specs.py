@@ -4,7 +4,9 @@ Building an Altair chart and turning it into a spec (`to_dict`, with schema vali
 costs tens of milliseconds per chart, and Streamlit does it on every rerun of every
 session, under one process-wide lock. Results are deterministic per config, so the specs
 are too: build them once, keep a bounded LRU keyed by the config, and let the page draw
-them with `st.vega_lite_chart(spec)`, which only serialises the data.
+them with `st.vega_lite_chart(spec)`, which only serialises the data. When a room of
+sessions asks for the same new result at once, one thread builds and the others wait for
+it (building it 50 times was most of the server's time in bench_load scenario a).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .experiment import ExperimentResult
 MAX_SPECS = 64  # results whose specs are kept (as many as the page's RunCache)
 
 _specs: OrderedDict[tuple, dict[str, dict[str, Any]]] = OrderedDict()
+_building: dict[tuple, threading.Lock] = {}  # key -> held while one thread builds it
 _lock = threading.Lock()
 
 
@@ -38,14 +41,27 @@ def chart_specs(result: ExperimentResult) -> dict[str, dict[str, Any]]:
     Callers must not mutate the returned specs (Streamlit copies what it changes).
     """
     key = result.config.key()
-    with _lock:
-        if key in _specs:
+    while True:
+        with _lock:
+            if key in _specs:
+                _specs.move_to_end(key)
+                return _specs[key]
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Lock()
+                building.acquire()
+                break
+        with building:  # another thread is building this key: wait, then look again
+            pass
+    try:
+        specs = build_chart_specs(result)
+        with _lock:
+            _specs[key] = specs
             _specs.move_to_end(key)
-            return _specs[key]
-    specs = build_chart_specs(result)  # outside the lock: two builders give equal specs
-    with _lock:
-        _specs[key] = specs
-        _specs.move_to_end(key)
-        while len(_specs) > MAX_SPECS:
-            _specs.popitem(last=False)
-    return specs
+            while len(_specs) > MAX_SPECS:
+                _specs.popitem(last=False)
+        return specs
+    finally:
+        with _lock:
+            del _building[key]
+        building.release()

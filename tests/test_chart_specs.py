@@ -24,3 +24,33 @@ def test_specs_differ_per_config_and_the_cache_stays_bounded(monkeypatch) -> Non
     assert len(cs._specs) <= 2
     again = run_experiment(replace(results[2].config))
     assert cs.chart_specs(again) is specs[2]  # the newest entry survived
+
+
+def test_concurrent_callers_build_once(monkeypatch) -> None:
+    import threading
+
+    result = run_experiment(ExperimentConfig(epochs=1, seed=77))
+    builds: list[int] = []
+    real_build = cs.build_chart_specs
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_build(r):
+        builds.append(1)
+        started.set()
+        release.wait(10)
+        return real_build(r)
+
+    monkeypatch.setattr(cs, "build_chart_specs", slow_build)
+    got: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(cs.chart_specs(result))) for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    started.wait(10)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert builds == [1]
+    assert len(got) == 8 and all(g is got[0] for g in got)
