@@ -22,7 +22,7 @@ import streamlit as st
 from playground import PARAMS, ExperimentConfig, Param, run_experiment
 from playground.cache import RunCache, Status
 from playground.challenges import CHALLENGES
-from playground.charts import loss_chart, metrics_chart, predictions_chart
+from playground.chart_specs import chart_specs
 from playground.charts_learn import (
     compare_chart,
     compare_loss_chart,
@@ -344,17 +344,22 @@ sync_url("view", open_view, "train")
 with tabs["train"]:
     explain("train")
     st.subheader(t(lang, "section.signal"))
-    st.altair_chart(predictions_chart(result.predictions), width="stretch")
+    # Specs are built once per result and shared by every session (see chart_specs).
+    specs = chart_specs(result, key=("run", cfg.key(), data_key))
+    st.vega_lite_chart(specs["predictions"], width="stretch")
     left, right = st.columns(2)
     with left:
         st.subheader(t(lang, "section.loss"))
-        st.altair_chart(loss_chart(result.losses), width="stretch")
+        st.vega_lite_chart(specs["loss"], width="stretch")
     with right:
         st.subheader(t(lang, "section.errors"))
-        st.altair_chart(metrics_chart(result.metrics), width="content")
+        st.vega_lite_chart(specs["metrics"], width="content")
         st.dataframe(
-            result.metrics.style.format({"mse": "{:.5f}", "mae": "{:.5f}", "rmse": "{:.5f}"}),
+            result.metrics,
             hide_index=True,
+            column_config={
+                c: st.column_config.NumberColumn(format="%.5f") for c in ("mse", "mae", "rmse")
+            },
         )
     if cfg.signal != "sine" or series is not None:
         explain("data")

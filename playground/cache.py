@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Optional
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,15 +32,16 @@ class _Job:
     def __init__(self) -> None:
         self.done = threading.Event()
         self.value: Any = None
-        self.error: Optional[BaseException] = None
+        self.error: BaseException | None = None
         self.status = Status("queued")
 
 
 class RunCache:
     """LRU of at most `max_entries` results; at most `max_workers` computing at once."""
 
-    def __init__(self, max_entries: int = 64, max_workers: Optional[int] = None,
-                 poll_seconds: float = 0.2) -> None:
+    def __init__(
+        self, max_entries: int = 64, max_workers: int | None = None, poll_seconds: float = 0.2
+    ) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
         self.max_entries = max_entries
@@ -68,7 +70,7 @@ class RunCache:
         self,
         key: Hashable,
         compute: Callable[[Callable[[Any], None]], Any],
-        on_status: Optional[StatusCallback] = None,
+        on_status: StatusCallback | None = None,
     ) -> Any:
         """Return the value for `key`, computing it at most once across threads.
 
@@ -87,13 +89,27 @@ class RunCache:
         if not owner:
             return self._wait(job, on_status)
 
-        try:
-            self._acquire_slot(job, on_status)
+        # The owner's own status callback may raise (Streamlit stops a script that is
+        # rerun or closed by raising from its next page call). That must not abort a
+        # computation other sessions wait for: stop telling the owner, finish, cache,
+        # then raise it to the owner alone.
+        interrupted: list[BaseException] = []
+
+        def tell_owner(status: Status) -> None:
+            if on_status is None or interrupted:
+                return
             try:
+                on_status(status)
+            except BaseException as exc:  # re-raised below, to the owner only
+                interrupted.append(exc)
+
+        try:
+            self._acquire_slot(job, tell_owner)
+            try:
+
                 def report(progress: Any) -> None:
                     job.status = Status("running", progress=progress)
-                    if on_status is not None:
-                        on_status(job.status)
+                    tell_owner(job.status)
 
                 job.status = Status("running")
                 job.value = compute(report)
@@ -117,9 +133,11 @@ class RunCache:
                 self._jobs.pop(key, None)
                 self._cond.notify_all()
             job.done.set()
+        if interrupted:
+            raise interrupted[0]
         return job.value
 
-    def _acquire_slot(self, job: _Job, on_status: Optional[StatusCallback]) -> None:
+    def _acquire_slot(self, job: _Job, on_status: StatusCallback) -> None:
         while True:
             with self._cond:
                 if self._running < self.max_workers and self._queue[0] is job:
@@ -128,12 +146,11 @@ class RunCache:
                     return
                 ahead = self._queue.index(job)
                 job.status = Status("queued", ahead=ahead)
-            if on_status is not None:
-                on_status(job.status)
+            on_status(job.status)
             with self._cond:
                 self._cond.wait(self.poll_seconds)
 
-    def _wait(self, job: _Job, on_status: Optional[StatusCallback]) -> Any:
+    def _wait(self, job: _Job, on_status: StatusCallback | None) -> Any:
         while not job.done.wait(self.poll_seconds):
             if on_status is not None:
                 on_status(job.status)

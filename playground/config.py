@@ -18,11 +18,19 @@ SIGNALS: tuple[str, ...] = (
     "random_walk", "airline", "sunspots",
 )
 
-# Cost budget: one "work unit" is one hidden-to-hidden multiply-accumulate in one
-# training epoch, gates included (RNN 1, GRU 3, LSTM 4 matrices per step). The worst
-# case the bounds allow is clamped (by lowering epochs) to stay under this budget.
+# Cost budget: one "work unit" is one multiply-accumulate of one training epoch, about
+# 0.3 ns of one core here (bench/bench_cost.py). A recurrent step of one layer costs, per
+# window, GATES x (H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
+# matrices (input, hidden, biases) and elementwise ops, fitted to measured times (the
+# LSTM kernel's elementwise part grows with H); plus STEP_WORK[model] once for the op
+# dispatch that dominates small models. The worst case the bounds allow is clamped (by
+# lowering epochs) to stay under MAX_WORK, ~4 s of one busy core (limit 10 s, margin 2x).
 GATES: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
-MAX_WORK: float = 4.0e10
+STEP_WORK: dict[str, float] = {"rnn": 3.0e5, "gru": 9.0e5, "lstm": 3.0e5}  # per step, layer
+ELEMENT_WORK: float = 300.0  # per window, gate, step and layer
+ELEMENT_WORK_PER_UNIT: float = 30.0  # the same, per hidden unit
+EPOCH_WORK: float = 2.0e6  # optimizer, loss and bookkeeping per epoch
+MAX_WORK: float = 1.2e10
 
 
 @dataclass(frozen=True)
@@ -164,13 +172,25 @@ class ExperimentConfig:
     def work(self) -> float:
         """Training cost in work units (see MAX_WORK) for this config."""
         n_windows = max(self.n_points - self.seq_length, 1)
-        per_step = GATES[self.model] * self.hidden_size * (self.hidden_size + 1)
-        return float(self.epochs * n_windows * self.seq_length * self.num_layers * per_step)
+        h = self.hidden_size
+        per_step = 0.0  # one time step through every layer, all windows
+        for layer in range(self.num_layers):
+            h_in = 1 if layer == 0 else h
+            elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
+            per_window = GATES[self.model] * (h * (h_in + h + 2) + elementwise)
+            per_step += STEP_WORK[self.model] + n_windows * per_window
+        return float(self.epochs * (self.seq_length * per_step + EPOCH_WORK))
 
     def max_epochs(self) -> int:
         """Most epochs this config may train within the budget."""
         per_epoch = replace(self, epochs=1).work()
         return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // per_epoch)))
+
+    def fits_budget(self) -> bool:
+        """Whether this config may train: within MAX_WORK, or at the floor of one epoch
+        (the largest sizes cost more than the budget in one epoch; bench_cost measures
+        them well under the 10 s limit)."""
+        return self.work() <= MAX_WORK or self.epochs == 1
 
     def within_budget(self) -> "ExperimentConfig":
         """This config with epochs lowered so its work fits MAX_WORK."""

@@ -65,7 +65,7 @@ def build_presets() -> dict[str, Preset]:
         Preset(
             "overfitting",
             # 40 noisy points, 24 training windows, 128 units: the model can memorise.
-            ExperimentConfig(n_points=40, noise=0.2, hidden_size=128, epochs=500),
+            ExperimentConfig(n_points=40, noise=0.3, hidden_size=128, epochs=1000),
         ),
         Preset("too_much_noise", ExperimentConfig(noise=0.6)),
         Preset(

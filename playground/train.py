@@ -1,16 +1,25 @@
-"""Full-batch training loop with a progress callback and a divergence guard."""
+"""Full-batch training loop with a progress callback and a divergence guard.
+
+Speed (see bench/RESULTS.md): the models are tiny, so per-op overhead dominates, not
+arithmetic. One forward pass over train and test windows together gives the train loss of
+the step and the test loss of the weights it starts from (no separate test pass); Adam
+runs fused (one kernel per parameter); the divergence guard copies the weights in place
+into one preallocated buffer instead of cloning a state_dict every epoch.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Optional
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 # on_epoch(epoch, train_loss, test_loss): epoch counts from 1; losses are MSE in the
-# signal's own units. The loop calls it after every epoch; throttling is the caller's.
+# signal's own units. The loop calls it once per kept epoch, in order; throttling is the
+# caller's. (It runs as soon as epoch `e`'s test loss is known: during epoch e + 1.)
 EpochCallback = Callable[[int, float, float], None]
 
 
@@ -33,39 +42,67 @@ def train(
     epochs: int,
     learning_rate: float,
     loss_scale: float = 1.0,  # multiply scaled MSE by this to get signal units
-    on_epoch: Optional[EpochCallback] = None,
+    on_epoch: EpochCallback | None = None,
     clip_grad: float = 0.0,  # max total gradient norm per step; 0 = no clipping
 ) -> TrainResult:
     """Train `net` in place with Adam on MSE, one full-batch step per epoch.
 
-    Records train loss (the loss of the step, before its update, as in the
-    tutorial) and test loss (after the update). Stops early if a loss is NaN/inf,
-    restoring the weights of the last finite epoch.
+    Epoch e records the train loss of its step (the weights before its update, as in
+    the tutorial) and the test loss of the weights after its update. Stops early if a
+    loss is NaN/inf, restoring the weights of the last epoch whose losses were finite.
     """
-    opt = torch.optim.Adam(net.parameters(), lr=learning_rate, foreach=False)
-    loss_fn = nn.MSELoss()
+    params = [p for p in net.parameters() if p.requires_grad]
+    opt = torch.optim.Adam(params, lr=learning_rate, fused=True)
+    x_all = torch.cat([x_train, x_test])  # (N, L): one pass serves both losses
+    n_train = len(x_train)
     result = TrainResult()
-    last_good = {k: v.detach().clone() for k, v in net.state_dict().items()}
-    for epoch in range(1, epochs + 1):
-        net.train()
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn(net(x_train), y_train)
-        loss.backward()
-        if clip_grad > 0.0:
-            torch.nn.utils.clip_grad_norm_(net.parameters(), clip_grad)
-        opt.step()
-        with torch.no_grad():
-            test_loss = loss_fn(net(x_test), y_test).item() * loss_scale
-        train_loss = loss.item() * loss_scale
+    before = [p.detach().clone() for p in params]  # weights before the latest step
+    net.train()
+
+    def keep(epoch: int, train_loss: float, test_loss: float) -> bool:
+        """Record epoch `epoch` if its losses are finite; else restore and stop."""
         if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
-            net.load_state_dict(last_good)
+            with torch.no_grad():
+                for p, b in zip(params, before, strict=True):
+                    p.copy_(b)
             result.diverged = True
-            break
-        # A finite test loss after the update means the new weights are usable.
-        last_good = {k: v.detach().clone() for k, v in net.state_dict().items()}
+            return False
         result.train_loss.append(train_loss)
         result.test_loss.append(test_loss)
         result.stopped_epoch = epoch
         if on_epoch is not None:
             on_epoch(epoch, train_loss, test_loss)
+        return True
+
+    pending: float | None = None  # train loss of the previous epoch, awaiting its test
+    for epoch in range(1, epochs + 1):
+        opt.zero_grad(set_to_none=True)
+        out = net(x_all)  # (N,) predictions of the weights before this step
+        loss = F.mse_loss(out[:n_train], y_train)
+        train_loss = loss.item() * loss_scale
+        if pending is not None:
+            # This pass's test loss belongs to the previous epoch's updated weights.
+            test_loss = F.mse_loss(out[n_train:].detach(), y_test).item() * loss_scale
+            if not keep(epoch - 1, pending, test_loss):
+                return result
+        if not math.isfinite(train_loss):  # the last update broke the weights: undo it, stop
+            if pending is not None:
+                with torch.no_grad():
+                    for p, b in zip(params, before, strict=True):
+                        p.copy_(b)
+            result.diverged = True
+            return result
+        pending = train_loss
+        with torch.no_grad():
+            for b, p in zip(before, params, strict=True):
+                b.copy_(p)
+        loss.backward()
+        if clip_grad > 0.0:
+            torch.nn.utils.clip_grad_norm_(params, clip_grad)
+        opt.step()
+
+    if pending is not None:  # the last epoch's test loss needs one more pass
+        with torch.inference_mode():
+            test_loss = F.mse_loss(net(x_test), y_test).item() * loss_scale
+        keep(epochs, pending, test_loss)
     return result

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 import playground.experiment
 from playground import PARAMS, ExperimentConfig, run_experiment
 from playground.i18n import t
-from playground.config import MAX_WORK, PARAM_BY_NAME
+from playground.config import PARAM_BY_NAME
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT_S = 120  # a run on a busy 2-core box; examples are kept to a few epochs
@@ -169,10 +169,10 @@ def test_no_link_breaks_the_page(query):
     # It drew, and what it trained stayed within the work budget.
     predictions, losses, metrics = chart_frames(at)
     cfg = ran_config(at)
-    assert cfg.work() <= MAX_WORK
+    assert cfg.fits_budget()
     trained = int(losses.epoch.max())
     assert trained == cfg.epochs  # the run is the one recomputed from the widgets
-    assert replace(cfg, epochs=trained).work() <= MAX_WORK
+    assert replace(cfg, epochs=trained).fits_budget()
     assert len(predictions[predictions.series == "truth"]) == cfg.n_points
     assert set(metrics.split) == {"train", "test"}
 
@@ -182,13 +182,13 @@ def test_the_largest_link_is_held_to_the_budget():
     biggest = {p.name: str(p.high) for p in PARAMS if p.kind is not str}
     query = biggest | {"model": "lstm", "epochs": "1000"}
     cfg, warnings = ExperimentConfig.from_query_params(query)
-    assert cfg.epochs < 1000 and cfg.work() <= MAX_WORK
+    assert cfg.epochs < 1000 and cfg.fits_budget()
     assert any(w.startswith("epochs:") for w in warnings)
     # The page applies the same budget and trains exactly the lowered epochs.
     at = run_page(query)
     assert not at.exception
     ran = ran_config(at)
-    assert ran.work() <= MAX_WORK
+    assert ran.fits_budget()
     assert int(chart_frames(at)[1].epoch.max()) == ran.epochs
     assert any(n.startswith(("epochs:", "Epochs:")) for n in notes(at)), notes(at)
 

@@ -54,6 +54,11 @@ def run_script(source: str, tmp_path) -> dict:
     return json.loads(lines[0].removeprefix("METRICS "))
 
 
+# The app evaluates train and test windows in one batch and the script in two, so float32
+# sums differ in the last bits and Adam carries that forward: agreement to 1e-4 relative.
+REL = 1e-4
+
+
 @pytest.mark.parametrize(
     "cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}-{c.signal}"
 )
@@ -64,10 +69,10 @@ def test_script_reproduces_metrics(cfg, tmp_path):
     for row in result.metrics.itertuples():
         for metric in ("mse", "mae", "rmse"):
             expected = getattr(row, metric)
-            assert got[row.split][metric] == pytest.approx(expected, rel=1e-6, abs=1e-9)
+            assert got[row.split][metric] == pytest.approx(expected, rel=REL, abs=1e-9)
     final = result.losses[result.losses.epoch == cfg.epochs].set_index("split").loss
-    assert got["final_train_loss"] == pytest.approx(final["train"], rel=1e-6)
-    assert got["final_test_loss"] == pytest.approx(final["test"], rel=1e-6)
+    assert got["final_train_loss"] == pytest.approx(final["train"], rel=REL)
+    assert got["final_test_loss"] == pytest.approx(final["test"], rel=REL)
 
 
 def test_script_differs_when_the_config_does(tmp_path):

@@ -66,7 +66,7 @@ def test_budget_lowers_epochs_and_says_so():
     big = {"model": "lstm", "hidden_size": 128, "seq_length": 60, "n_points": 1000,
            "num_layers": 3, "epochs": 1000}
     cfg, notes = ExperimentConfig.from_values(big)
-    assert cfg.work() <= MAX_WORK
+    assert cfg.fits_budget()
     assert cfg.epochs < 1000
     assert any("budget" in n for n in notes)
 
@@ -110,7 +110,7 @@ def test_any_string_input_gives_a_valid_budgeted_config(params):
         else:
             assert p.low <= value <= p.high and math.isfinite(value)
             assert isinstance(value, p.kind)
-    assert cfg.work() <= MAX_WORK
+    assert cfg.fits_budget()
     assert all(isinstance(n, str) and n for n in notes)
 
 
@@ -132,3 +132,11 @@ def test_key_identifies_config():
 def test_from_values_never_raises_on_odd_python_values(value):
     cfg, notes = ExperimentConfig.from_values({"noise": value})
     assert cfg.noise == 0.1 and notes
+
+
+def test_one_epoch_is_the_floor_of_the_budget():
+    huge = {"model": "lstm", "hidden_size": 128, "seq_length": 60, "n_points": 1000,
+            "num_layers": 3, "epochs": 1000}
+    cfg, _ = ExperimentConfig.from_values(huge)
+    assert cfg.epochs == 1 and cfg.fits_budget()
+    assert cfg.work() > MAX_WORK  # even one epoch is over: the floor, not the budget, holds

@@ -1,0 +1,380 @@
+"""Room-scale load: 50 websocket sessions against a real `streamlit run` server.
+
+Speaks Streamlit's own browser protocol: a websocket to /_stcore/stream (subprotocol
+"streamlit"), binary BackMsg protobufs up (`rerun_script` carrying a ClientState with the
+query string and widget states), ForwardMsg protobufs down until `script_finished`. Each
+session first loads the default page (a rerun with no widget states, as the browser's
+first message), reads the widget ids from the deltas, then changes a slider by sending
+that widget's state, as the frontend does on release.
+
+Scenarios (one server, started and stopped here, bound to 127.0.0.1):
+  a. same:      every session moves "hidden_size" 32 -> 48 (one training serves the room)
+  b. different: session i moves "hidden_size" to its own value (50 distinct trainings)
+Per scenario: p50/p95 seconds from sending the rerun to its script_finished, errors
+(exceptions on the page, timeouts, dropped sockets), and GET /_stcore/health latency
+probed every 0.2 s during the load. Peak server memory is VmHWM from /proc.
+
+Run: python bench/bench_load.py [--sessions 50] [--spread 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+REQUEST_TIMEOUT_S = 90.0  # one rerun may not take longer than this
+MAX_SESSIONS = 200  # hard bound, whatever the flag says
+LOG_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_server.log")
+
+
+@dataclass
+class Outcome:
+    seconds: float | None = None  # request to script_finished; None on error
+    error: str = ""
+    chart: str = ""  # digest of the first chart shown: which result the page drew
+
+
+@dataclass
+class Session:
+    """One simulated browser tab."""
+
+    url: str
+    ws: object = None
+    widget_ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
+    exceptions: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # digests of charts, in order
+
+    async def connect(self) -> None:
+        self.ws = await websockets.connect(
+            self.url, subprotocols=["streamlit"], max_size=2**26, open_timeout=30
+        )
+
+    async def rerun(self, query_string: str = "", widget_states=()) -> Outcome:
+        """Send rerun_script; wait for script_finished. Collects widget ids and errors."""
+        msg = BackMsg()
+        msg.rerun_script.query_string = query_string
+        msg.rerun_script.page_script_hash = ""
+        for state in widget_states:
+            msg.rerun_script.widget_states.widgets.append(state)
+        self.exceptions.clear()
+        self.charts.clear()
+        started = time.perf_counter()
+        try:
+            await self.ws.send(msg.SerializeToString())
+            while True:
+                data = await asyncio.wait_for(self.ws.recv(), REQUEST_TIMEOUT_S)
+                fwd = ForwardMsg()
+                fwd.ParseFromString(data)
+                kind = fwd.WhichOneof("type")
+                if kind == "delta":
+                    self.read_delta(fwd)
+                elif kind == "script_finished":
+                    seconds = time.perf_counter() - started
+                    status = fwd.script_finished
+                    if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                        continue  # superseded by our own later rerun; keep waiting
+                    if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                        return Outcome(error="compile error")
+                    if self.exceptions:
+                        return Outcome(error="page exception: " + self.exceptions[0][:120])
+                    return Outcome(seconds=seconds, chart=(self.charts or [""])[0])
+        except TimeoutError:
+            return Outcome(error=f"no script_finished within {REQUEST_TIMEOUT_S} s")
+        except websockets.ConnectionClosed as exc:
+            return Outcome(error=f"socket closed: {exc}")
+
+    def read_delta(self, fwd: ForwardMsg) -> None:
+        delta = fwd.delta
+        if delta.WhichOneof("type") != "new_element":
+            return
+        element = delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(element.exception.message)
+            return
+        inner = getattr(element, kind)
+        if "vega_lite" in (kind or ""):
+            self.charts.append(hashlib.sha1(inner.SerializeToString()).hexdigest()[:12])
+        widget_id = getattr(inner, "id", "") if kind else ""
+        if widget_id and widget_id.startswith("$$ID"):
+            self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+
+    def slider_state(self, key: str, value: float):
+        state = BackMsg().rerun_script.widget_states.widgets.add()
+        state.id = self.widget_ids[key]
+        state.double_array_value.data.append(value)
+        return state
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM (peak resident set) of `pid` and its children, in MB."""
+    total = 0.0
+    pids = [pid] + [int(p) for p in children(pid)]
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        total += int(line.split()[1]) / 1024
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process `pid` (from /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[str]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return f.read().split()
+    except FileNotFoundError:
+        return []
+
+
+class HealthProbe(threading.Thread):
+    """GET /_stcore/health every `interval` s while running; records latencies."""
+
+    def __init__(self, base: str, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.url, self.interval = base + "/_stcore/health", interval
+        self.latencies: list[float] = []
+        self.failures = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(self.url, timeout=10) as r:
+                    r.read()
+                self.latencies.append(time.perf_counter() - started)
+            except OSError:
+                self.failures += 1
+            self.stop.wait(self.interval)
+
+
+def start_server(port: int, app: str, options: list[str]) -> subprocess.Popen:
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", app,
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ] + [f"--{option}" for option in options]  # fmt: skip
+    log = open(LOG_PATH, "w")  # noqa: SIM115 - the server writes to it until it stops
+    env = dict(os.environ, PYTHONPATH=ROOT)  # a page outside the repo still finds the package
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return server
+        except OSError as exc:
+            if server.poll() is not None:
+                raise RuntimeError(f"server exited; see {LOG_PATH}") from exc
+            time.sleep(0.3)
+    server.terminate()
+    raise RuntimeError("server did not become healthy within 90 s")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+async def scenario(
+    name: str,
+    sessions: list[Session],
+    values: list[float],
+    spread: float,
+    base: str,
+    default_chart: str,
+    server_pid: int,
+) -> dict[str, object]:
+    """Every session sends its slider change (spread evenly over `spread` s).
+
+    distinct_results counts different predictions charts drawn (a: 1, b: one per
+    session); unchanged_results counts pages still showing the default (should be 0).
+    """
+    probe = HealthProbe(base)
+    probe.start()
+
+    async def one(i: int) -> Outcome:
+        await asyncio.sleep(spread * i / max(len(sessions) - 1, 1))
+        state = sessions[i].slider_state("hidden_size", values[i])
+        return await sessions[i].rerun(f"hidden_size={int(values[i])}", [state])
+
+    started = time.perf_counter()
+    server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
+    outcomes = await asyncio.gather(*(one(i) for i in range(len(sessions))))
+    wall = time.perf_counter() - started
+    server_cpu = cpu_seconds(server_pid) - server_cpu
+    client_cpu = time.process_time() - client_cpu
+    probe.stop.set()
+    probe.join()
+    times = [o.seconds for o in outcomes if o.seconds is not None]
+    errors = [o.error for o in outcomes if o.error]
+    errors += ["page drew no chart" for o in outcomes if not o.error and not o.chart]
+    health = probe.latencies or [float("nan")]
+    return {
+        "scenario": name,
+        "sessions": len(sessions),
+        "p50_s": statistics.median(times) if times else float("nan"),
+        "p95_s": percentile(times, 0.95) if times else float("nan"),
+        "max_s": max(times) if times else float("nan"),
+        "errors": len(errors),
+        "distinct_results": len({o.chart for o in outcomes if o.chart}),
+        "unchanged_results": sum(o.chart == default_chart for o in outcomes),
+        "health_p50_s": statistics.median(health),
+        "health_p95_s": percentile(health, 0.95),
+        "health_failures": probe.failures,
+        "wall_s": wall,
+        "server_cpu_s": server_cpu,
+        "client_cpu_s": client_cpu,
+        "first_error": errors[0] if errors else "",
+    }
+
+
+async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float], str]:
+    """Connect n sessions and load the default page in each (concurrently)."""
+    sessions = [Session(url) for _ in range(n)]
+    await asyncio.gather(*(s.connect() for s in sessions))
+    outcomes = await asyncio.gather(*(s.rerun() for s in sessions))
+    bad = [o.error for o in outcomes if o.error]
+    if bad:
+        raise RuntimeError(f"{len(bad)} sessions failed to load the page: {bad[0]}")
+    missing = [s for s in sessions if "hidden_size" not in s.widget_ids]
+    if missing:
+        raise RuntimeError("the page showed no hidden_size slider")
+    return sessions, [o.seconds for o in outcomes], outcomes[0].chart
+
+
+async def sequential(url: str, reps: int = 5) -> None:
+    """Without concurrency: a new session's first load, and a rerun, of the cached page."""
+    loads, reruns = [], []
+    for _ in range(reps):
+        session = Session(url)
+        await session.connect()
+        loads.append((await session.rerun()).seconds or float("nan"))
+        await session.ws.close()
+    session = Session(url)
+    await session.connect()
+    await session.rerun()
+    for _ in range(reps):
+        state = session.slider_state("hidden_size", 32.0)  # unchanged value: cached
+        reruns.append((await session.rerun("", [state])).seconds or float("nan"))
+    await session.ws.close()
+    print(
+        f"one at a time, cached page: new session first load median "
+        f"{statistics.median(loads):.3f} s, rerun median {statistics.median(reruns):.3f} s"
+    )
+
+
+async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> None:
+    base = f"http://127.0.0.1:{port}"
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    n = min(args.sessions, MAX_SESSIONS)
+    warm = Session(url)  # trains the default config once, like the first visitor
+    await warm.connect()
+    cold = await warm.rerun()
+    print(f"first page load (cold, trains defaults): {cold.seconds} s {cold.error}")
+    await warm.ws.close()
+
+    await sequential(url)
+    rows = []
+    sessions, loads, default_chart = await open_sessions(url, n)
+    print(
+        f"{n} sessions loaded the default page: p50 {statistics.median(loads):.2f} s, "
+        f"p95 {percentile(loads, 0.95):.2f} s"
+    )
+    same = [48.0] * n
+    rows.append(
+        await scenario(
+            "a_same_change", sessions, same, args.spread, base, default_chart, server.pid
+        )
+    )
+    print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB")
+    values = [float(60 + i) for i in range(n)]  # hidden sizes 60.. : all new configs
+    rows.append(
+        await scenario(
+            "b_all_different", sessions, values, args.spread, base, default_chart, server.pid
+        )
+    )
+    await asyncio.gather(*(s.ws.close() for s in sessions))
+    header = list(rows[0])
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for row in rows:
+        print(
+            "| "
+            + " | ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values())
+            + " |"
+        )
+    print(f"peak server RSS (VmHWM): {peak_rss_mb(server.pid):.0f} MB; load {os.getloadavg()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument(
+        "--spread",
+        type=float,
+        default=0.0,
+        help="seconds over which the sessions send their change (0: at once)",
+    )
+    parser.add_argument(
+        "--app",
+        default="streamlit_app.py",
+        help="page script to serve (to compare a variant of the page)",
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        help="extra server option, e.g. runner.postScriptGC=false (repeatable)",
+    )
+    args = parser.parse_args()
+    port = free_port()
+    print(
+        f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, "
+        f"app {args.app}, options {args.option}"
+    )
+    server = start_server(port, os.path.abspath(os.path.join(ROOT, args.app)), args.option)
+    try:
+        asyncio.run(asyncio.wait_for(run(args, port, server), timeout=600))
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+if __name__ == "__main__":
+    main()

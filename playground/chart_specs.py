@@ -1,0 +1,73 @@
+"""Vega-Lite specs of a result's charts, built once per config and reused.
+
+Building an Altair chart and turning it into a spec (`to_dict`, with schema validation)
+costs tens of milliseconds per chart, and Streamlit does it on every rerun of every
+session, under one process-wide lock. Results are deterministic per config, so the specs
+are too: build them once, keep a bounded LRU keyed by the config, and let the page draw
+them with `st.vega_lite_chart(spec)`, which only serialises the data. When a room of
+sessions asks for the same new result at once, one thread builds and the others wait for
+it (building it 50 times was most of the server's time in bench_load scenario a).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+from .charts import loss_chart, metrics_chart, predictions_chart
+from .experiment import ExperimentResult
+
+MAX_SPECS = 64  # results whose specs are kept (as many as the page's RunCache)
+
+_specs: OrderedDict[tuple, dict[str, dict[str, Any]]] = OrderedDict()
+_building: dict[tuple, threading.Lock] = {}  # key -> held while one thread builds it
+_lock = threading.Lock()
+
+
+def build_chart_specs(result: ExperimentResult) -> dict[str, dict[str, Any]]:
+    """The Vega-Lite spec of each chart of `result` (data inline): predictions, loss,
+    metrics. Pure: the same result gives equal specs."""
+    return {
+        "predictions": predictions_chart(result.predictions).to_dict(),
+        "loss": loss_chart(result.losses).to_dict(),
+        "metrics": metrics_chart(result.metrics).to_dict(),
+    }
+
+
+def chart_specs(
+    result: ExperimentResult, key: Hashable | None = None
+) -> dict[str, dict[str, Any]]:
+    """`build_chart_specs(result)`, cached by the result's config (bounded LRU).
+
+    `key` names the result (default: its config); pass the page's own cache key when
+    the data is not the config's alone (an uploaded series).
+
+    Callers must not mutate the returned specs (Streamlit copies what it changes).
+    """
+    key = result.config.key() if key is None else key
+    while True:
+        with _lock:
+            if key in _specs:
+                _specs.move_to_end(key)
+                return _specs[key]
+            building = _building.get(key)
+            if building is None:
+                building = _building[key] = threading.Lock()
+                building.acquire()
+                break
+        with building:  # another thread is building this key: wait, then look again
+            pass
+    try:
+        specs = build_chart_specs(result)
+        with _lock:
+            _specs[key] = specs
+            _specs.move_to_end(key)
+            while len(_specs) > MAX_SPECS:
+                _specs.popitem(last=False)
+        return specs
+    finally:
+        with _lock:
+            del _building[key]
+        building.release()

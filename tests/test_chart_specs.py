@@ -1,0 +1,56 @@
+"""chart_specs: the cached specs are the specs Altair builds, built once per config."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from playground import ExperimentConfig, run_experiment
+from playground import chart_specs as cs
+
+
+def test_cached_specs_equal_a_fresh_build_and_are_reused() -> None:
+    result = run_experiment(ExperimentConfig(epochs=2))
+    first = cs.chart_specs(result)
+    assert first == cs.build_chart_specs(result)
+    assert set(first) == {"predictions", "loss", "metrics"}
+    assert cs.chart_specs(result) is first  # built once
+
+
+def test_specs_differ_per_config_and_the_cache_stays_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(cs, "MAX_SPECS", 2)
+    results = [run_experiment(ExperimentConfig(epochs=1, seed=s)) for s in range(3)]
+    specs = [cs.chart_specs(r) for r in results]
+    assert specs[0]["predictions"] != specs[1]["predictions"]
+    assert len(cs._specs) <= 2
+    again = run_experiment(replace(results[2].config))
+    assert cs.chart_specs(again) is specs[2]  # the newest entry survived
+
+
+def test_concurrent_callers_build_once(monkeypatch) -> None:
+    import threading
+
+    result = run_experiment(ExperimentConfig(epochs=1, seed=77))
+    builds: list[int] = []
+    real_build = cs.build_chart_specs
+    started = threading.Event()
+    release = threading.Event()
+
+    def slow_build(r):
+        builds.append(1)
+        started.set()
+        release.wait(10)
+        return real_build(r)
+
+    monkeypatch.setattr(cs, "build_chart_specs", slow_build)
+    got: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(cs.chart_specs(result))) for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    started.wait(10)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert builds == [1]
+    assert len(got) == 8 and all(g is got[0] for g in got)

@@ -1,0 +1,113 @@
+"""train(): the fast loop (one pass for both losses, fused Adam, in-place guard buffer)
+keeps the behaviour of the plain loop: same losses per epoch, deterministic, callback per
+epoch in order, and the divergence guard restores the last good weights."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from playground.models import build_model
+from playground.train import train
+
+
+def data(n: int = 40, length: int = 6) -> tuple[torch.Tensor, ...]:
+    t = torch.linspace(0, 4 * math.pi, n + length)
+    y = torch.sin(t)
+    x = torch.stack([y[i : i + length] for i in range(n)])  # (n, L)
+    target = y[length : length + n]  # (n,)
+    split = int(0.8 * n)
+    return x[:split], target[:split], x[split:], target[split:]
+
+
+def fresh(model: str = "gru", seed: int = 0) -> nn.Module:
+    return build_model(model, 8, 1, torch.Generator().manual_seed(seed))
+
+
+def reference_losses(net: nn.Module, epochs: int, lr: float) -> tuple[list, list]:
+    """The plain tutorial loop: separate test pass after each update, stock Adam."""
+    x_tr, y_tr, x_te, y_te = data()
+    opt = torch.optim.Adam(net.parameters(), lr=lr, foreach=False)
+    train_losses, test_losses = [], []
+    for _ in range(epochs):
+        opt.zero_grad()
+        loss = nn.functional.mse_loss(net(x_tr), y_tr)
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            test_losses.append(nn.functional.mse_loss(net(x_te), y_te).item())
+        train_losses.append(loss.item())
+    return train_losses, test_losses
+
+
+def test_losses_match_the_plain_loop() -> None:
+    for model in ("rnn", "lstm", "gru"):
+        fit = train(fresh(model), *data(), epochs=12, learning_rate=0.01)
+        ref_train, ref_test = reference_losses(fresh(model), 12, 0.01)
+        assert len(fit.train_loss) == len(fit.test_loss) == 12
+        for got, want in zip(fit.train_loss + fit.test_loss, ref_train + ref_test, strict=True):
+            assert math.isclose(got, want, rel_tol=1e-4, abs_tol=1e-7), (model, got, want)
+
+
+def test_last_test_loss_is_that_of_the_final_weights() -> None:
+    net = fresh()
+    x_tr, y_tr, x_te, y_te = data()
+    fit = train(net, x_tr, y_tr, x_te, y_te, epochs=5, learning_rate=0.01, loss_scale=2.0)
+    with torch.no_grad():
+        final = nn.functional.mse_loss(net(x_te), y_te).item() * 2.0
+    assert math.isclose(fit.test_loss[-1], final, rel_tol=1e-6)
+    assert fit.stopped_epoch == 5 and not fit.diverged
+
+
+def test_same_inputs_give_identical_numbers() -> None:
+    a = train(fresh(), *data(), epochs=8, learning_rate=0.01)
+    b = train(fresh(), *data(), epochs=8, learning_rate=0.01)
+    assert a.train_loss == b.train_loss and a.test_loss == b.test_loss
+
+
+def test_callback_runs_once_per_epoch_in_order_with_the_recorded_losses() -> None:
+    calls: list[tuple[int, float, float]] = []
+    fit = train(fresh(), *data(), epochs=6, learning_rate=0.01,
+                on_epoch=lambda e, tr, te: calls.append((e, tr, te)))  # fmt: skip
+    assert [c[0] for c in calls] == [1, 2, 3, 4, 5, 6]
+    assert [c[1] for c in calls] == fit.train_loss
+    assert [c[2] for c in calls] == fit.test_loss
+
+
+class BlowsUpAfter(nn.Module):
+    """Wraps a net; from the `n`-th training forward pass on, its output is inf."""
+
+    def __init__(self, net: nn.Module, n: int) -> None:
+        super().__init__()
+        self.net, self.n, self.calls = net, n, 0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out = self.net(x)
+        if torch.is_grad_enabled():
+            self.calls += 1
+            if self.calls >= self.n:
+                return out * float("inf")
+        return out
+
+
+def test_divergence_keeps_the_weights_of_the_last_finite_epoch() -> None:
+    # Forward pass k (k = 1, 2, ...) evaluates the weights after epoch k - 1. Pass 5 is
+    # inf, so the weights after epoch 4 have no finite test loss: keep epoch 3's.
+    net = BlowsUpAfter(fresh(), n=5)
+    fit = train(net, *data(), epochs=20, learning_rate=0.01)
+    assert fit.diverged and fit.stopped_epoch == 3
+    assert len(fit.train_loss) == len(fit.test_loss) == 3
+    expected = fresh()
+    train(expected, *data(), epochs=3, learning_rate=0.01)
+    for got, want in zip(net.net.parameters(), expected.parameters(), strict=True):
+        assert torch.equal(got, want)
+
+
+def test_non_finite_start_stops_before_any_step() -> None:
+    net = BlowsUpAfter(fresh(), n=1)
+    before = [p.detach().clone() for p in net.parameters()]
+    fit = train(net, *data(), epochs=5, learning_rate=0.01)
+    assert fit.diverged and fit.stopped_epoch == 0 and fit.train_loss == []
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
