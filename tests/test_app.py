@@ -1,47 +1,10 @@
 """The page, driven by AppTest against the real package (tiny epoch counts)."""
 
-import json
-from pathlib import Path
 
-import pyarrow as pa
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from pagekit import chart_data, chart_frames, run_app, widget
 from playground.config import PARAM_BY_NAME
-
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-TIMEOUT = 120
-
-
-def run_app(**query):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-
-def chart_frames(at):
-    """The data behind each chart (Streamlit ships it as Arrow beside the spec)."""
-    return [
-        [pa.ipc.open_stream(d.data.data).read_pandas() for d in c.proto.datasets]
-        for c in at.get("vega_lite_chart")
-    ]
-
-
-def chart_data(at):
-    """Every dataset of every chart, as one comparable string."""
-    return json.dumps([[f.to_dict("list") for f in fs] for fs in chart_frames(at)])
-
-
-def widget(at, key):
-    for kind in (at.slider, at.selectbox, at.number_input):
-        for w in kind:
-            if w.key == key:
-                return w
-    raise KeyError(key)
 
 
 @pytest.fixture(scope="module")

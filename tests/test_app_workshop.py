@@ -3,51 +3,20 @@ instructor options, presets, the code export and the challenges."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from pagekit import chart_data, run_app, widget
 from playground.config import PARAM_BY_NAME, PARAMS
 from playground.i18n import t
 from playground.presets import PRESETS
-
-APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
-TIMEOUT = 120
-
-
-def run_app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def rerun(at: AppTest) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def widget(at, key):
-    for kind in (at.slider, at.selectbox, at.number_input):
-        for w in kind:
-            if w.key == key:
-                return w
-    raise KeyError(key)
-
-
-def chart_data(at) -> str:
-    """Every dataset of every chart, as one comparable string."""
-    frames = [
-        [pa.ipc.open_stream(d.data.data).read_pandas() for d in c.proto.datasets]
-        for c in at.get("vega_lite_chart")
-    ]
-    return json.dumps([[f.to_dict("list") for f in fs] for fs in frames])
 
 
 def open_tab(at, view: str, lang: str = "en") -> AppTest:

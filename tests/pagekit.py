@@ -1,0 +1,44 @@
+"""Shared helpers for the AppTest page tests: run the page, find widgets, read chart data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+TIMEOUT = 120  # seconds per script run (a cold training on a busy machine)
+
+
+def run_app(**query) -> AppTest:
+    """A fresh session of the page opened with `query` as its URL parameters."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def widget(at: AppTest, key: str):
+    """The slider, selectbox or number input keyed `key`."""
+    for kind in (at.slider, at.selectbox, at.number_input):
+        for w in kind:
+            if w.key == key:
+                return w
+    raise KeyError(key)
+
+
+def chart_frames(at: AppTest):
+    """The data behind each chart (Streamlit ships it as Arrow beside the spec)."""
+    return [
+        [pa.ipc.open_stream(d.data.data).read_pandas() for d in c.proto.datasets]
+        for c in at.get("vega_lite_chart")
+    ]
+
+
+def chart_data(at: AppTest) -> str:
+    """Every dataset of every chart, as one comparable string."""
+    return json.dumps([[f.to_dict("list") for f in fs] for fs in chart_frames(at)])
