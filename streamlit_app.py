@@ -214,23 +214,13 @@ def widget(p: Param) -> object:
             format_func=lambda v, n=p.name: t(lang, f"choice.{n}.{v}"),
             **common,
         )
+    # Typed-in numbers for the learning rate and seed; sliders for the rest.
     if p.name in ("learning_rate", "seed"):
-        return st.number_input(
-            label,
-            min_value=p.low,
-            max_value=p.high,
-            value=p.default,
-            step=p.step,
-            format="%.4f" if p.kind is float else "%d",
-            **common,
-        )
-    return st.slider(
-        label,
-        min_value=p.low,
-        max_value=p.high,
-        value=p.default,
-        step=p.step,
-        **common,
+        control, extra = st.number_input, {"format": "%.4f" if p.kind is float else "%d"}
+    else:
+        control, extra = st.slider, {}
+    return control(
+        label, min_value=p.low, max_value=p.high, value=p.default, step=p.step, **extra, **common
     )
 
 
@@ -368,20 +358,9 @@ with tabs["train"]:
 if tabs["compare"].open:
     with tabs["compare"]:
         explain("compare")
-        total = 3 * cfg.epochs
-        comparison = cached(
-            ("compare", cfg.key(), data_key),
-            lambda report: compare_models(
-                cfg,
-                on_epoch=lambda m, e, tr, te: report(
-                    (
-                        e / total,
-                        Note("progress.model_epoch", {"model": m.upper(), "epoch": e, "train": tr}),
-                    )
-                ),
-                series=series,
-            ),
-        )
+        # Each model's run goes through the shared cache: the model on screen is a hit,
+        # and the others are hits later when a learner switches to them.
+        comparison = compare_models(cfg, run=train_run)
         st.altair_chart(compare_chart(comparison.predictions), width="stretch")
         left, right = st.columns(2)
         left.altair_chart(compare_loss_chart(comparison.losses), width="stretch")

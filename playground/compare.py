@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .config import MODELS, ExperimentConfig
-from .experiment import run_experiment
+from .experiment import ExperimentResult, run_experiment
 
 # on_epoch(model, epoch, train_loss, test_loss): progress of the model being trained.
 CompareCallback = Callable[[str, int, float, float], None]
@@ -34,15 +34,25 @@ def compare_models(
     models: tuple[str, ...] = MODELS,
     on_epoch: CompareCallback | None = None,
     series: tuple[np.ndarray, np.ndarray] | None = None,
+    run: Callable[[ExperimentConfig], ExperimentResult] | None = None,
 ) -> Comparison:
     """Train each of `models` with every other setting of `cfg` unchanged (same signal,
     noise, seed, window, size, epochs), except that epochs are lowered where a costlier
-    cell would exceed the compute budget (see `epochs`)."""
+    cell would exceed the compute budget (see `epochs`).
+
+    `run(model_cfg)` trains one model; by default `run_experiment` on `series` with
+    `on_epoch` progress. A caller with a result cache passes its own runner, so runs it
+    already has (the model on screen) are not trained again."""
     preds, losses, metrics, diverged, epochs = [], [], [], {}, {}
     for i, model in enumerate(models):
         mcfg = replace(cfg, model=model).within_budget()
-        report = None if on_epoch is None else (lambda e, tr, te, m=model: on_epoch(m, e, tr, te))
-        res = run_experiment(mcfg, report, series=series)
+        if run is None:
+            report = None
+            if on_epoch is not None:
+                report = lambda e, tr, te, m=model: on_epoch(m, e, tr, te)
+            res = run_experiment(mcfg, report, series=series)
+        else:
+            res = run(mcfg)
         p = res.predictions
         if i == 0:  # the observed series once, as model "truth"
             preds.append(p[p.series == "truth"].assign(model="truth"))

@@ -105,7 +105,7 @@ class ExperimentConfig:
     init_scale: float = 1.0  # factor on the initial recurrent (hidden-to-hidden) weights
 
     def __post_init__(self) -> None:
-        problems = [w for w in _check_all(asdict(self))]
+        problems = _check_all(asdict(self))
         if problems:
             raise ValueError("invalid ExperimentConfig: " + "; ".join(problems))
 

@@ -42,3 +42,17 @@ def test_models_differ_and_progress_is_reported(cmp):
     assert seen[0] == ("rnn", 1) and seen[-1] == ("gru", 8) and len(seen) == 24
     assert res.diverged == {"rnn": False, "lstm": False, "gru": False}
     assert res.epochs == {"rnn": 8, "lstm": 8, "gru": 8}
+
+
+def test_a_given_runner_trains_each_model_once_with_the_same_frames(cmp):
+    res, _ = cmp
+    asked = []
+
+    def runner(model_cfg):
+        asked.append(model_cfg.model)
+        return run_experiment(model_cfg)
+
+    via_runner = compare_models(CFG, run=runner)
+    assert asked == ["rnn", "lstm", "gru"]
+    assert via_runner.predictions.equals(res.predictions)
+    assert via_runner.metrics.equals(res.metrics)

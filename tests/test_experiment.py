@@ -107,4 +107,5 @@ def test_divergence_stops_early_and_keeps_last_good_weights():
 def test_huge_learning_rate_run_never_returns_non_finite_losses():
     r = run_experiment(replace(FAST, learning_rate=0.1, epochs=60, hidden_size=128))
     assert np.isfinite(r.losses.loss).all()
-    assert r.stopped_epoch == len(r.losses) // 2
+    assert r.diverged or r.stopped_epoch == 60  # either it stopped early and said so, or ran all
+    assert len(r.losses) == 2 * r.stopped_epoch
