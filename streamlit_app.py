@@ -1,4 +1,4 @@
-"""RNN Playground page: widgets (bound to the URL) -> ExperimentConfig -> cached runs -> charts.
+"""RNN Playground page: widgets (synced to the URL) -> ExperimentConfig -> cached runs -> charts.
 
 The page only wires: it reads settings from widgets generated from `PARAMS`, calls the
 `playground` package through one bounded cross-session cache, and lays out its charts.
@@ -7,14 +7,16 @@ from `playground/locales` through `t(lang, key)`: English or Simplified Chinese.
 
 The URL carries the settings (`?noise=0.3&model=lstm`), the open view (`?view=compare`),
 the language (`?lang=zh`) and a workshop's instructor options (`?preset=overfitting&
-lock=model,epochs&hide=text`). Numeric controls are bound to it by Streamlit; choice
-controls are synced by hand so that the URL holds their keys (`model=gru`), not the
-label shown in the reader's language.
+lock=model,epochs&hide=text`). The page writes the URL itself (`sync_url`) from the
+config that runs, not through Streamlit's query-param binding: one parser reads every
+link, and the URL holds choice keys (`model=gru`), not labels in the reader's language.
+
+An uploaded CSV is parsed once per file and kept per session as a few thousand numbers;
+a file that cannot be used shows why and leaves the previous good file in place.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 
 import streamlit as st
@@ -53,7 +55,7 @@ from playground.instructor import InstructorOptions, parse_instructor_options
 from playground.memory import MemoryConfig, memory_sweep
 from playground.presets import PRESETS
 from playground.probes import gradient_norms, probe_inside
-from playground.upload import MAX_BYTES, MIN_POINTS, UploadError, column_series, parse_csv
+from playground.upload import UploadError, column_series, parse_csv
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
 # Tabs in page order (i18n titles `view.<key>.title`); `data` views open the first tab.
@@ -254,38 +256,38 @@ for p in PARAMS:
 sync_url("lang", lang, detect_language(st.context.headers.get("Accept-Language")))
 sync_url("preset", st.session_state.preset, NO_PRESET)
 
-# ---- Uploaded data: parsed per session; a bad file keeps the previous data ---------
-series, data_key = None, ()
-if upload is not None:
-    raw, column = upload.getvalue(), ""
-    try:
-        parsed = parse_csv(raw)
-        column = st.sidebar.selectbox(
-            t(lang, "upload.column"), list(parsed.numeric_columns()), key="column"
-        )
-        t_up, y_up, upload_notes = column_series(parsed, column)
-        n = min(len(y_up), cfg.n_points)  # the most recent n_points values
-        series = (t_up[-n:], y_up[-n:])
-        digest = hashlib.sha256(raw).hexdigest()[:16]
-        data_key = ("upload", digest, column, n)
-        notes += [note_from_warning(text) for text in upload_notes]
-        if n < len(y_up):
-            notes.append(Note("upload.using_last", {"n": n, "total": len(y_up)}))
-        if cfg.seq_length > n // 2:
-            cfg = ExperimentConfig.from_values({**values, "seq_length": n // 2})[0]
-            notes.append(Note("upload.seq_lowered", {"lowered": n // 2, "n": n}))
+# ---- Uploaded data: parsed once per file; a bad file keeps the last good one ------------
+if upload is None:  # no file, or the reader removed it: back to the built-in signal
+    for name in ("dataset", "upload_seen"):
+        st.session_state.pop(name, None)
+elif st.session_state.get("upload_seen", (None, None))[0] != upload.file_id:
+    upload_error = None
+    try:  # at most MAX_ROWS x MAX_COLUMNS numbers kept per session, not the file
+        st.session_state.dataset = (upload.name, parse_csv(upload.getvalue()))
     except UploadError as err:
-        reason = t(
-            lang,
-            f"upload.error.{err.code}",
-            column=column,
-            min_points=MIN_POINTS,
-            size=len(raw) / 1e6,
-            limit=MAX_BYTES / 1e6,
-        )
-        if reason == f"upload.error.{err.code}":
-            reason = err.message
-        st.sidebar.error(t(lang, "upload.error", error=reason))
+        upload_error = err
+    st.session_state.upload_seen = (upload.file_id, upload_error)
+upload_error = st.session_state.upload_seen[1] if upload is not None else None
+if upload_error is not None:
+    reason = t(lang, f"upload.error.{upload_error.code}", **upload_error.params)
+    st.sidebar.error(t(lang, "upload.error", error=reason))
+
+series, data_key = None, ()
+if "dataset" in st.session_state:
+    upload_name, parsed = st.session_state.dataset
+    if upload_error is not None:
+        notes.append(Note("upload.kept_previous", {"name": upload_name}))
+    column = st.sidebar.selectbox(t(lang, "upload.column"), parsed.numeric_columns(), key="column")
+    t_up, y_up, upload_notes = column_series(parsed, column)  # columns offered are usable
+    n = min(len(y_up), cfg.n_points)  # the most recent n_points values
+    series = (t_up[-n:], y_up[-n:])
+    data_key = ("upload", parsed.digest, column, n)
+    notes += upload_notes
+    if n < len(y_up):
+        notes.append(Note("upload.using_last", {"n": n, "total": len(y_up)}))
+    cfg, lowered = cfg.for_series(n)
+    notes += [note_from_warning(w) for w in lowered]
+    st.sidebar.caption(t(lang, "upload.using_file", name=upload_name, column=column, n=n))
 
 # ---- Header -----------------------------------------------------------------------
 st.title(t(lang, "app.title"))

@@ -86,6 +86,14 @@ PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 MAX_VALUE_CHARS = 64
 
 
+def _window_warning(seq_length: int, n_points: int) -> str:
+    """The warning for a window longer than half the series (lowered to the half)."""
+    return (
+        f"seq_length: {seq_length} is more than half of the {n_points} points; "
+        f"lowered to {n_points // 2}"
+    )
+
+
 @dataclass(frozen=True)
 class ExperimentConfig:
     """Every setting of one experiment. Defaults reproduce the tutorial exactly."""
@@ -151,10 +159,7 @@ class ExperimentConfig:
         seq_length = clean.get("seq_length", PARAM_BY_NAME["seq_length"].default)
         if seq_length > n_points // 2:
             clean["seq_length"] = n_points // 2
-            warnings.append(
-                f"seq_length: {seq_length} is more than half of the {n_points} points; "
-                f"lowered to {n_points // 2}"
-            )
+            warnings.append(_window_warning(seq_length, n_points))
         cfg = cls(**clean)
         budgeted = cfg.within_budget()
         if budgeted.epochs != cfg.epochs:
@@ -163,6 +168,15 @@ class ExperimentConfig:
                 f"model and size; lowered to {budgeted.epochs}"
             )
         return budgeted, warnings
+
+    def for_series(self, n_values: int) -> tuple["ExperimentConfig", list[str]]:
+        """This config for a series of `n_values` values (e.g. an upload shorter than
+        `n_points`): the window lowered to half the series if it is longer, with a
+        warning. Raises ValueError below 4 values (no window of 2 fits)."""
+        if self.seq_length <= n_values // 2:
+            return self, []
+        lowered = replace(self, seq_length=n_values // 2)
+        return lowered, [_window_warning(self.seq_length, n_values)]
 
     def to_query_params(self) -> dict[str, str]:
         """All fields as URL strings; `from_query_params` reads them back exactly."""

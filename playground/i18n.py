@@ -119,9 +119,8 @@ def normalize_language(value: Any) -> str | None:
 
 
 # ---- Today's English config warnings -> Notes ----------------------------------------
-# One pattern per message config.py writes (parse_value, coerce, from_values), and the
-# upload notices of upload.py. Group names are the Note's format fields. Order matters:
-# more specific patterns first.
+# One pattern per message config.py writes (parse_value, coerce, from_values). Group names
+# are the Note's format fields. Order matters: more specific patterns first.
 WARNING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (key, re.compile(pattern, re.DOTALL))
     for key, pattern in (
@@ -155,13 +154,6 @@ WARNING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "note.budget",
             r"^epochs: (?P<value>\d+) would exceed the compute budget for this model and "
             r"size; lowered to (?P<lowered>\d+)$",
-        ),
-        # upload.column_series / parse_csv notices about an uploaded file
-        ("note.upload_kept", r"^Kept the first (?P<kept>\d+) of (?P<total>\d+) rows\.$"),
-        (
-            "note.upload_dropped",
-            r"^Dropped (?P<count>\d+) empty, non-numeric or infinite value\(s\) from "
-            r"(?P<column>.*)\.$",
         ),
     )
 )

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground.config import MAX_WORK, PARAM_BY_NAME, PARAMS, ExperimentConfig
+from playground.i18n import Note, note_from_warning
 
 
 def test_defaults_are_the_tutorial():
@@ -69,6 +70,27 @@ def test_budget_lowers_epochs_and_says_so():
     assert cfg.fits_budget()
     assert cfg.epochs < 1000
     assert any("budget" in n for n in notes)
+
+
+@given(st.integers(4, 2000), st.integers(2, 60))
+def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length):
+    cfg = ExperimentConfig(seq_length=seq_length, n_points=1000)
+    fitted, notes = cfg.for_series(n_values)
+    assert fitted.seq_length == min(seq_length, n_values // 2)
+    assert replace(fitted, seq_length=seq_length) == cfg  # nothing else changes
+    assert bool(notes) == (fitted != cfg)
+    if notes:  # the same note (and translation) as a too-long window in a link
+        assert [note_from_warning(n) for n in notes] == [
+            Note(
+                "note.seq_too_long",
+                {
+                    "param": "seq_length",
+                    "value": str(seq_length),
+                    "n_points": str(n_values),
+                    "lowered": str(n_values // 2),
+                },
+            )
+        ]
 
 
 def test_window_longer_than_half_the_series_is_lowered():

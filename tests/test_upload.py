@@ -1,11 +1,12 @@
-"""CSV upload parsing: encodings, delimiters, and named errors for bad files."""
+"""CSV upload parsing: encodings, delimiters, hostile sizes, and named errors for bad files."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.upload import UploadError, column_series, parse_csv
+from playground.i18n import LANGUAGES, Note, render, t
+from playground.upload import MAX_COLUMNS, MAX_ROWS, UploadError, column_series, parse_csv
 
 
 def rows(n, sep=","):
@@ -51,24 +52,106 @@ def test_too_large_is_refused_and_long_is_truncated_with_notice():
         parse_csv(b"v\n" + b"1\n" * 100, max_bytes=50)
     assert err.value.code == "too_large"
     parsed = parse_csv(("v\n" + rows(100)).encode(), max_rows=40)
-    assert parsed.n_rows == 40 and "40 of 100" in parsed.notices[0]
+    assert parsed.n_rows == 40
+    assert parsed.notices == (Note("note.upload_kept", {"kept": 40, "total": 100}),)
 
 
 def test_nan_inf_and_blank_cells_dropped_with_notice():
     text = "v\n" + "\n".join(["1", "nan", "", "inf", "-inf", "abc"] + [str(i) for i in range(30)])
     t, y, notices = column_series(parse_csv(text.encode()), "v")
     assert len(y) == 31 and np.all(np.isfinite(y)) and y[0] == 1
-    assert "Dropped 4" in notices[0]  # the blank line is no row at all
+    # the blank line is no row at all
+    assert notices == [Note("note.upload_dropped", {"count": 4, "column": "v"})]
 
 
 def test_too_short_and_unknown_column():
-    parsed = parse_csv(("v\n" + "\n".join(map(str, range(5)))).encode())
+    with pytest.raises(UploadError) as err:  # no column long enough: the file is refused
+        parse_csv(("v\n" + "\n".join(map(str, range(5)))).encode())
+    assert err.value.code == "too_short" and err.value.params["column"] == "v"
+    parsed = parse_csv(("v\n" + "\n".join(map(str, range(30)))).encode())
     with pytest.raises(UploadError) as err:
-        column_series(parsed, "v")
+        column_series(parsed, "v", min_points=31)
     assert err.value.code == "too_short"
     with pytest.raises(UploadError) as err:
         column_series(parsed, "w")
     assert err.value.code == "unknown_column"
+
+
+def test_columns_too_short_to_train_are_left_out_with_notice():
+    text = "a,b,blank\n" + "\n".join(f"{i},{i if i < 5 else ''}," for i in range(30))
+    parsed = parse_csv(text.encode())
+    assert parsed.numeric_columns() == ["a"]  # an empty column is no column: no notice
+    assert parsed.notices == (
+        Note("note.upload_column_short", {"column": "b", "count": 5, "min": 20}),
+    )
+
+
+def test_a_million_rows_keeps_the_first_rows_and_says_how_many_there_were():
+    data = b"value\n" + b"".join(b"%d\n" % (i % 7) for i in range(1_000_000))
+    parsed = parse_csv(data)
+    assert parsed.n_rows == MAX_ROWS
+    assert parsed.notices == (Note("note.upload_kept", {"kept": MAX_ROWS, "total": 1_000_000}),)
+    _, y, _ = column_series(parsed, "value")
+    np.testing.assert_array_equal(y, np.arange(MAX_ROWS) % 7)
+
+
+def test_a_million_columns_keeps_the_first_columns_and_says_how_many_there_were():
+    row = ",".join(["1"] * 1_000_000)
+    data = "\n".join([row] + [",".join([str(i)] * 60) for i in range(25)]).encode()
+    parsed = parse_csv(data)
+    assert len(parsed.numeric_columns()) == MAX_COLUMNS
+    assert Note("note.upload_columns_kept", {"kept": MAX_COLUMNS, "total": 1_000_000}) in (
+        parsed.notices
+    )
+    assert parsed.n_rows == 26
+
+
+def test_the_digest_names_the_bytes():
+    a, b = (("v\n" + rows(30)).encode(), ("v\n" + rows(31)).encode())
+    assert parse_csv(a).digest == parse_csv(a).digest != parse_csv(b).digest
+
+
+HOSTILE = {
+    "empty": b"",
+    "binary": b"\x00\x01\x02",
+    "too_large": b"v\n" + b"1\n" * 200,
+    "header_only": b"a,b\n",
+    "one_row": b"a,b\n1,2\n",
+    "no_numeric": b"a\nx\ny\n",
+    "too_short": b"a\n1\n2\n3\n",
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("code, data", HOSTILE.items())
+def test_every_error_reads_in_every_language(code, data, lang):
+    with pytest.raises(UploadError) as err:
+        parse_csv(data, max_bytes=300)
+    assert err.value.code == code
+    key = f"upload.error.{code}"
+    shown = t(lang, key, **err.value.params)
+    assert shown and shown != key and "{" not in shown
+    if code == "too_short":
+        assert "a" in shown and "20" in shown
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_notice_reads_in_every_language(lang):
+    text = "a,b,c\n" + "\n".join(
+        f"{i},{i if i < 3 else ''},{'x' if i == 4 else i}" for i in range(60)
+    )
+    parsed = parse_csv(text.encode(), max_rows=50, max_columns=2)
+    _, _, notices = column_series(parsed, "a")
+    assert {n.key for n in notices} == {
+        "note.upload_kept",
+        "note.upload_columns_kept",
+        "note.upload_column_short",
+    }
+    _, _, notices = column_series(parse_csv(text.encode()), "c")
+    assert [n.key for n in notices][-1] == "note.upload_dropped"
+    for note in notices:
+        shown = render(lang, note)
+        assert shown != note.key and "{" not in shown
 
 
 @settings(max_examples=30, deadline=None)
