@@ -18,10 +18,13 @@ a file that cannot be used shows why and leaves the previous good file in place.
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import streamlit as st
 
 from playground import PARAMS, ExperimentConfig, Param, run_experiment
+from playground.config import MODELS, PARAM_BY_NAME, format_value
+from playground.experiment import fitted_models
 from playground.cache import RunCache, Status
 from playground.challenges import CHALLENGES
 from playground.chart_specs import chart_specs
@@ -38,7 +41,6 @@ from playground.charts_learn import (
 )
 from playground.codegen import SIGNAL_SOURCES
 from playground.compare import compare_models
-from playground.config import PARAM_BY_NAME, format_value
 from playground.export import (
     config_json,
     file_name,
@@ -49,12 +51,12 @@ from playground.export import (
     script_bytes,
     weights_bytes,
 )
-from playground.forecast import run_forecast
+from playground.forecast import forecast_frames
 from playground.i18n import LANGUAGES, Note, detect_language, note_from_warning, render, t
 from playground.instructor import InstructorOptions, parse_instructor_options
 from playground.memory import MemoryConfig, memory_sweep
 from playground.presets import PRESETS
-from playground.probes import gradient_norms, probe_inside
+from playground.probes import gradient_frames, inside_frames
 from playground.upload import UploadError, column_series, parse_csv
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
@@ -372,10 +374,10 @@ if tabs["compare"].open:
 if tabs["forecast"].open:
     with tabs["forecast"]:
         explain("forecast")
-        forecast = cached(
-            ("forecast", cfg.key(), data_key),
-            lambda report: run_forecast(cfg, models=("rnn", "lstm", "gru"), series=series),
-        )
+        # The three networks come from the shared runs (trained once, also for Compare);
+        # they are fetched first, so no cache computation waits inside another.
+        fits = fitted_models(cfg, MODELS, run=train_run)
+        forecast = cached(("forecast", cfg.key(), data_key), lambda report: forecast_frames(fits))
         st.altair_chart(forecast_chart(forecast.paths), width="stretch")
         st.subheader(t(lang, "forecast.horizon"))
         st.altair_chart(horizon_chart(forecast.horizon), width="stretch")
@@ -393,7 +395,7 @@ if tabs["inside"].open:
         )
         inside = cached(
             ("inside", cfg.key(), data_key, window),
-            lambda report: probe_inside(cfg, window=window, series=series),
+            lambda report: inside_frames(result.fitted, window),
         )
         st.subheader(t(lang, "inside.hidden"))
         st.altair_chart(hidden_heatmap(inside.hidden), width="stretch")
@@ -410,7 +412,8 @@ if tabs["inside"].open:
 if tabs["gradients"].open:
     with tabs["gradients"]:
         explain("gradients")
-        grads = cached(("gradients", cfg.key()), lambda report: gradient_norms(cfg))
+        fits = fitted_models(cfg, MODELS, run=train_run)
+        grads = cached(("gradients", cfg.key(), data_key), lambda report: gradient_frames(fits))
         st.altair_chart(gradient_chart(grads.frame), width="stretch")
         broken = [m.upper() for m, bad in grads.diverged.items() if bad]
         if broken:
@@ -473,42 +476,27 @@ if tabs["home"].open:
     with tabs["home"]:
         st.subheader(t(lang, "download.header"))
         downloads = {
-            "predictions": (t(lang, "download.predictions"), lambda: predictions_csv(result)),
-            "losses": (t(lang, "download.losses"), lambda: losses_csv(result)),
-            "metrics": (t(lang, "download.metrics"), lambda: metrics_csv(result)),
-            "config": (t(lang, "download.config"), lambda: config_json(cfg)),
+            "predictions": (t(lang, "download.predictions"), partial(predictions_csv, result)),
+            "losses": (t(lang, "download.losses"), partial(losses_csv, result)),
+            "metrics": (t(lang, "download.metrics"), partial(metrics_csv, result)),
+            "config": (t(lang, "download.config"), partial(config_json, cfg)),
         }
         exportable = series is None and cfg.signal in SIGNAL_SOURCES
         if exportable:
-            downloads["script"] = (t(lang, "download.script"), lambda: script_bytes(cfg))
+            downloads["script"] = (t(lang, "download.script"), partial(script_bytes, cfg))
+        net = result.fitted.net  # the network on screen: no refit
+        downloads["weights"] = (t(lang, "download.weights"), partial(weights_bytes, cfg, net))
+        # Each file is made when its button is clicked (deferred), not on every rerun.
         columns = st.columns(len(downloads))
         for column, (kind, (label, data)) in zip(columns, downloads.items(), strict=True):
             column.download_button(
                 label,
-                data(),
+                data,
                 file_name=file_name(cfg, kind),
                 mime=mime_type(kind),
                 key=f"download_{kind}",
                 on_click="ignore",
             )
-        if series is None:
-            weights_key = ("weights", cfg.key())
-            weights = run_cache().get(weights_key)
-            if weights is None and st.button(
-                t(lang, "download.weights_prepare"),
-                help=t(lang, "download.weights_help"),
-                key="prepare_weights",
-            ):
-                weights = cached(weights_key, lambda report: weights_bytes(cfg))
-            if weights is not None:
-                st.download_button(
-                    t(lang, "download.weights"),
-                    weights,
-                    file_name=file_name(cfg, "weights"),
-                    mime=mime_type("weights"),
-                    key="download_weights",
-                    on_click="ignore",
-                )
         st.subheader(t(lang, "code.header"))
         if exportable:
             if not options.hide_text:

@@ -7,7 +7,8 @@ config -> signal -> windows (train/test) -> scaled tensors -> model -> training
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -21,23 +22,14 @@ from .train import EpochCallback, TrainResult, train
 from .windows import Scaler, make_windows, split_index
 
 
-@dataclass(frozen=True)
-class ExperimentResult:
-    """Everything the page shows about one run. Frames only: no live model."""
-
-    config: ExperimentConfig
-    predictions: pd.DataFrame  # t, series, value, split
-    losses: pd.DataFrame  # epoch, split, loss
-    metrics: pd.DataFrame  # model, split, mse, mae, rmse
-    diverged: bool  # training hit NaN/inf and stopped early
-    stopped_epoch: int  # last epoch kept
-    train_seconds: float  # wall time of the training loop
-
-
 @dataclass
 class Fitted:
-    """A trained network with the data it saw. Lives only inside one call: the page
-    caches frames, never this (it holds a torch module)."""
+    """A trained network with the data it saw, for the views that look inside it.
+
+    Cached results share it across sessions and threads, so it is read-only after
+    `fit`: the network is in eval mode and users only run it forward (no_grad) or take
+    `torch.autograd.grad` of its hidden states, which never writes `.grad`.
+    """
 
     config: ExperimentConfig
     net: SequenceRegressor  # trained weights (the last finite ones if training diverged)
@@ -54,6 +46,24 @@ class Fitted:
     def first_test(self) -> int:
         """Index in `y` of the first held-out point."""
         return self.config.seq_length + self.n_train
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Everything the page shows about one run, and the fitted network behind it."""
+
+    config: ExperimentConfig
+    predictions: pd.DataFrame  # t, series, value, split
+    losses: pd.DataFrame  # epoch, split, loss
+    metrics: pd.DataFrame  # model, split, mse, mae, rmse
+    diverged: bool  # training hit NaN/inf and stopped early
+    stopped_epoch: int  # last epoch kept
+    train_seconds: float  # wall time of the training loop
+    fitted: Fitted = field(repr=False, compare=False)  # read-only: see Fitted
+
+
+# run(cfg) -> the result of cfg: run_experiment, or a caller's cache of it.
+Runner = Callable[[ExperimentConfig], ExperimentResult]
 
 
 def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
@@ -99,6 +109,7 @@ def fit(
     )
     seconds = time.perf_counter() - started
     net.eval()
+    net.zero_grad(set_to_none=True)  # the last step's gradients: not part of the result
     return Fitted(cfg, net, scaler, t, y, X, Y, n_train, result, seconds)
 
 
@@ -132,4 +143,21 @@ def run_experiment(
         diverged=fitted.train_result.diverged,
         stopped_epoch=fitted.train_result.stopped_epoch,
         train_seconds=fitted.train_seconds,
+        fitted=fitted,
     )
+
+
+def fitted_models(
+    cfg: ExperimentConfig,
+    models: tuple[str, ...],
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+    run: Runner | None = None,
+) -> dict[str, Fitted]:
+    """The fitted network of each of `models`, every other setting of `cfg` kept (epochs
+    lowered where the budget asks). `run(model_cfg)` gives a run's result (a caller's
+    cache, which knows its data); without it each model is fitted now on `series`."""
+    fits = {}
+    for model in models:
+        mcfg = replace(cfg, model=model).within_budget()
+        fits[model] = fit(mcfg, series=series) if run is None else run(mcfg).fitted
+    return fits

@@ -1,7 +1,7 @@
 """Downloads: a run's frames, its config and its trained weights, as bytes.
 
 Every function is pure and returns the bytes of one file, ready for a download button.
-The result holds frames only, no model, so `weights_bytes` refits the model
+`weights_bytes` saves a run's fitted network (`result.fitted.net`), or refits one
 deterministically (`fit_model`: the same pipeline and seeds as `run_experiment`).
 """
 
@@ -92,15 +92,16 @@ def fit_model(cfg: ExperimentConfig) -> nn.Module:
     return fit(cfg).net
 
 
-def weights_bytes(cfg: ExperimentConfig) -> bytes:
-    """`torch.save` of the trained model's state_dict (refits; takes a training's time).
+def weights_bytes(cfg: ExperimentConfig, net: nn.Module | None = None) -> bytes:
+    """`torch.save` of the trained model's state_dict: of `net` (the run's fitted
+    network, e.g. `result.fitted.net`) or, without it, of a refit (a training's time).
 
     Load with `net.load_state_dict(torch.load(io.BytesIO(data)))` into
     `SequenceRegressor(cfg.model, cfg.hidden_size, cfg.num_layers)` (or the
     exported script's class, which has the same parameter names).
     """
     buffer = io.BytesIO()
-    torch.save(fit_model(cfg).state_dict(), buffer)
+    torch.save((fit_model(cfg) if net is None else net).state_dict(), buffer)
     return buffer.getvalue()
 
 

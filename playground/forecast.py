@@ -11,13 +11,13 @@ compared on equal terms:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .config import ExperimentConfig
-from .experiment import Fitted, fit, predict
+from .experiment import Fitted, fitted_models, predict
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
 
@@ -152,5 +152,4 @@ def run_forecast(
     """Fit each of `models` (default: cfg.model) on `cfg`'s data, deterministically, and
     return the forecast frames with the baselines."""
     models = (cfg.model,) if models is None else tuple(models)
-    fits = {m: fit(replace(cfg, model=m).within_budget(), series=series) for m in models}
-    return forecast_frames(fits, beyond)
+    return forecast_frames(fitted_models(cfg, models, series), beyond)

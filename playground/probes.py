@@ -9,14 +9,14 @@ deterministically and return frames only, so callers can cache the result cheapl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import torch
 
 from .config import MODELS, ExperimentConfig
-from .experiment import Fitted, fit, init_model
+from .experiment import Fitted, fit, fitted_models, init_model
 from .models import SequenceRegressor
 
 # Gate names per cell, in the order PyTorch stacks their weights (rows of weight_ih).
@@ -267,16 +267,24 @@ class Gradients:
 
 
 def gradient_norms(
-    cfg: ExperimentConfig, models: tuple[str, ...] = MODELS, max_windows: int = 256
+    cfg: ExperimentConfig,
+    models: tuple[str, ...] = MODELS,
+    max_windows: int = 256,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Gradients:
+    """`gradient_frames` of each of `models` fitted now with every other setting of
+    `cfg`, on its signal or on `series`."""
+    return gradient_frames(fitted_models(cfg, models, series), max_windows)
+
+
+def gradient_frames(fits: dict[str, Fitted], max_windows: int = 256) -> Gradients:
     """‖∂L/∂h_t‖ over the training windows (at most `max_windows`, the earliest), per
-    model in `models`, with the untrained and the trained weights of `cfg`. Steps
-    count 1..seq_length; step seq_length is the last, nearest the loss. Rows whose norm
-    is not finite are dropped and the model flagged in `diverged`."""
+    fitted model, with its untrained and its trained weights. Steps count
+    1..seq_length; step seq_length is the last, nearest the loss. Rows whose norm is not
+    finite are dropped and the model flagged in `diverged`. Reads `fits` only."""
     parts, diverged = [], {}
-    for model in models:
-        mcfg = replace(cfg, model=model).within_budget()
-        fitted = fit(mcfg)
+    for model, fitted in fits.items():
+        mcfg = fitted.config
         xs = torch.from_numpy(fitted.scaler.transform(fitted.X[: fitted.n_train])).float()
         ys = torch.from_numpy(fitted.scaler.transform(fitted.Y[: fitted.n_train])).float()
         xs, ys = xs[:max_windows], ys[:max_windows]

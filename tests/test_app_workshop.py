@@ -194,18 +194,9 @@ def test_code_tab_shows_the_script_and_downloads():
     assert "import torch" in code and "EPOCHS = 2  #" in code
     assert "INIT_SCALE = 1.5" in code and "CLIP_GRAD = 0.5" in code
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == [
-        t("en", f"download.{k}") for k in ("predictions", "losses", "metrics", "config", "script")
-    ]
-    assert [b.label for b in at.button] == [t("en", "download.weights_prepare")]
-
-
-def test_weights_are_prepared_on_request_only():
-    at = open_tab(run_app(epochs="2", hidden_size="4"), "home")
-    at.button(key="prepare_weights").click()
-    rerun(at)
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels[-1] == t("en", "download.weights")
+    kinds = ("predictions", "losses", "metrics", "config", "script", "weights")
+    assert labels == [t("en", f"download.{k}") for k in kinds]
+    assert not at.button  # every file is ready to download: no "prepare" step
 
 
 def test_code_tab_for_a_real_series_embeds_it():
