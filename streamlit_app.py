@@ -171,6 +171,7 @@ if "options" not in st.session_state:
     st.session_state.url_notes = [note_from_warning(w) for w in warnings] + list(opts.notes)
     st.session_state.lang = opts.lang or detect_language(st.context.headers.get("Accept-Language"))
     st.session_state.preset = preset.key if preset else NO_PRESET
+    st.session_state.compare_models = list((preset.compare_models if preset else ()) or MODELS)
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
@@ -197,6 +198,7 @@ def apply_preset() -> None:
     for p in PARAMS:
         if p.name not in options.locked:
             st.session_state[p.name] = getattr(chosen.config, p.name)
+    st.session_state.compare_models = list(chosen.compare_models or MODELS)
     view = VIEW_ALIASES.get(chosen.view, chosen.view)
     st.session_state.view = view_label(st.session_state.lang, view)
 
@@ -362,13 +364,24 @@ with tabs["train"]:
 if tabs["compare"].open:
     with tabs["compare"]:
         explain("compare")
-        # Each model's run goes through the shared cache: the model on screen is a hit,
-        # and the others are hits later when a learner switches to them.
-        comparison = compare_models(cfg, run=train_run)
-        st.altair_chart(compare_chart(comparison.predictions), width="stretch")
-        left, right = st.columns(2)
-        left.altair_chart(compare_loss_chart(comparison.losses), width="stretch")
-        right.dataframe(comparison.metrics, hide_index=True)
+        chosen_models = st.pills(
+            t(lang, "compare.models"),
+            MODELS,
+            selection_mode="multi",
+            format_func=lambda m: t(lang, f"choice.model.{m}"),
+            key="compare_models",
+        )
+        if not chosen_models:
+            st.info(t(lang, "compare.none"), icon=":material/touch_app:")
+        else:
+            # Each model's run goes through the shared cache: the model on screen is a
+            # hit, and the others are hits later when a learner switches to them.
+            models = tuple(m for m in MODELS if m in chosen_models)  # in a fixed order
+            comparison = compare_models(cfg, models, run=train_run)
+            st.altair_chart(compare_chart(comparison.predictions), width="stretch")
+            left, right = st.columns(2)
+            left.altair_chart(compare_loss_chart(comparison.losses), width="stretch")
+            right.dataframe(comparison.metrics, hide_index=True)
 
 # ---- Forecast -------------------------------------------------------------------------
 if tabs["forecast"].open:

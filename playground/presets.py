@@ -24,7 +24,7 @@ class Preset:
     key: str  # registry key = `preset=` URL value
     config: ExperimentConfig  # every setting of the run
     view: str = "train"  # the tab to open, one of VIEWS
-    compare_models: tuple[str, ...] = ()  # models to train side by side; () = cfg.model only
+    compare_models: tuple[str, ...] = ()  # models the Compare tab trains; () = all three
     notes: tuple[Note, ...] = ()  # shown with the preset (e.g. a missing dataset)
 
     @property

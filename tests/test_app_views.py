@@ -73,6 +73,29 @@ def test_compare_tab_overlays_the_three_models():
     assert {"rnn", "lstm", "gru"} <= models
 
 
+def compared_models(at) -> set[str]:
+    """The models the Compare tab's loss chart shows."""
+    (frame,) = [f for f in charts(at)[4] if "model" in f.columns]
+    return set(frame.model)
+
+
+def test_compare_tab_trains_only_the_chosen_models():
+    at = run_app("compare", epochs="2")
+    at.session_state["compare_models"] = ["gru", "rnn"]
+    at.run()
+    assert compared_models(at) == {"rnn", "gru"}
+    at.session_state["compare_models"] = []
+    at.run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 3
+    assert any(i.value == t("en", "compare.none") for i in at.info)
+
+
+def test_a_presets_models_are_the_ones_compared():
+    at = run_app(preset="rnn_vs_lstm", epochs="2")
+    assert at.session_state["view"] == t("en", "view.compare.title")
+    assert compared_models(at) == {"rnn", "lstm"}
+
+
 def test_forecast_tab_shows_paths_and_horizon():
     at = run_app("forecast", epochs="2")
     assert len(at.get("vega_lite_chart")) == 3 + 2
