@@ -4,11 +4,10 @@ Server 1 (the suite's `app_url`) serves sessions A and C; server 2 (started here
 process and caches) serves session B. A uploads a sawtooth, C and B the same square wave.
 A and C share server 1's cross-session run and chart caches with equal settings and
 series length, so a key without the data's content would hand C A's run; B shows what
-C's data gives on a
-server that never saw A. Each page must draw exactly its own file's values (the grey truth
-points are an affine image of the file's numbers), C and B must draw identical marks
-(deterministic training, data keyed by content), and A must still draw its own data after
-C and B trained, also when its settings move to those C then uses.
+C's data gives on a server that never saw A. Each page must draw exactly its own file's
+values (the grey truth points are an affine image of the file's numbers), C and B must
+draw identical marks (deterministic training, data keyed by content), and A must still
+draw its own data after C and B trained, also when its settings move to those C then uses.
 """
 
 from __future__ import annotations
