@@ -1,9 +1,11 @@
 """Fixtures for browser tests: one real Streamlit server, one real headless Chromium.
 
 `app_url` starts `streamlit run streamlit_app.py` on a free local port for the whole
-session and stops its process group afterwards. `browser` launches the system Chromium
-through Playwright's sync API. `page` opens a fresh page and fails the test if the
-browser logged any console error or uncaught page error while it ran.
+session and stops its process group afterwards; `start_app` starts more servers for one
+test. `browser` launches the system Chromium through Playwright's sync API. `page` opens
+a fresh page and fails the test if the browser logged any console error or uncaught page
+error while it ran; `new_page` opens as many such pages as a test needs, each in its own
+browser context (its own Streamlit session).
 
 Without Playwright or /usr/bin/chromium the browser tests skip, except under CI (env
 var `CI` set), where they fail: CI installs Chromium, so a skip there would hide breakage.
@@ -18,7 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -105,13 +107,14 @@ def stop_server(proc: subprocess.Popen) -> None:
         pass  # already gone
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
-    """Base URL of a Streamlit server running the app from the repo root."""
-    require_browser()
+def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run streamlit_app.py` on a free port, logging to `log_path`.
+
+    Returns the process (leader of its own group, for `stop_server`) and its base URL
+    once the server is healthy; a server that never gets healthy is stopped first.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    log_path = ARTIFACTS / "streamlit-server.log"
     command = [
         sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
         "--server.headless", "true",
@@ -130,9 +133,41 @@ def app_url() -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(base_url, proc, log_path)
+    except BaseException:  # pytest.fail raises a BaseException
+        stop_server(proc)
+        raise
+    return proc, base_url
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    """Base URL of a Streamlit server running the app from the repo root."""
+    require_browser()
+    proc, base_url = start_server(ARTIFACTS / "streamlit-server.log")
+    try:
         yield base_url
     finally:
         stop_server(proc)
+
+
+@pytest.fixture
+def start_app() -> Iterator[Callable[[str], str]]:
+    """Factory: `start_app(name)` starts one more server of the app (its own process,
+    so its own caches; log in test-artifacts/<name>.log) and returns its base URL.
+    Every server it started is stopped when the test ends."""
+    require_browser()
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str) -> str:
+        proc, base_url = start_server(ARTIFACTS / f"{name}.log")
+        procs.append(proc)
+        return base_url
+
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            stop_server(proc)
 
 
 @pytest.fixture(scope="session")
@@ -149,24 +184,50 @@ def browser() -> Iterator[object]:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[object]:
-    """A fresh page; the test fails if the browser logs any error while it runs.
-
-    Nothing is ignored: every console message of type "error" and every uncaught
-    exception counts.
-    """
-    context = browser.new_context(viewport=VIEWPORT)
-    pg = context.new_page()
+def watch_errors(pg) -> list[str]:
+    """Record every console error and uncaught exception of page `pg` in a list, also
+    kept as `pg.console_errors` (tests may check it mid-way); nothing is ignored."""
     errors: list[str] = []
     pg.on(
         "console",
         lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None,
     )
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    pg.console_errors = errors  # tests may also check mid-way
+    pg.console_errors = errors
+    return errors
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A fresh page; the test fails if the browser logs any error while it runs."""
+    context = browser.new_context(viewport=VIEWPORT)
+    pg = context.new_page()
+    errors = watch_errors(pg)
     try:
         yield pg
         assert not errors, "browser logged errors:\n" + "\n".join(errors)
     finally:
         context.close()
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[[], object]]:
+    """Factory: `new_page()` opens a page in a browser context of its own (its own
+    cookies and storage, so its own Streamlit session). The test fails if any of
+    these pages logs an error while it runs."""
+    opened: list[tuple[object, object]] = []  # (context, page)
+
+    def open_page() -> object:
+        context = browser.new_context(viewport=VIEWPORT)
+        pg = context.new_page()
+        watch_errors(pg)
+        opened.append((context, pg))
+        return pg
+
+    try:
+        yield open_page
+        errors = [f"page {i}: {e}" for i, (_, pg) in enumerate(opened) for e in pg.console_errors]
+        assert not errors, "browser logged errors:\n" + "\n".join(errors)
+    finally:
+        for context, _ in opened:
+            context.close()
