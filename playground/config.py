@@ -170,13 +170,16 @@ class ExperimentConfig:
         return budgeted, warnings
 
     def for_series(self, n_values: int) -> tuple["ExperimentConfig", list[str]]:
-        """This config for a series of `n_values` values (e.g. an upload shorter than
-        `n_points`): the window lowered to half the series if it is longer, with a
-        warning. Raises ValueError below 4 values (no window of 2 fits)."""
-        if self.seq_length <= n_values // 2:
-            return self, []
-        lowered = replace(self, seq_length=n_values // 2)
-        return lowered, [_window_warning(self.seq_length, n_values)]
+        """This config for a given series of `n_values` values (an upload) instead of its
+        own signal: the window lowered to half the series if it is longer, with a
+        warning; `signal` and `noise`, which shape only the config's own signal, back
+        at their defaults, so that they do not tell equal runs apart. Raises ValueError
+        below 4 values (no window of 2 fits)."""
+        own_signal = {n: PARAM_BY_NAME[n].default for n in ("signal", "noise")}
+        fitted = replace(self, **own_signal, seq_length=min(self.seq_length, n_values // 2))
+        if fitted.seq_length == self.seq_length:
+            return fitted, []
+        return fitted, [_window_warning(self.seq_length, n_values)]
 
     def to_query_params(self) -> dict[str, str]:
         """All fields as URL strings; `from_query_params` reads them back exactly."""

@@ -7,7 +7,7 @@ is dropped with a notice), so a million-row or a million-column file is read in 
 under a second. A column is offered only when it has at least `min_points` finite
 values; blank, non-numeric and infinite cells are dropped from it by `column_series`,
 with a notice. Scaling to the training range is done later by `windows.Scaler`, so
-values may be in any units.
+values may be in any units up to ±MAX_ABS.
 
 Errors are `UploadError`s with a stable `code` and format `params`, and notices are
 i18n `Note`s, so the page shows both in the reader's language.
@@ -29,6 +29,7 @@ MAX_BYTES = 10_000_000  # larger files are refused (keep .streamlit maxUploadSiz
 MAX_ROWS = 5_000  # data rows kept (the first ones); the rest dropped with a notice
 MAX_COLUMNS = 50  # columns kept (the first ones); the rest dropped with a notice
 MIN_POINTS = 20  # fewest usable values a series needs to be windowed and split
+MAX_ABS = 1e100  # larger magnitudes are dropped like infinities (their squares overflow)
 SNIFF_LINES, SNIFF_CHARS = 20, 2_000  # what the delimiter is guessed from, per line
 ENCODINGS = ("utf-8-sig", "latin-1")  # utf-8-sig also reads plain UTF-8
 DELIMITERS = ",;\t"
@@ -159,7 +160,7 @@ def parse_csv(
         if sum(c is None for c in cells) > len(cells) // 2:  # mostly text: not numeric
             continue
         name = name if name not in columns and name not in short else f"{name} ({j + 1})"
-        values = np.array([math.nan if c is None else c for c in cells])
+        values = np.array([math.nan if c is None or abs(c) > MAX_ABS else c for c in cells])
         usable = int(np.isfinite(values).sum())
         if usable == 0:  # blank (e.g. padding of short rows): not a column of data
             continue
@@ -188,9 +189,9 @@ def parse_csv(
 def column_series(
     parsed: ParsedCSV, column: str, min_points: int = MIN_POINTS
 ) -> tuple[np.ndarray, np.ndarray, list[Note]]:
-    """(t, y, notices) for `column`: t counts rows from 0; blank, non-numeric, NaN and
-    infinite cells are dropped with a notice. Raises UploadError (unknown_column,
-    too_short) when the column cannot be used."""
+    """(t, y, notices) for `column`: t counts rows from 0; blank, non-numeric, NaN,
+    infinite and beyond-±MAX_ABS cells are dropped with a notice. Raises UploadError
+    (unknown_column, too_short) when the column cannot be used."""
     if column not in parsed.columns:
         raise UploadError(
             "unknown_column", f"There is no numeric column named {column!r}.", column=column

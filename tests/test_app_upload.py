@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pagekit import chart_data, run_app
+from pagekit import chart_data, run_app, widget
 from playground.i18n import t
 from playground.upload import MAX_BYTES, MAX_ROWS, UploadError, parse_csv
 from test_app_views import observed
@@ -85,3 +85,13 @@ def test_a_short_upload_lowers_the_window_with_a_note():
     at = upload(run_app(epochs="2", seq_length="30"), "short.csv", ramp(40))
     assert any("Sequence length" in w.value and "lowered to 20" in w.value for w in at.warning)
     assert len(observed(at)) == 40
+
+
+def test_the_signals_own_settings_do_not_retrain_an_upload():
+    at = upload(run_app(epochs="2"), "good.csv", ramp(60))
+    before = chart_data(at)
+    widget(at, "noise").set_value(0.5).run()
+    widget(at, "signal").select("square").run()
+    assert not at.exception
+    assert chart_data(at) == before  # the same run, from the cache
+    assert at.query_params["noise"] == "0.5"  # the link still holds what was set

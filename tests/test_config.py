@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playground.config import MAX_WORK, PARAM_BY_NAME, PARAMS, ExperimentConfig
+from playground.config import MAX_WORK, PARAM_BY_NAME, PARAMS, SIGNALS, ExperimentConfig
 from playground.i18n import Note, note_from_warning
 
 
@@ -72,13 +72,15 @@ def test_budget_lowers_epochs_and_says_so():
     assert any("budget" in n for n in notes)
 
 
-@given(st.integers(4, 2000), st.integers(2, 60))
-def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length):
-    cfg = ExperimentConfig(seq_length=seq_length, n_points=1000)
+@given(st.integers(4, 2000), st.integers(2, 60), st.floats(0, 1), st.sampled_from(SIGNALS))
+def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length, noise, signal):
+    cfg = ExperimentConfig(seq_length=seq_length, n_points=1000, noise=noise, signal=signal)
     fitted, notes = cfg.for_series(n_values)
     assert fitted.seq_length == min(seq_length, n_values // 2)
-    assert replace(fitted, seq_length=seq_length) == cfg  # nothing else changes
-    assert bool(notes) == (fitted != cfg)
+    # The own signal's settings no longer tell runs apart; nothing else changes.
+    assert (fitted.signal, fitted.noise) == ("sine", 0.1)
+    assert replace(fitted, seq_length=seq_length, noise=noise, signal=signal) == cfg
+    assert bool(notes) == (fitted.seq_length != seq_length)
     if notes:  # the same note (and translation) as a too-long window in a link
         assert [note_from_warning(n) for n in notes] == [
             Note(

@@ -6,7 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.i18n import LANGUAGES, Note, render, t
-from playground.upload import MAX_COLUMNS, MAX_ROWS, UploadError, column_series, parse_csv
+from playground import ExperimentConfig, run_experiment
+from playground.chart_specs import build_chart_specs
+from playground.upload import (
+    MAX_ABS,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    UploadError,
+    column_series,
+    parse_csv,
+)
 
 
 def rows(n, sep=","):
@@ -163,3 +172,30 @@ def test_round_trip_of_any_finite_column(values, sep):
     text = f"x{sep}y\n" + "\n".join(f"{i}{sep}{v!r}" for i, v in enumerate(values))
     _, y, _ = column_series(parse_csv(text.encode()), "y")
     np.testing.assert_array_equal(y, np.array(values))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True),
+            st.sampled_from([1e308, -1e308, 1e-320, 0.0, 1e101, 1e100]),
+        ),
+        min_size=20,
+        max_size=50,
+    )
+)
+def test_any_numbers_in_a_column_train_and_chart_without_error(values):
+    """Whatever numbers a file holds, the run and its charts never raise: values beyond
+    ±MAX_ABS are dropped like infinities, and what is left trains (or is too short)."""
+    text = "v\n" + "\n".join(repr(v) for v in values)
+    try:
+        t_, y, _ = column_series(parse_csv(text.encode()), "v")
+    except UploadError as err:
+        assert err.code == "too_short"
+        return
+    assert np.all(np.abs(y) <= MAX_ABS)
+    cfg = ExperimentConfig(epochs=2, hidden_size=2, seq_length=5, n_points=40)
+    result = run_experiment(cfg, series=(t_, y))
+    build_chart_specs(result)
+    assert result.diverged or np.isfinite(result.metrics[["mse", "mae"]].to_numpy()).all()
