@@ -261,10 +261,10 @@ sync_url("lang", lang, detect_language(st.context.headers.get("Accept-Language")
 sync_url("preset", st.session_state.preset, NO_PRESET)
 
 # ---- Uploaded data: parsed once per file; a bad file keeps the last good one ------------
-if upload is None:  # no file, or the reader removed it: back to the built-in signal
-    for name in ("dataset", "upload_seen"):
-        st.session_state.pop(name, None)
-elif st.session_state.get("upload_seen", (None, None))[0] != upload.file_id:
+# Replacing a file reruns the page once with no file before the new one arrives, so the
+# last good file is kept in the session across an empty uploader; it trains only while
+# a file is in the uploader (no file: the built-in signal).
+if upload is not None and st.session_state.get("upload_seen", (None,))[0] != upload.file_id:
     upload_error = None
     try:  # at most MAX_ROWS x MAX_COLUMNS numbers kept per session, not the file
         st.session_state.dataset = (upload.name, parse_csv(upload.getvalue()))
@@ -277,7 +277,7 @@ if upload_error is not None:
     st.sidebar.error(t(lang, "upload.error", error=reason))
 
 series, data_key = None, ()
-if "dataset" in st.session_state:
+if upload is not None and "dataset" in st.session_state:
     upload_name, parsed = st.session_state.dataset
     if upload_error is not None:
         notes.append(Note("upload.kept_previous", {"name": upload_name}))

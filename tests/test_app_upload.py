@@ -41,6 +41,8 @@ def test_a_bad_file_keeps_the_previous_upload_training():
     assert any("good.csv" in c.value for c in at.sidebar.caption)
 
     for code, data in PAGE_HOSTILE.items():
+        upload(at, "", None)  # a browser empties the uploader before a new file arrives
+        assert chart_data(at) != good_chart  # no file: the built-in signal
         upload(at, f"{code}.csv", data)
         with pytest.raises(UploadError) as err:
             parse_csv(data)
