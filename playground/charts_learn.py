@@ -18,7 +18,7 @@ MODEL_COLORS = alt.Scale(
 MODES = ("observed", "free_running", "one_step")  # forecast paths: truth, then forecasts
 REGIONS = ("train", "test", "beyond")  # where a forecast point lies
 STAGES = ("init", "trained")  # weights a gradient is taken at
-GATES = ("input", "forget", "candidate", "output", "reset", "update")  # LSTM, then GRU
+GATES = ("input", "forget", "output", "cell_state", "update", "reset")  # LSTM, then GRU
 
 
 def model_color(lang: str) -> alt.Color:

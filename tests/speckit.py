@@ -48,6 +48,20 @@ def shown_labels(spec: dict) -> dict[str, str]:
     return {k: v for m in label_maps(spec) for k, v in m.items()}
 
 
+def unlabelled(spec: dict) -> set[tuple[str, Any]]:
+    """(field, value) pairs of the spec's inline data that a label chain of the spec
+    (a `calculate` of `<field>_label`) has no label for: keys the reader would see raw."""
+    rows = [row for data in spec.get("datasets", {}).values() for row in data]
+    missing = set()
+    for node in nodes(spec):
+        field = re.match(r"datum\.(\w+) ===", str(node.get("calculate", "")))
+        if field:
+            keys = {json.loads(k) for k, _ in BRANCH.findall(node["calculate"])}
+            values = {row[field[1]] for row in rows if field[1] in row}
+            missing |= {(field[1], v) for v in values - keys}
+    return missing
+
+
 def tooltips(spec: dict) -> list[dict]:
     """Every tooltip field definition of the spec."""
     return [tip for n in nodes(spec) if isinstance(n.get("tooltip"), list) for tip in n["tooltip"]]

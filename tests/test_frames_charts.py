@@ -17,6 +17,7 @@ from speckit import (
     shown_labels,
     titles,
     tooltips,
+    unlabelled,
     without_text,
 )
 
@@ -115,6 +116,7 @@ def test_chinese_chart_has_chinese_words_over_the_same_data(result, name):
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_tooltips_are_titled_and_show_labels_not_keys(result, name):
     spec = BUILDERS[name](result, "zh").to_dict()
+    assert not unlabelled(spec), unlabelled(spec)  # every key in the data has a label
     computed = calculated(spec)
     for tip in tooltips(spec):
         assert has_cjk(tip["title"]), tip
