@@ -341,7 +341,7 @@ with tabs["train"]:
     explain("train")
     st.subheader(t(lang, "section.signal"))
     # Specs are built once per result and shared by every session (see chart_specs).
-    specs = chart_specs(result, key=("run", cfg.key(), data_key))
+    specs = chart_specs(result, key=("run", cfg.key(), data_key), lang=lang)
     st.vega_lite_chart(specs["predictions"], width="stretch")
     left, right = st.columns(2)
     with left:
@@ -378,9 +378,9 @@ if tabs["compare"].open:
             # hit, and the others are hits later when a learner switches to them.
             models = tuple(m for m in MODELS if m in chosen_models)  # in a fixed order
             comparison = compare_models(cfg, models, run=train_run)
-            st.altair_chart(compare_chart(comparison.predictions), width="stretch")
+            st.altair_chart(compare_chart(comparison.predictions, lang), width="stretch")
             left, right = st.columns(2)
-            left.altair_chart(compare_loss_chart(comparison.losses), width="stretch")
+            left.altair_chart(compare_loss_chart(comparison.losses, lang), width="stretch")
             right.dataframe(comparison.metrics, hide_index=True)
 
 # ---- Forecast -------------------------------------------------------------------------
@@ -391,9 +391,9 @@ if tabs["forecast"].open:
         # they are fetched first, so no cache computation waits inside another.
         fits = fitted_models(cfg, MODELS, run=train_run)
         forecast = cached(("forecast", cfg.key(), data_key), lambda report: forecast_frames(fits))
-        st.altair_chart(forecast_chart(forecast.paths), width="stretch")
+        st.altair_chart(forecast_chart(forecast.paths, lang), width="stretch")
         st.subheader(t(lang, "forecast.horizon"))
-        st.altair_chart(horizon_chart(forecast.horizon), width="stretch")
+        st.altair_chart(horizon_chart(forecast.horizon, lang), width="stretch")
 
 # ---- Inside the network ---------------------------------------------------------------
 if tabs["inside"].open:
@@ -411,14 +411,14 @@ if tabs["inside"].open:
             lambda report: inside_frames(result.fitted, window),
         )
         st.subheader(t(lang, "inside.hidden"))
-        st.altair_chart(hidden_heatmap(inside.hidden), width="stretch")
+        st.altair_chart(hidden_heatmap(inside.hidden, lang), width="stretch")
         if len(inside.gates):
             st.subheader(t(lang, "inside.gates"))
-            st.altair_chart(gates_chart(inside.gates, inside.inputs), width="stretch")
+            st.altair_chart(gates_chart(inside.gates, inside.inputs, lang), width="stretch")
         else:
             st.caption(t(lang, "inside.no_gates"))
         st.subheader(t(lang, "inside.trajectory"))
-        st.altair_chart(trajectory_chart(inside.trajectory), width="stretch")
+        st.altair_chart(trajectory_chart(inside.trajectory, lang), width="stretch")
         st.caption(t(lang, "inside.explained", share=sum(inside.explained)))
 
 # ---- Gradients ------------------------------------------------------------------------
@@ -427,7 +427,7 @@ if tabs["gradients"].open:
         explain("gradients")
         fits = fitted_models(cfg, MODELS, run=train_run)
         grads = cached(("gradients", cfg.key(), data_key), lambda report: gradient_frames(fits))
-        st.altair_chart(gradient_chart(grads.frame), width="stretch")
+        st.altair_chart(gradient_chart(grads.frame, lang), width="stretch")
         broken = [m.upper() for m, bad in grads.diverged.items() if bad]
         if broken:
             st.error(t(lang, "gradients.diverged", models=", ".join(broken)))
@@ -461,7 +461,7 @@ if tabs["memory"].open:
 
             sweep = cached(key, compute)
         if sweep is not None:
-            st.altair_chart(memory_chart(sweep), width="stretch")
+            st.altair_chart(memory_chart(sweep, lang), width="stretch")
         else:
             st.caption(t(lang, "memory.cost", runs=len(lags) * len(mc.models)))
 

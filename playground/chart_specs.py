@@ -7,6 +7,7 @@ are too: build them once, keep a bounded LRU keyed by the config, and let the pa
 them with `st.vega_lite_chart(spec)`, which only serialises the data. When a room of
 sessions asks for the same new result at once, one thread builds and the others wait for
 it (building it 50 times was most of the server's time in bench_load scenario a).
+Specs carry their titles and labels in one language, so the language is part of the key.
 """
 
 from __future__ import annotations
@@ -19,34 +20,35 @@ from typing import Any
 from .charts import loss_chart, metrics_chart, predictions_chart
 from .experiment import ExperimentResult
 
-MAX_SPECS = 64  # results whose specs are kept (as many as the page's RunCache)
+MAX_SPECS = 64  # (result, language) pairs whose specs are kept (the page's RunCache: 64)
 
 _specs: OrderedDict[tuple, dict[str, dict[str, Any]]] = OrderedDict()
 _building: dict[tuple, threading.Lock] = {}  # key -> held while one thread builds it
 _lock = threading.Lock()
 
 
-def build_chart_specs(result: ExperimentResult) -> dict[str, dict[str, Any]]:
-    """The Vega-Lite spec of each chart of `result` (data inline): predictions, loss,
-    metrics. Pure: the same result gives equal specs."""
+def build_chart_specs(result: ExperimentResult, lang: str = "en") -> dict[str, dict[str, Any]]:
+    """The Vega-Lite spec of each chart of `result` (data inline), titled in `lang`:
+    predictions, loss, metrics. Pure: the same result and language give equal specs."""
     return {
-        "predictions": predictions_chart(result.predictions).to_dict(),
-        "loss": loss_chart(result.losses).to_dict(),
-        "metrics": metrics_chart(result.metrics).to_dict(),
+        "predictions": predictions_chart(result.predictions, lang).to_dict(),
+        "loss": loss_chart(result.losses, lang).to_dict(),
+        "metrics": metrics_chart(result.metrics, lang).to_dict(),
     }
 
 
 def chart_specs(
-    result: ExperimentResult, key: Hashable | None = None
+    result: ExperimentResult, key: Hashable | None = None, lang: str = "en"
 ) -> dict[str, dict[str, Any]]:
-    """`build_chart_specs(result)`, cached by the result's config (bounded LRU).
+    """`build_chart_specs(result, lang)`, cached by the result's config and the language
+    (bounded LRU).
 
     `key` names the result (default: its config); pass the page's own cache key when
     the data is not the config's alone (an uploaded series).
 
     Callers must not mutate the returned specs (Streamlit copies what it changes).
     """
-    key = result.config.key() if key is None else key
+    key = (result.config.key() if key is None else key, lang)
     while True:
         with _lock:
             if key in _specs:
@@ -60,7 +62,7 @@ def chart_specs(
         with building:  # another thread is building this key: wait, then look again
             pass
     try:
-        specs = build_chart_specs(result)
+        specs = build_chart_specs(result, lang)
         with _lock:
             _specs[key] = specs
             _specs.move_to_end(key)

@@ -1,31 +1,92 @@
-"""Altair chart builders over the tidy frames of `frames.py`. Pure: no page calls."""
+"""Altair chart builders over the tidy frames of `frames.py`. Pure: no page calls.
+
+Charts speak the reader's language (`lang`), frames do not: data values stay keys
+("truth", "train", "rnn", ...) in every language, and the chart shows each key's label
+through a Vega expression (legend and axis `labelExpr`, a calculated `<field>_label` for
+tooltips). So an English and a Chinese chart of one result carry the same data.
+"""
 
 from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
-SERIES_COLORS = alt.Scale(domain=["truth", "prediction"], range=["#8c8c8c", "#d62728"])
+from .i18n import t
+
+SERIES = ("truth", "prediction")  # predictions.series
+SPLITS = ("train", "test")  # split of a point, window or loss
+METRICS = ("mse", "mae", "rmse")  # columns of the metrics frame
+# Model keys in frames: the observed series, the networks and the forecast baselines.
+MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
+SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
 
 
-def predictions_chart(predictions: pd.DataFrame) -> alt.LayerChart:
+# ---- Labels: keys in the data -> words in the reader's language ------------------------
+def labels(lang: str, group: str, keys: Iterable[str]) -> dict[str, str]:
+    """Each key's label in `lang`, from the locale keys `chart.<group>.<key>`."""
+    return {key: t(lang, f"chart.{group}.{key}") for key in keys}
+
+
+def label_expr(key_labels: Mapping[str, str], ref: str = "datum.value") -> str:
+    """A Vega expression giving the label of the key in `ref` (an unknown key as is).
+
+    `{"train": "训练集"}` -> `datum.value === "train" ? "训练集" : datum.value`.
+    """
+    expr = ref
+    for key, label in reversed(list(key_labels.items())):
+        expr = f"{ref} === {_js(key)} ? {_js(label)} : {expr}"
+    return expr
+
+
+def _js(text: str) -> str:
+    """`text` as a string literal of a Vega expression (JSON's syntax is a subset)."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+def legend(key_labels: Mapping[str, str], **kwargs: Any) -> alt.Legend:
+    """A legend showing each key by its label."""
+    return alt.Legend(labelExpr=label_expr(key_labels), **kwargs)
+
+
+def label_fields(chart: alt.Chart, **by_field: Mapping[str, str]) -> alt.Chart:
+    """`chart` with a computed `<field>_label` column per field (for tooltips)."""
+    return chart.transform_calculate(
+        **{f"{field}_label": label_expr(lab, f"datum.{field}") for field, lab in by_field.items()}
+    )
+
+
+def label_tip(field: str, title: str) -> alt.Tooltip:
+    """A tooltip showing `field`'s label (made by `label_fields`) under `title`."""
+    return alt.Tooltip(f"{field}_label:N", title=title)
+
+
+# ---- The charts of a run -----------------------------------------------------------------
+def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Signal (grey points) and prediction (red line); the test region is shaded."""
+    series, splits = labels(lang, "series", SERIES), labels(lang, "split", SPLITS)
     test = predictions[(predictions.series == "truth") & (predictions.split == "test")]
     region = pd.DataFrame({"start": [test.t.min()], "end": [test.t.max()], "label": ["test"]})
-    shade = (
-        alt.Chart(region)
-        .mark_rect(opacity=0.12, color="#1f77b4")
-        .encode(x="start:Q", x2="end:Q", tooltip=[alt.Tooltip("label:N", title="region")])
-    )
-    base = alt.Chart(predictions).encode(
-        x=alt.X("t:Q", title="t"),
-        y=alt.Y("value:Q", title="value"),
-        color=alt.Color("series:N", scale=SERIES_COLORS, title="series"),
+    shade = label_fields(
+        alt.Chart(region).mark_rect(opacity=0.12, color="#1f77b4"), label=splits
+    ).encode(x="start:Q", x2="end:Q", tooltip=[label_tip("label", t(lang, "chart.title.region"))])
+    base = label_fields(alt.Chart(predictions), series=series, split=splits).encode(
+        x=alt.X("t:Q", title=t(lang, "chart.title.t")),
+        y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
+        color=alt.Color(
+            "series:N",
+            scale=SERIES_COLORS,
+            title=t(lang, "chart.title.series"),
+            legend=legend(series),
+        ),
         tooltip=[
-            alt.Tooltip("t:Q", format=".3f"),
-            alt.Tooltip("series:N"),
-            alt.Tooltip("value:Q", format=".4f"),
-            alt.Tooltip("split:N"),
+            alt.Tooltip("t:Q", format=".3f", title=t(lang, "chart.title.t")),
+            label_tip("series", t(lang, "chart.title.series")),
+            alt.Tooltip("value:Q", format=".4f", title=t(lang, "chart.title.value")),
+            label_tip("split", t(lang, "chart.title.split")),
         ],
     )
     truth = base.transform_filter(alt.datum.series == "truth").mark_circle(size=28, opacity=0.7)
@@ -33,42 +94,61 @@ def predictions_chart(predictions: pd.DataFrame) -> alt.LayerChart:
     return alt.layer(shade, truth, pred).properties(height=320)
 
 
-def loss_chart(losses: pd.DataFrame) -> alt.Chart:
+def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Train and test MSE per epoch, log scale."""
+    splits = labels(lang, "split", SPLITS)
     return (
-        alt.Chart(losses)
+        label_fields(alt.Chart(losses), split=splits)
         .mark_line()
         .encode(
-            x=alt.X("epoch:Q", title="epoch"),
-            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title="MSE (log scale)"),
-            color=alt.Color("split:N", scale=alt.Scale(domain=["train", "test"]), title="split"),
+            x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch")),
+            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=t(lang, "chart.title.mse_log")),
+            color=alt.Color(
+                "split:N",
+                scale=alt.Scale(domain=list(SPLITS)),
+                title=t(lang, "chart.title.split"),
+                legend=legend(splits),
+            ),
             tooltip=[
-                alt.Tooltip("epoch:Q"),
-                alt.Tooltip("split:N"),
-                alt.Tooltip("loss:Q", format=".5f"),
+                alt.Tooltip("epoch:Q", title=t(lang, "chart.title.epoch")),
+                label_tip("split", t(lang, "chart.title.split")),
+                alt.Tooltip("loss:Q", format=".5f", title=t(lang, "chart.title.mse")),
             ],
         )
         .properties(height=260)
     )
 
 
-def metrics_chart(metrics: pd.DataFrame) -> alt.Chart:
+def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """MSE, MAE and RMSE per split as grouped bars."""
-    long = metrics.melt(id_vars=["model", "split"], value_vars=["mse", "mae", "rmse"],
-                        var_name="metric", value_name="value")
+    splits, names = labels(lang, "split", SPLITS), labels(lang, "metric", METRICS)
+    models = labels(lang, "model", MODELS)
+    long = metrics.melt(
+        id_vars=["model", "split"], value_vars=list(METRICS), var_name="metric", value_name="value"
+    )
     return (
-        alt.Chart(long)
+        label_fields(alt.Chart(long), model=models, split=splits, metric=names)
         .mark_bar()
         .encode(
-            x=alt.X("split:N", title=None, sort=["train", "test"]),
-            y=alt.Y("value:Q", title="error"),
-            color=alt.Color("split:N", scale=alt.Scale(domain=["train", "test"]), legend=None),
-            column=alt.Column("metric:N", title=None, sort=["mse", "mae", "rmse"]),
+            x=alt.X(
+                "split:N",
+                title=None,
+                sort=list(SPLITS),
+                axis=alt.Axis(labelExpr=label_expr(splits)),
+            ),
+            y=alt.Y("value:Q", title=t(lang, "chart.title.error")),
+            color=alt.Color("split:N", scale=alt.Scale(domain=list(SPLITS)), legend=None),
+            column=alt.Column(
+                "metric:N",
+                title=None,
+                sort=list(METRICS),
+                header=alt.Header(labelExpr=label_expr(names)),
+            ),
             tooltip=[
-                alt.Tooltip("model:N"),
-                alt.Tooltip("split:N"),
-                alt.Tooltip("metric:N"),
-                alt.Tooltip("value:Q", format=".5f"),
+                label_tip("model", t(lang, "chart.title.model")),
+                label_tip("split", t(lang, "chart.title.split")),
+                label_tip("metric", t(lang, "chart.title.metric")),
+                alt.Tooltip("value:Q", format=".5f", title=t(lang, "chart.title.value")),
             ],
         )
         .properties(height=200, width=90)

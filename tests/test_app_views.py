@@ -3,6 +3,7 @@ computes only when open, shows its charts and its explanation; uploaded CSV data
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.i18n import LANGUAGES, strings, t
+from speckit import has_cjk, titles
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 120
@@ -140,6 +142,9 @@ def test_chinese_tabs_open_too():
     at.run()
     assert not at.exception, at.exception
     assert any(i.value == t("zh", "view.gradients.explain") for i in at.info)
+    gradient = json.loads(at.get("vega_lite_chart")[3].proto.spec)
+    assert gradient["encoding"]["strokeDash"]["title"] == t("zh", "chart.title.weights")
+    assert all(has_cjk(title) for title in titles(gradient)), titles(gradient)
 
 
 # ---- Uploaded CSV -----------------------------------------------------------------------

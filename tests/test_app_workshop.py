@@ -3,14 +3,16 @@ instructor options, presets, the code export and the challenges."""
 
 from __future__ import annotations
 
+import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from pagekit import chart_data, run_app, widget
 from playground.config import PARAM_BY_NAME, PARAMS
-from playground.i18n import t
+from playground.i18n import strings, t
 from playground.presets import PRESETS
+from speckit import english_words, has_cjk, shown_labels, titles
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -117,6 +119,33 @@ def test_chinese_link_shows_chinese_title_labels_and_tabs():
     assert at.sidebar.header[0].value == "设置"
     assert [tab.label for tab in at.tabs][:2] == ["训练与预测", "模型对比"]
     assert widget(at, "signal").format_func("sine") == "正弦波"
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite spec of each chart on the page."""
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def test_charts_speak_the_language_switched_to_over_the_same_data():
+    at = run_app(epochs="2")
+    english = chart_specs(at)
+    assert {"t", "value", "series"} <= set(titles(english[0]))
+    assert {"epoch", "MSE (log scale)", "split"} <= set(titles(english[1]))
+    data = chart_data(at)
+    widget(at, "lang").select("zh")
+    rerun(at)
+    chinese = chart_specs(at)
+    assert len(chinese) == len(english) == 3  # predictions, loss, errors
+    english_titles = {v for k, v in strings("en").items() if k.startswith("chart.title.")}
+    for spec in chinese:
+        found = titles(spec)
+        assert found and all(has_cjk(title) for title in found), found
+        assert not [w for title in found for w in english_words(title)], found
+        assert not set(found) & english_titles
+    assert shown_labels(chinese[0]) == {"truth": "真实值", "prediction": "预测值"}
+    assert shown_labels(chinese[1]) == {"train": "训练集", "test": "测试集"}
+    assert shown_labels(chinese[2])["mse"] == "均方误差"
+    assert chart_data(at) == data  # the same numbers and keys, only the words changed
 
 
 def test_switching_language_keeps_settings_and_the_open_tab():

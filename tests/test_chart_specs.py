@@ -1,4 +1,5 @@
-"""chart_specs: the cached specs are the specs Altair builds, built once per config."""
+"""chart_specs: the cached specs are the specs Altair builds, built once per config and
+language."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import replace
 
 from playground import ExperimentConfig, run_experiment
 from playground import chart_specs as cs
+from speckit import has_cjk, titles, without_text
 
 
 def test_cached_specs_equal_a_fresh_build_and_are_reused() -> None:
@@ -26,6 +28,21 @@ def test_specs_differ_per_config_and_the_cache_stays_bounded(monkeypatch) -> Non
     assert cs.chart_specs(again) is specs[2]  # the newest entry survived
 
 
+def test_each_language_gets_its_own_specs_for_one_result_key() -> None:
+    result = run_experiment(ExperimentConfig(epochs=1, seed=5))
+    key = ("run", result.config.key(), None)  # as the page names a run
+    en = cs.chart_specs(result, key, "en")
+    zh = cs.chart_specs(result, key, "zh")
+    assert zh is not en and zh != en
+    assert zh == cs.build_chart_specs(result, "zh")
+    assert cs.chart_specs(result, key) is en  # English is the default
+    assert cs.chart_specs(result, key, "zh") is zh  # each built once
+    for name in ("predictions", "loss", "metrics"):
+        assert without_text(zh[name]) == without_text(en[name])  # the same data
+        assert all(has_cjk(title) for title in titles(zh[name])), name
+        assert not any(has_cjk(title) for title in titles(en[name])), name
+
+
 def test_concurrent_callers_build_once(monkeypatch) -> None:
     import threading
 
@@ -35,11 +52,11 @@ def test_concurrent_callers_build_once(monkeypatch) -> None:
     started = threading.Event()
     release = threading.Event()
 
-    def slow_build(r):
+    def slow_build(r, lang):
         builds.append(1)
         started.set()
         release.wait(10)
-        return real_build(r)
+        return real_build(r, lang)
 
     monkeypatch.setattr(cs, "build_chart_specs", slow_build)
     got: list[object] = []

@@ -1,5 +1,7 @@
-"""Learning-view charts build from the package's own frames with the intended encodings."""
+"""Learning-view charts build from the package's own frames with the intended encodings,
+in English and in Chinese over the same data."""
 
+import pandas as pd
 import pytest
 
 from playground import ExperimentConfig
@@ -8,6 +10,16 @@ from playground.compare import compare_models
 from playground.experiment import fit
 from playground.forecast import forecast_frames
 from playground.probes import gradient_norms, inside_frames
+from speckit import (
+    calculated,
+    english_words,
+    has_cjk,
+    shown_labels,
+    titles,
+    tooltips,
+    unlabelled,
+    without_text,
+)
 
 CFG = ExperimentConfig(epochs=3, hidden_size=6)
 
@@ -23,6 +35,17 @@ def enc(spec, i=0):
 def mark(spec, i=0):
     m = layers(spec)[i]["mark"]
     return m["type"] if isinstance(m, dict) else m
+
+
+SWEEP = pd.DataFrame(
+    {
+        "model": ["rnn", "gru"],
+        "lag": [5, 5],
+        "seed": [0, 0],
+        "test_mse": [0.01, 0.02],
+        "relative_mse": [0.03, 0.06],
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +73,7 @@ def test_forecast_and_horizon_charts(frames):
     assert enc(spec, 1)["strokeDash"]["field"] == "mode"
     spec = cl.horizon_chart(frames["fc"].horizon).to_dict()
     assert spec["encoding"]["x"]["field"] == "horizon" and spec["encoding"]["y"]["field"] == "mse"
-    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"model", "mse", "n_origins"}
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"model_label", "mse", "n_origins"}
 
 
 def test_inside_charts(frames):
@@ -58,6 +81,8 @@ def test_inside_charts(frames):
     spec = cl.hidden_heatmap(ins.hidden).to_dict()
     assert spec["mark"]["type"] == "rect"
     assert spec["encoding"]["x"] == {"field": "step", "title": "time step", "type": "ordinal"}
+    zh = cl.hidden_heatmap(ins.hidden, "zh").to_dict()
+    assert zh["encoding"]["x"] == {"field": "step", "title": "时间步", "type": "ordinal"}
     assert spec["encoding"]["color"]["field"] == "value"
     spec = cl.gates_chart(ins.gates, ins.inputs).to_dict()
     assert len(spec["vconcat"]) == 2
@@ -72,16 +97,55 @@ def test_gradient_and_memory_charts(frames):
     spec = cl.gradient_chart(frames["grad"].frame).to_dict()
     assert spec["encoding"]["y"]["scale"]["type"] == "log"
     assert spec["encoding"]["strokeDash"]["field"] == "stage"
-    import pandas as pd
-
-    sweep = pd.DataFrame(
-        {
-            "model": ["rnn", "gru"],
-            "lag": [5, 5],
-            "seed": [0, 0],
-            "test_mse": [0.01, 0.02],
-            "relative_mse": [0.03, 0.06],
-        }
-    )
-    spec = cl.memory_chart(sweep).to_dict()
+    spec = cl.memory_chart(SWEEP).to_dict()
     assert mark(spec, 0) == "circle" and enc(spec, 1)["y"]["aggregate"] == "median"
+
+
+# ---- Language -------------------------------------------------------------------------
+# Each builder over the fixture's frames; and the labels its Chinese legends must show.
+CHARTS = {
+    "compare": (lambda f, lang: cl.compare_chart(f["cmp"].predictions, lang)),
+    "compare_loss": (lambda f, lang: cl.compare_loss_chart(f["cmp"].losses, lang)),
+    "forecast": (lambda f, lang: cl.forecast_chart(f["fc"].paths, lang)),
+    "horizon": (lambda f, lang: cl.horizon_chart(f["fc"].horizon, lang)),
+    "hidden": (lambda f, lang: cl.hidden_heatmap(f["inside"].hidden, lang)),
+    "gates": (lambda f, lang: cl.gates_chart(f["inside"].gates, f["inside"].inputs, lang)),
+    "trajectory": (lambda f, lang: cl.trajectory_chart(f["inside"].trajectory, lang)),
+    "gradient": (lambda f, lang: cl.gradient_chart(f["grad"].frame, lang)),
+    "memory": (lambda f, lang: cl.memory_chart(SWEEP, lang)),
+}
+MODELS_ZH = {"truth": "真实值", "rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+ZH_LABELS = {
+    "compare": MODELS_ZH,
+    "compare_loss": {**MODELS_ZH, "train": "训练集", "test": "测试集"},
+    "forecast": {**MODELS_ZH, "persistence": "重复最后一个值", "one_step": "单步"},
+    "horizon": {**MODELS_ZH, "linear_ar": "线性拟合"},
+    "hidden": {},
+    "gates": {"input": "输入门", "forget": "遗忘门", "reset": "重置门", "update": "更新门"},
+    "trajectory": {},
+    "gradient": {**MODELS_ZH, "init": "初始", "trained": "训练后"},
+    "memory": MODELS_ZH,
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_chinese_chart_has_chinese_words_over_the_same_data(frames, name):
+    en = CHARTS[name](frames, "en").to_dict()
+    zh = CHARTS[name](frames, "zh").to_dict()
+    assert without_text(zh) == without_text(en)  # same data, marks and encodings
+    zh_titles, en_titles = titles(zh), titles(en)
+    assert zh_titles and all(has_cjk(title) for title in zh_titles), zh_titles
+    assert not [w for title in zh_titles for w in english_words(title)], zh_titles
+    assert not set(zh_titles) & set(en_titles)
+    assert not any(has_cjk(title) for title in en_titles), en_titles
+    shown = shown_labels(zh)
+    assert ZH_LABELS[name].items() <= shown.items(), shown
+    assert set(shown_labels(en)) == set(shown)
+    # Only model names stay as they are; every other label is a Chinese word.
+    assert all(has_cjk(label) for label in shown.values() if label not in ("RNN", "LSTM", "GRU"))
+    assert not unlabelled(zh), unlabelled(zh)  # every key in the data has a label
+    computed = calculated(zh)
+    for tip in tooltips(zh):
+        assert has_cjk(tip["title"]), tip
+        if tip["type"] == "nominal":  # a key column: shown through its label field
+            assert tip["field"].endswith("_label") and tip["field"] in computed, tip

@@ -1,11 +1,25 @@
-"""Tidy frames and the Altair charts built over them."""
+"""Tidy frames and the Altair charts built over them, in English and Chinese."""
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
-from playground.charts import loss_chart, metrics_chart, predictions_chart
+from playground.charts import label_expr, loss_chart, metrics_chart, predictions_chart
 from playground.frames import losses_frame, metrics_frame, predictions_frame
+from playground.i18n import strings
+from speckit import (
+    calculated,
+    english_words,
+    has_cjk,
+    label_maps,
+    shown_labels,
+    titles,
+    tooltips,
+    unlabelled,
+    without_text,
+)
 
 
 def test_predictions_frame_labels_the_held_out_points():
@@ -46,7 +60,8 @@ def test_predictions_chart_encodes_time_value_series_and_shades_test(result):
     enc = layers[1]["encoding"]
     assert enc["x"]["field"] == "t" and enc["x"]["type"] == "quantitative"
     assert enc["y"]["field"] == "value" and enc["color"]["field"] == "series"
-    assert {t["field"] for t in enc["tooltip"]} == {"t", "series", "value", "split"}
+    # Keys are shown by their labels, computed from the key fields.
+    assert {t["field"] for t in enc["tooltip"]} == {"t", "series_label", "value", "split_label"}
 
 
 def test_loss_chart_is_log_scale(result):
@@ -60,3 +75,69 @@ def test_metrics_chart_shows_three_metrics(result):
     assert spec["mark"]["type"] == "bar" and spec["encoding"]["column"]["field"] == "metric"
     data = next(iter(spec["datasets"].values()))
     assert {row["metric"] for row in data} == {"mse", "mae", "rmse"}
+
+
+# ---- Language -------------------------------------------------------------------------
+BUILDERS = {
+    "predictions": lambda r, lang: predictions_chart(r.predictions, lang),
+    "loss": lambda r, lang: loss_chart(r.losses, lang),
+    "metrics": lambda r, lang: metrics_chart(r.metrics, lang),
+}
+# What each chart's legends, axes and facet headers show, in Chinese.
+ZH_LABELS = {
+    "predictions": {"truth": "真实值", "prediction": "预测值"},
+    "loss": {"train": "训练集", "test": "测试集"},
+    "metrics": {
+        "train": "训练集",
+        "test": "测试集",
+        "mse": "均方误差",
+        "mae": "平均绝对误差",
+        "rmse": "均方根误差",
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_chinese_chart_has_chinese_words_over_the_same_data(result, name):
+    en = BUILDERS[name](result, "en").to_dict()
+    zh = BUILDERS[name](result, "zh").to_dict()
+    assert without_text(zh) == without_text(en)  # same data, marks and encodings
+    assert zh["datasets"] == en["datasets"]
+    zh_titles, en_titles = titles(zh), titles(en)
+    assert zh_titles and all(has_cjk(title) for title in zh_titles), zh_titles
+    assert not [w for title in zh_titles for w in english_words(title)], zh_titles
+    assert not set(zh_titles) & set(en_titles)
+    assert not any(has_cjk(title) for title in en_titles), en_titles
+    assert shown_labels(zh) == ZH_LABELS[name]
+    assert set(shown_labels(en)) == set(ZH_LABELS[name])
+    assert not any(has_cjk(label) for label in shown_labels(en).values())
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_tooltips_are_titled_and_show_labels_not_keys(result, name):
+    spec = BUILDERS[name](result, "zh").to_dict()
+    assert not unlabelled(spec), unlabelled(spec)  # every key in the data has a label
+    computed = calculated(spec)
+    for tip in tooltips(spec):
+        assert has_cjk(tip["title"]), tip
+        if tip["type"] == "nominal":  # a key column: shown through its label field
+            assert tip["field"].endswith("_label") and tip["field"] in computed, tip
+    chains = {m.get("train") for m in label_maps(spec, "calculate")}
+    assert "训练集" in chains
+
+
+def test_metric_names_are_words_in_english_too(result):
+    spec = metrics_chart(result.metrics, "en").to_dict()
+    assert shown_labels(spec)["rmse"] == "RMSE"
+    assert strings("zh")["chart.metric.mse"] == "均方误差"
+
+
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@given(st.dictionaries(texts, texts, max_size=5))
+def test_label_expr_quotes_any_key_and_label(key_labels):
+    """Quotes, backslashes and non-ASCII text survive as JSON string literals."""
+    expr = label_expr(key_labels)
+    assert label_maps({"labelExpr": expr}) == [key_labels]
+    assert expr.endswith("datum.value")

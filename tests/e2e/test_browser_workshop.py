@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from test_browser import (
+    ARTIFACTS,
     CHARTS,
     SETTLE_TIMEOUT_MS,
     assert_healthy,
@@ -76,10 +77,37 @@ def visible_drawn_charts(page) -> int:
     )
 
 
+# The words Vega drew in each chart (axis and legend titles and labels, facet headers).
+CHART_TEXTS_JS = """() => Array.from(document.querySelectorAll('CHARTS')).map(chart =>
+    Array.from(chart.querySelectorAll('svg text')).map(t => t.textContent))""".replace(
+    "CHARTS", CHARTS
+)
+# Per main chart (predictions, loss, errors): locale keys of words it must show.
+CHART_WORDS = (
+    ("chart.title.t", "chart.title.series", "chart.series.truth", "chart.series.prediction"),
+    ("chart.title.epoch", "chart.title.mse_log", "chart.split.train", "chart.split.test"),
+    ("chart.title.error", "chart.metric.mse", "chart.metric.rmse", "chart.split.test"),
+)
+
+
+def chart_words_shown(page, strings: dict[str, str]) -> None:
+    """Wait until each main chart draws its words in the language of `strings`."""
+    wanted = [[strings[key] for key in keys] for keys in CHART_WORDS]
+    page.wait_for_function(
+        f"""(wanted) => {{
+            const drawn = ({CHART_TEXTS_JS})();
+            return wanted.every((words, i) => drawn[i] && words.every(w => drawn[i].includes(w)));
+        }}""",
+        arg=wanted,
+        timeout=SETTLE_TIMEOUT_MS,
+    )
+
+
 def test_switching_language_to_chinese_relabels_and_redraws(app_url, page):
     page.goto(f"{app_url}/?lang=en")
     settle(page)
     assert page.locator("h1").first.inner_text().strip() == EN["app.title"]
+    chart_words_shown(page, EN)
 
     choose(page, "lang", EN["lang.zh"])
     page.wait_for_function(
@@ -92,6 +120,13 @@ def test_switching_language_to_chinese_relabels_and_redraws(app_url, page):
     assert url_params(page).get("lang") == ["zh"]
     assert selected_tab(page) == ZH["view.train.title"]
     assert visible_drawn_charts(page) == 3
+    # Vega drew the Chinese titles and labels (legend, axis and header label expressions).
+    chart_words_shown(page, ZH)
+    drawn = " ".join(w for chart in page.evaluate(CHART_TEXTS_JS) for w in chart)
+    for key in ("chart.series.truth", "chart.title.epoch", "chart.split.train"):
+        assert EN[key] not in drawn, (key, drawn)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator(CHARTS).first.screenshot(path=str(ARTIFACTS / "chart_zh.png"))
     assert_healthy(page)
 
 

@@ -1,0 +1,95 @@
+"""Shared helpers reading the text of Vega-Lite specs: titles, label maps, tooltips.
+
+Charts show words through titles, `labelExpr` ternary chains built by
+`playground.charts.label_expr` (`datum.value === "train" ? "训练集" : ...`) and
+calculated `<field>_label` tooltip fields; these helpers pull them out of a spec dict.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+# One branch of a label chain: `=== "key" ? "label"` (both JSON string literals).
+BRANCH = re.compile(r'=== ("(?:[^"\\]|\\.)*") \? ("(?:[^"\\]|\\.)*")')
+TEXT_KEYS = ("title", "labelExpr", "calculate")  # where a chart's words live
+
+
+def nodes(spec: Any) -> Iterator[dict]:
+    """Every dict inside `spec` (itself included), depth first."""
+    if isinstance(spec, dict):
+        yield spec
+        for value in spec.values():
+            yield from nodes(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            yield from nodes(value)
+
+
+def titles(spec: dict) -> list[str]:
+    """Every title the spec sets (axes, legends, tooltips), None-titles left out."""
+    return [n["title"] for n in nodes(spec) if isinstance(n.get("title"), str)]
+
+
+def label_maps(spec: dict, kind: str = "labelExpr") -> list[dict[str, str]]:
+    """Key -> label of each label chain in the spec: `labelExpr` (legends, axes,
+    headers) or `calculate` (tooltip label fields)."""
+    return [
+        {json.loads(k): json.loads(v) for k, v in BRANCH.findall(n[kind])}
+        for n in nodes(spec)
+        if isinstance(n.get(kind), str)
+    ]
+
+
+def shown_labels(spec: dict) -> dict[str, str]:
+    """Every key -> label a legend, axis or header of the spec shows."""
+    return {k: v for m in label_maps(spec) for k, v in m.items()}
+
+
+def unlabelled(spec: dict) -> set[tuple[str, Any]]:
+    """(field, value) pairs of the spec's inline data that a label chain of the spec
+    (a `calculate` of `<field>_label`) has no label for: keys the reader would see raw."""
+    rows = [row for data in spec.get("datasets", {}).values() for row in data]
+    missing = set()
+    for node in nodes(spec):
+        field = re.match(r"datum\.(\w+) ===", str(node.get("calculate", "")))
+        if field:
+            keys = {json.loads(k) for k, _ in BRANCH.findall(node["calculate"])}
+            values = {row[field[1]] for row in rows if field[1] in row}
+            missing |= {(field[1], v) for v in values - keys}
+    return missing
+
+
+def tooltips(spec: dict) -> list[dict]:
+    """Every tooltip field definition of the spec."""
+    return [tip for n in nodes(spec) if isinstance(n.get("tooltip"), list) for tip in n["tooltip"]]
+
+
+def calculated(spec: dict) -> set[str]:
+    """Names of the fields the spec computes with `calculate` transforms."""
+    return {n["as"] for n in nodes(spec) if "calculate" in n}
+
+
+def without_text(spec: Any) -> Any:
+    """`spec` with its words (titles, label chains) blanked: what must not depend on
+    the language."""
+    if isinstance(spec, dict):
+        return {
+            k: ("<text>" if k in TEXT_KEYS and isinstance(v, str) else without_text(v))
+            for k, v in spec.items()
+        }
+    if isinstance(spec, list):
+        return [without_text(v) for v in spec]
+    return spec
+
+
+def has_cjk(text: str) -> bool:
+    """Whether `text` holds a CJK ideograph (a Chinese word)."""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def english_words(text: str) -> list[str]:
+    """Runs of two or more Latin letters in `text` ("MSE", "epoch"; not a symbol "t")."""
+    return re.findall(r"[A-Za-z]{2,}", text)
