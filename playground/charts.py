@@ -23,6 +23,8 @@ METRICS = ("mse", "mae", "rmse")  # columns of the metrics frame
 # Model keys in frames: the observed series, the networks and the forecast baselines.
 MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
 SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
+# Time axes span the data, not from 0: an upload's last rows may be rows 4700..4999.
+TIME_SCALE = alt.Scale(zero=False)
 
 
 # ---- Labels: keys in the data -> words in the reader's language ------------------------
@@ -72,9 +74,13 @@ def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerC
     region = pd.DataFrame({"start": [test.t.min()], "end": [test.t.max()], "label": ["test"]})
     shade = label_fields(
         alt.Chart(region).mark_rect(opacity=0.12, color="#1f77b4"), label=splits
-    ).encode(x="start:Q", x2="end:Q", tooltip=[label_tip("label", t(lang, "chart.title.region"))])
+    ).encode(
+        x=alt.X("start:Q", scale=TIME_SCALE),
+        x2="end:Q",
+        tooltip=[label_tip("label", t(lang, "chart.title.region"))],
+    )
     base = label_fields(alt.Chart(predictions), series=series, split=splits).encode(
-        x=alt.X("t:Q", title=t(lang, "chart.title.t")),
+        x=alt.X("t:Q", title=t(lang, "chart.title.t"), scale=TIME_SCALE),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
         color=alt.Color(
             "series:N",

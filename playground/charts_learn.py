@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from .charts import MODELS, SPLITS, label_fields, label_tip, labels, legend
+from .charts import MODELS, SPLITS, TIME_SCALE, label_fields, label_tip, labels, legend
 from .i18n import t
 
 MODEL_COLORS = alt.Scale(
@@ -21,13 +21,15 @@ STAGES = ("init", "trained")  # weights a gradient is taken at
 GATES = ("input", "forget", "output", "cell_state", "update", "reset")  # LSTM, then GRU
 
 
-def model_color(lang: str) -> alt.Color:
-    """Colour by model, the legend naming each model in `lang`."""
+def model_color(lang: str, frame: pd.DataFrame) -> alt.Color:
+    """Colour by model (the same colour for a model in every chart), the legend naming,
+    in `lang`, only the models `frame` holds."""
+    present = set(frame["model"])
     return alt.Color(
         "model:N",
         scale=MODEL_COLORS,
         title=t(lang, "chart.title.model"),
-        legend=legend(labels(lang, "model", MODELS)),
+        legend=legend(labels(lang, "model", MODELS), values=[m for m in MODELS if m in present]),
     )
 
 
@@ -38,9 +40,9 @@ def compare_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerChart
         model=labels(lang, "model", MODELS),
         split=labels(lang, "split", SPLITS),
     ).encode(
-        x=alt.X("t:Q", title=t(lang, "chart.title.t")),
+        x=alt.X("t:Q", title=t(lang, "chart.title.t"), scale=TIME_SCALE),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
-        color=model_color(lang),
+        color=model_color(lang, predictions),
         tooltip=[
             label_tip("model", t(lang, "chart.title.model")),
             alt.Tooltip("t:Q", format=".3f", title=t(lang, "chart.title.t")),
@@ -62,7 +64,7 @@ def compare_loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
         .encode(
             x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch")),
             y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=t(lang, "chart.title.mse_log")),
-            color=model_color(lang),
+            color=model_color(lang, losses),
             strokeDash=alt.StrokeDash(
                 "split:N",
                 sort=list(SPLITS),
@@ -90,9 +92,9 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         mode=modes,
         region=labels(lang, "region", REGIONS),
     ).encode(
-        x=alt.X("t:Q", title=t(lang, "chart.title.t")),
+        x=alt.X("t:Q", title=t(lang, "chart.title.t"), scale=TIME_SCALE),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
-        color=model_color(lang),
+        color=model_color(lang, paths),
         tooltip=[
             label_tip("model", t(lang, "chart.title.model")),
             label_tip("mode", t(lang, "chart.title.mode")),
@@ -126,7 +128,7 @@ def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
         .encode(
             x=alt.X("horizon:Q", title=t(lang, "chart.title.steps_ahead")),
             y=alt.Y("mse:Q", title=t(lang, "chart.title.mse")),
-            color=model_color(lang),
+            color=model_color(lang, horizon),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
                 alt.Tooltip("horizon:Q", title=t(lang, "chart.title.steps_ahead")),
@@ -244,7 +246,7 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 scale=alt.Scale(type="log"),
                 title=t(lang, "chart.title.grad_norm_log"),
             ),
-            color=model_color(lang),
+            color=model_color(lang, frame),
             strokeDash=alt.StrokeDash(
                 "stage:N",
                 sort=list(STAGES),
@@ -267,7 +269,7 @@ def memory_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     y_title = t(lang, "chart.title.relative_mse_axis")
     base = label_fields(alt.Chart(sweep), model=labels(lang, "model", MODELS)).encode(
         x=alt.X("lag:Q", title=t(lang, "chart.title.lag_axis")),
-        color=model_color(lang),
+        color=model_color(lang, sweep),
     )
     points = base.mark_circle(size=40, opacity=0.5).encode(
         y=alt.Y("relative_mse:Q", title=y_title),

@@ -149,3 +149,28 @@ def test_chinese_chart_has_chinese_words_over_the_same_data(frames, name):
         assert has_cjk(tip["title"]), tip
         if tip["type"] == "nominal":  # a key column: shown through its label field
             assert tip["field"].endswith("_label") and tip["field"] in computed, tip
+
+
+def legend_values(spec) -> list[list[str]]:
+    """The entries each model legend of a spec lists."""
+    found = []
+    for layer in layers(spec):
+        color = layer.get("encoding", {}).get("color", {})
+        if color.get("field") == "model":
+            found.append(color["legend"]["values"])
+    return found
+
+
+@pytest.mark.parametrize(
+    "build, shown",
+    [
+        (lambda f: cl.compare_chart(f["cmp"].predictions), ["truth", "rnn", "gru"]),
+        (lambda f: cl.compare_loss_chart(f["cmp"].losses), ["rnn", "gru"]),
+        (lambda f: cl.horizon_chart(f["fc"].horizon), ["lstm", "persistence", "linear_ar"]),
+        (lambda f: cl.gradient_chart(f["grad"].frame), ["rnn"]),
+        (lambda f: cl.memory_chart(SWEEP), ["rnn", "gru"]),
+    ],
+)
+def test_model_legends_list_only_the_models_drawn(frames, build, shown):
+    values = legend_values(build(frames).to_dict())
+    assert values and all(v == shown for v in values)

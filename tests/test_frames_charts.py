@@ -59,6 +59,10 @@ def test_predictions_chart_encodes_time_value_series_and_shades_test(result):
     assert layers[0]["mark"]["type"] == "rect"  # the shaded test region
     enc = layers[1]["encoding"]
     assert enc["x"]["field"] == "t" and enc["x"]["type"] == "quantitative"
+    # Time spans the data: an upload's rows 4700..4999 are not squeezed against 0.
+    assert enc["x"]["scale"]["zero"] is False and layers[0]["encoding"]["x"]["scale"] == {
+        "zero": False
+    }
     assert enc["y"]["field"] == "value" and enc["color"]["field"] == "series"
     # Keys are shown by their labels, computed from the key fields.
     assert {t["field"] for t in enc["tooltip"]} == {"t", "series_label", "value", "split_label"}
