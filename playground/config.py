@@ -12,11 +12,13 @@ import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
 
+# fmt: off
 MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
-SIGNALS: tuple[str, ...] = (
+SIGNALS: tuple[str, ...] = (  # tables read better aligned
     "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
     "random_walk", "airline", "sunspots",
 )
+# fmt: on
 
 # Cost budget: one "work unit" is one multiply-accumulate of one training epoch, about
 # 0.3 ns of one core here (bench/bench_cost.py). A recurrent step of one layer costs, per
@@ -49,6 +51,7 @@ class Param:
     advanced: bool = False  # shown in the "advanced" group
 
 
+# fmt: off
 PARAMS: tuple[Param, ...] = (
     Param("noise", float, 0.1, 0.0, 1.0, 0.01, label="Noise (σ)",
           help="Standard deviation of the Gaussian noise added to the signal."),
@@ -79,6 +82,7 @@ PARAMS: tuple[Param, ...] = (
           help="Multiplies the initial recurrent weights; above ~2 gradients can explode.",
           advanced=True),
 )
+# fmt: on
 
 PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 
@@ -119,9 +123,7 @@ class ExperimentConfig:
 
     # ---- URL round trip -------------------------------------------------
     @classmethod
-    def from_query_params(
-        cls, params: Mapping[str, Any]
-    ) -> tuple["ExperimentConfig", list[str]]:
+    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["ExperimentConfig", list[str]]:
         """Parse URL query parameters into a config, never raising.
 
         Unknown keys are ignored silently (the URL may carry other options);
@@ -211,9 +213,7 @@ class ExperimentConfig:
 
     def within_budget(self) -> "ExperimentConfig":
         """This config with epochs lowered so its work fits MAX_WORK."""
-        return self if self.epochs <= self.max_epochs() else replace(
-            self, epochs=self.max_epochs()
-        )
+        return self if self.epochs <= self.max_epochs() else replace(self, epochs=self.max_epochs())
 
     def key(self) -> tuple:
         """A hashable, order-stable identity (the cache key)."""
@@ -244,8 +244,7 @@ def parse_value(p: Param, raw: Any) -> tuple[Any, str | None]:
             )
         if not math.isfinite(number):
             return p.default, (
-                f"{p.name}: {shown!r} is not a finite number, using "
-                f"{format_value(p.default)}"
+                f"{p.name}: {shown!r} is not a finite number, using {format_value(p.default)}"
             )
         value = number
     return coerce(p, value)
@@ -295,7 +294,6 @@ def _check_all(values: Mapping[str, Any]) -> list[str]:
             problems.append(f"{p.name}={value!r} outside {p.low}..{p.high}")
     if not problems and values["seq_length"] > values["n_points"] // 2:
         problems.append(
-            f"seq_length={values['seq_length']} is more than half of "
-            f"n_points={values['n_points']}"
+            f"seq_length={values['seq_length']} is more than half of n_points={values['n_points']}"
         )
     return problems

@@ -51,7 +51,12 @@ def metrics_frame(predictions: pd.DataFrame, model: str) -> pd.DataFrame:
         err = part.value.to_numpy() - truth.loc[part.t, "value"].to_numpy()
         mse = float(np.mean(err**2))
         rows.append(
-            {"model": model, "split": split, "mse": mse,
-             "mae": float(np.mean(np.abs(err))), "rmse": float(np.sqrt(mse))}
+            {
+                "model": model,
+                "split": split,
+                "mse": mse,
+                "mae": float(np.mean(np.abs(err))),
+                "rmse": float(np.sqrt(mse)),
+            }
         )
     return pd.DataFrame(rows)

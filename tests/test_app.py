@@ -1,6 +1,5 @@
 """The page, driven by AppTest against the real package (tiny epoch counts)."""
 
-
 import pytest
 
 from pagekit import chart_data, chart_frames, run_app, widget
@@ -23,8 +22,18 @@ def test_default_page_renders_three_charts_and_metrics(default_app):
 
 
 def test_widgets_show_the_tutorial_defaults(default_app):
-    for key in ("noise", "seq_length", "hidden_size", "epochs", "model", "seed",
-                "learning_rate", "num_layers", "n_points", "train_fraction"):
+    for key in (
+        "noise",
+        "seq_length",
+        "hidden_size",
+        "epochs",
+        "model",
+        "seed",
+        "learning_rate",
+        "num_layers",
+        "n_points",
+        "train_fraction",
+    ):
         assert widget(default_app, key).value == PARAM_BY_NAME[key].default, key
 
 
@@ -36,8 +45,15 @@ def test_page_explains_train_and_test():
 
 @pytest.mark.parametrize(
     "key, value",
-    [("noise", 0.4), ("seq_length", 5), ("hidden_size", 8), ("epochs", 4), ("model", "lstm"),
-     ("model", "gru"), ("seed", 3)],
+    [
+        ("noise", 0.4),
+        ("seq_length", 5),
+        ("hidden_size", 8),
+        ("epochs", 4),
+        ("model", "lstm"),
+        ("model", "gru"),
+        ("seed", 3),
+    ],
 )
 def test_each_control_reruns_and_changes_the_charts(key, value):
     at = run_app(epochs="3")
@@ -51,20 +67,37 @@ def test_each_control_reruns_and_changes_the_charts(key, value):
 
 
 def test_query_params_set_before_first_run_appear_in_widgets():
-    at = run_app(noise="0.3", model="gru", seq_length="20", hidden_size="16", epochs="7",
-                 seed="5", learning_rate="0.005")
-    got = {k: widget(at, k).value for k in ("noise", "model", "seq_length", "hidden_size",
-                                            "epochs", "seed", "learning_rate")}
-    assert got == {"noise": 0.3, "model": "gru", "seq_length": 20, "hidden_size": 16,
-                   "epochs": 7, "seed": 5, "learning_rate": 0.005}
+    at = run_app(
+        noise="0.3",
+        model="gru",
+        seq_length="20",
+        hidden_size="16",
+        epochs="7",
+        seed="5",
+        learning_rate="0.005",
+    )
+    got = {
+        k: widget(at, k).value
+        for k in ("noise", "model", "seq_length", "hidden_size", "epochs", "seed", "learning_rate")
+    }
+    assert got == {
+        "noise": 0.3,
+        "model": "gru",
+        "seq_length": 20,
+        "hidden_size": 16,
+        "epochs": 7,
+        "seed": 5,
+        "learning_rate": 0.005,
+    }
     assert not at.warning
     losses = [fs[0] for fs in chart_frames(at) if fs and "loss" in fs[0].columns]
     assert losses and losses[0].epoch.max() == 7
 
 
 def test_hostile_link_opens_with_clamped_values_and_a_note_each():
-    at = run_app(epochs="99999999", noise="abc", model="transformer", hidden_size="2",
-                 n_points="50")
+    at = run_app(
+        epochs="99999999", noise="abc", model="transformer", hidden_size="2", n_points="50"
+    )
     assert widget(at, "epochs").value == 1000
     assert widget(at, "noise").value == 0.1
     assert widget(at, "model").value == "rnn"

@@ -33,9 +33,16 @@ def test_config_is_frozen():
 
 @pytest.mark.parametrize(
     "bad",
-    [{"noise": -0.1}, {"epochs": 0}, {"epochs": 10**6}, {"model": "transformer"},
-     {"hidden_size": 2.5}, {"noise": float("nan")}, {"seq_length": 60, "n_points": 100},
-     {"epochs": True}],
+    [
+        {"noise": -0.1},
+        {"epochs": 0},
+        {"epochs": 10**6},
+        {"model": "transformer"},
+        {"hidden_size": 2.5},
+        {"noise": float("nan")},
+        {"seq_length": 60, "n_points": 100},
+        {"epochs": True},
+    ],
 )
 def test_invalid_direct_construction_raises(bad):
     with pytest.raises(ValueError):
@@ -64,8 +71,14 @@ def test_repeated_key_takes_last_value():
 
 
 def test_budget_lowers_epochs_and_says_so():
-    big = {"model": "lstm", "hidden_size": 128, "seq_length": 60, "n_points": 1000,
-           "num_layers": 3, "epochs": 1000}
+    big = {
+        "model": "lstm",
+        "hidden_size": 128,
+        "seq_length": 60,
+        "n_points": 1000,
+        "num_layers": 3,
+        "epochs": 1000,
+    }
     cfg, notes = ExperimentConfig.from_values(big)
     assert cfg.fits_budget()
     assert cfg.epochs < 1000
@@ -122,9 +135,17 @@ def test_query_params_round_trip_exactly(cfg):
     assert notes == []
 
 
-@given(st.dictionaries(st.sampled_from([p.name for p in PARAMS] + ["zzz", ""]),
-                       st.one_of(st.text(max_size=80), st.lists(st.text(max_size=5)),
-                                 st.floats().map(repr), st.integers().map(str))))
+@given(
+    st.dictionaries(
+        st.sampled_from([p.name for p in PARAMS] + ["zzz", ""]),
+        st.one_of(
+            st.text(max_size=80),
+            st.lists(st.text(max_size=5)),
+            st.floats().map(repr),
+            st.integers().map(str),
+        ),
+    )
+)
 def test_any_string_input_gives_a_valid_budgeted_config(params):
     cfg, notes = ExperimentConfig.from_query_params(params)
     for p in PARAMS:
@@ -159,8 +180,14 @@ def test_from_values_never_raises_on_odd_python_values(value):
 
 
 def test_one_epoch_is_the_floor_of_the_budget():
-    huge = {"model": "lstm", "hidden_size": 128, "seq_length": 60, "n_points": 1000,
-            "num_layers": 3, "epochs": 1000}
+    huge = {
+        "model": "lstm",
+        "hidden_size": 128,
+        "seq_length": 60,
+        "n_points": 1000,
+        "num_layers": 3,
+        "epochs": 1000,
+    }
     cfg, _ = ExperimentConfig.from_values(huge)
     assert cfg.epochs == 1 and cfg.fits_budget()
     assert cfg.work() > MAX_WORK  # even one epoch is over: the floor, not the budget, holds

@@ -88,8 +88,7 @@ def test_on_epoch_reports_every_epoch_in_signal_units():
     seen = []
     r = run_experiment(FAST, on_epoch=lambda e, tr, te: seen.append((e, tr, te)))
     assert [e for e, _, _ in seen] == [1, 2, 3, 4, 5]
-    np.testing.assert_allclose([tr for _, tr, _ in seen],
-                               r.losses[r.losses.split == "train"].loss)
+    np.testing.assert_allclose([tr for _, tr, _ in seen], r.losses[r.losses.split == "train"].loss)
 
 
 def test_divergence_stops_early_and_keeps_last_good_weights():

@@ -47,8 +47,9 @@ def test_forward_equals_manual_rnn_recurrence():
     r = net.rnn
     h = torch.zeros(3, 4)
     for t in range(6):
-        h = torch.tanh(x[:, t : t + 1] @ r.weight_ih_l0.T + r.bias_ih_l0 + h @ r.weight_hh_l0.T
-                       + r.bias_hh_l0)
+        h = torch.tanh(
+            x[:, t : t + 1] @ r.weight_ih_l0.T + r.bias_ih_l0 + h @ r.weight_hh_l0.T + r.bias_hh_l0
+        )
     expected = (h @ net.head.weight.T + net.head.bias).squeeze(-1)
     torch.testing.assert_close(net(x), expected)
 
