@@ -71,3 +71,22 @@ def test_concurrent_callers_build_once(monkeypatch) -> None:
         t.join(10)
     assert builds == [1]
     assert len(got) == 8 and all(g is got[0] for g in got)
+
+
+def test_datasets_are_the_arrow_bytes_streamlit_would_make() -> None:
+    """The page's specs carry Arrow bytes equal to Streamlit's own conversion of the
+    rows Altair inlines, so the browser gets the same data without the per-rerun work."""
+    import pyarrow as pa
+    from streamlit.dataframe_util import convert_anything_to_arrow_bytes
+
+    from playground.charts import predictions_chart
+
+    result = run_experiment(ExperimentConfig(epochs=2))
+    rows = predictions_chart(result.predictions).to_dict()["datasets"]
+    spec = cs.build_chart_specs(result)["predictions"]
+    assert spec["datasets"].keys() == rows.keys()
+    for name, data in spec["datasets"].items():
+        assert isinstance(data, bytes)
+        assert data == convert_anything_to_arrow_bytes(rows[name])
+        back = pa.ipc.open_stream(data).read_pandas()
+        assert back.to_dict("records") == rows[name]
