@@ -23,8 +23,6 @@ from functools import partial
 import streamlit as st
 
 from playground import PARAMS, ExperimentConfig, Param, run_experiment
-from playground.config import MODELS, PARAM_BY_NAME, format_value
-from playground.experiment import fitted_models
 from playground.cache import RunCache, Status
 from playground.challenges import CHALLENGES
 from playground.chart_specs import chart_specs
@@ -41,6 +39,8 @@ from playground.charts_learn import (
 )
 from playground.codegen import SIGNAL_SOURCES
 from playground.compare import compare_models
+from playground.config import MODELS, PARAM_BY_NAME, format_value
+from playground.experiment import fitted_models
 from playground.export import (
     config_json,
     file_name,
