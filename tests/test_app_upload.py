@@ -97,3 +97,18 @@ def test_the_signals_own_settings_do_not_retrain_an_upload():
     assert not at.exception
     assert chart_data(at) == before  # the same run, from the cache
     assert at.query_params["noise"] == "0.5"  # the link still holds what was set
+
+
+@pytest.mark.parametrize(
+    "encoding, sep, decimal", [("latin-1", ";", ","), ("utf-8-sig", "\t", "."), ("utf-8", ",", ".")]
+)
+def test_odd_encodings_and_delimiters_train_on_the_file(encoding, sep, decimal):
+    values = [round((i * 0.37) % 5, 2) for i in range(45)]
+    text = f"año{sep}niveau°\n" + "\n".join(
+        f"{i}{sep}{str(v).replace('.', decimal)}" for i, v in enumerate(values)
+    )
+    at = upload(run_app(epochs="2"), "odd.csv", text.encode(encoding))
+    assert at.selectbox(key="column").options == ["año", "niveau°"]
+    at.selectbox(key="column").select("niveau°").run()
+    assert not at.exception and not at.sidebar.error
+    np.testing.assert_allclose(observed(at), values)
