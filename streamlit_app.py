@@ -54,7 +54,7 @@ from playground.export import (
 from playground.forecast import forecast_frames
 from playground.i18n import LANGUAGES, Note, detect_language, note_from_warning, render, t
 from playground.instructor import InstructorOptions, parse_instructor_options
-from playground.memory import MemoryConfig, memory_sweep
+from playground.memory import MAX_LAG, MemoryConfig, memory_sweep
 from playground.presets import PRESETS
 from playground.probes import gradient_frames, inside_frames
 from playground.upload import UploadError, column_series, parse_csv
@@ -438,7 +438,7 @@ if tabs["gradients"].open:
 if tabs["memory"].open:
     with tabs["memory"]:
         explain("memory")
-        max_lag = st.slider(t(lang, "memory.lag"), 5, 40, 30, step=5, key="lag")
+        max_lag = st.slider(t(lang, "memory.lag"), 5, MAX_LAG, 30, step=5, key="lag")
         lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
         mc = MemoryConfig(lags=lags, seeds=(0,))
         key = ("memory", lags, mc.seeds)
