@@ -135,6 +135,21 @@ def test_memory_tab_waits_for_the_button():
     assert any("small trainings" in c.value for c in at.caption)
 
 
+def test_memory_sweep_runs_on_the_button_and_is_shared():
+    """The shortest sweep the page offers (lag 5 only: one training per model)."""
+    at = run_app("memory", epochs="2")
+    at.slider(key="lag").set_value(5).run()
+    at.button(key="run_memory").click().run()
+    assert not at.exception, at.exception
+    (frame,) = [f for f in charts(at)[3] if "relative_mse" in f.columns]
+    assert sorted(frame.model) == ["gru", "lstm", "rnn"] and set(frame.lag) == {5}
+    assert (frame.relative_mse < 0.5).all()  # lag 5 is easy for every cell
+    # Another session asking for the same sweep gets it at once, without the button.
+    other = run_app("memory", epochs="2")
+    other.slider(key="lag").set_value(5).run()
+    assert not other.button and len(other.get("vega_lite_chart")) == 4
+
+
 def test_chinese_tabs_open_too():
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(lang="zh", epochs="2")
