@@ -93,3 +93,14 @@ def has_cjk(text: str) -> bool:
 def english_words(text: str) -> list[str]:
     """Runs of two or more Latin letters in `text` ("MSE", "epoch"; not a symbol "t")."""
     return re.findall(r"[A-Za-z]{2,}", text)
+
+
+def assert_tooltips_labelled(spec: dict) -> None:
+    """Every key in the data has a label; every tooltip has a Chinese title, and a key
+    column shows through its computed `<field>_label`, not as the raw key."""
+    assert not unlabelled(spec), unlabelled(spec)
+    computed = calculated(spec)
+    for tip in tooltips(spec):
+        assert has_cjk(tip["title"]), tip
+        if tip["type"] == "nominal":
+            assert tip["field"].endswith("_label") and tip["field"] in computed, tip

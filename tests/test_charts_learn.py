@@ -11,13 +11,11 @@ from playground.experiment import fit
 from playground.forecast import forecast_frames
 from playground.probes import gradient_norms, inside_frames
 from speckit import (
-    calculated,
+    assert_tooltips_labelled,
     english_words,
     has_cjk,
     shown_labels,
     titles,
-    tooltips,
-    unlabelled,
     without_text,
 )
 
@@ -143,12 +141,7 @@ def test_chinese_chart_has_chinese_words_over_the_same_data(frames, name):
     assert set(shown_labels(en)) == set(shown)
     # Only model names stay as they are; every other label is a Chinese word.
     assert all(has_cjk(label) for label in shown.values() if label not in ("RNN", "LSTM", "GRU"))
-    assert not unlabelled(zh), unlabelled(zh)  # every key in the data has a label
-    computed = calculated(zh)
-    for tip in tooltips(zh):
-        assert has_cjk(tip["title"]), tip
-        if tip["type"] == "nominal":  # a key column: shown through its label field
-            assert tip["field"].endswith("_label") and tip["field"] in computed, tip
+    assert_tooltips_labelled(zh)
 
 
 def legend_values(spec) -> list[list[str]]:

@@ -70,16 +70,19 @@ def test_repeated_key_takes_last_value():
     assert cfg.seed == 7
 
 
+# Every size setting at its upper bound: far beyond the budget.
+LARGEST = {
+    "model": "lstm",
+    "hidden_size": 128,
+    "seq_length": 60,
+    "n_points": 1000,
+    "num_layers": 3,
+    "epochs": 1000,
+}
+
+
 def test_budget_lowers_epochs_and_says_so():
-    big = {
-        "model": "lstm",
-        "hidden_size": 128,
-        "seq_length": 60,
-        "n_points": 1000,
-        "num_layers": 3,
-        "epochs": 1000,
-    }
-    cfg, notes = ExperimentConfig.from_values(big)
+    cfg, notes = ExperimentConfig.from_values(LARGEST)
     assert cfg.fits_budget()
     assert cfg.epochs < 1000
     assert any("budget" in n for n in notes)
@@ -180,14 +183,6 @@ def test_from_values_never_raises_on_odd_python_values(value):
 
 
 def test_one_epoch_is_the_floor_of_the_budget():
-    huge = {
-        "model": "lstm",
-        "hidden_size": 128,
-        "seq_length": 60,
-        "n_points": 1000,
-        "num_layers": 3,
-        "epochs": 1000,
-    }
-    cfg, _ = ExperimentConfig.from_values(huge)
+    cfg, _ = ExperimentConfig.from_values(LARGEST)
     assert cfg.epochs == 1 and cfg.fits_budget()
     assert cfg.work() > MAX_WORK  # even one epoch is over: the floor, not the budget, holds

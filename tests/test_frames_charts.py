@@ -10,14 +10,12 @@ from playground.charts import label_expr, loss_chart, metrics_chart, predictions
 from playground.frames import losses_frame, metrics_frame, predictions_frame
 from playground.i18n import strings
 from speckit import (
-    calculated,
+    assert_tooltips_labelled,
     english_words,
     has_cjk,
     label_maps,
     shown_labels,
     titles,
-    tooltips,
-    unlabelled,
     without_text,
 )
 
@@ -120,12 +118,7 @@ def test_chinese_chart_has_chinese_words_over_the_same_data(result, name):
 @pytest.mark.parametrize("name", sorted(BUILDERS))
 def test_tooltips_are_titled_and_show_labels_not_keys(result, name):
     spec = BUILDERS[name](result, "zh").to_dict()
-    assert not unlabelled(spec), unlabelled(spec)  # every key in the data has a label
-    computed = calculated(spec)
-    for tip in tooltips(spec):
-        assert has_cjk(tip["title"]), tip
-        if tip["type"] == "nominal":  # a key column: shown through its label field
-            assert tip["field"].endswith("_label") and tip["field"] in computed, tip
+    assert_tooltips_labelled(spec)
     chains = {m.get("train") for m in label_maps(spec, "calculate")}
     assert "训练集" in chains
 
