@@ -25,7 +25,7 @@ import streamlit as st
 from playground import PARAMS, ExperimentConfig, Param, run_experiment
 from playground.cache import RunCache, Status
 from playground.challenges import CHALLENGES
-from playground.chart_specs import chart_specs
+from playground.chart_specs import cached_spec, chart_specs, page_spec
 from playground.charts_learn import (
     compare_chart,
     compare_loss_chart,
@@ -139,6 +139,13 @@ def epoch_reporter(report, total: int):
     return lambda e, tr, te: report(
         (e / total, Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te}))
     )
+
+
+def draw(key: tuple, build, container=st) -> None:
+    """Draw the chart `build()` makes, full width. Its spec is built once per key and
+    language and shared by every session (see chart_specs), not on every rerun."""
+    spec = cached_spec(("view", *key, lang), lambda: page_spec(build()))
+    container.vega_lite_chart(spec, width="stretch")
 
 
 def explain(view: str) -> None:
@@ -378,9 +385,10 @@ if tabs["compare"].open:
             # hit, and the others are hits later when a learner switches to them.
             models = tuple(m for m in MODELS if m in chosen_models)  # in a fixed order
             comparison = compare_models(cfg, models, run=train_run)
-            st.altair_chart(compare_chart(comparison.predictions, lang), width="stretch")
+            key = ("compare", cfg.key(), data_key, models)
+            draw((*key, "predictions"), lambda: compare_chart(comparison.predictions, lang))
             left, right = st.columns(2)
-            left.altair_chart(compare_loss_chart(comparison.losses, lang), width="stretch")
+            draw((*key, "loss"), lambda: compare_loss_chart(comparison.losses, lang), left)
             right.dataframe(comparison.metrics, hide_index=True)
 
 # ---- Forecast -------------------------------------------------------------------------
@@ -391,9 +399,10 @@ if tabs["forecast"].open:
         # they are fetched first, so no cache computation waits inside another.
         fits = fitted_models(cfg, MODELS, run=train_run)
         forecast = cached(("forecast", cfg.key(), data_key), lambda report: forecast_frames(fits))
-        st.altair_chart(forecast_chart(forecast.paths, lang), width="stretch")
+        key = ("forecast", cfg.key(), data_key)
+        draw((*key, "paths"), lambda: forecast_chart(forecast.paths, lang))
         st.subheader(t(lang, "forecast.horizon"))
-        st.altair_chart(horizon_chart(forecast.horizon, lang), width="stretch")
+        draw((*key, "horizon"), lambda: horizon_chart(forecast.horizon, lang))
 
 # ---- Inside the network ---------------------------------------------------------------
 if tabs["inside"].open:
@@ -411,14 +420,15 @@ if tabs["inside"].open:
             lambda report: inside_frames(result.fitted, window),
         )
         st.subheader(t(lang, "inside.hidden"))
-        st.altair_chart(hidden_heatmap(inside.hidden, lang), width="stretch")
+        key = ("inside", cfg.key(), data_key, window)
+        draw((*key, "hidden"), lambda: hidden_heatmap(inside.hidden, lang))
         if len(inside.gates):
             st.subheader(t(lang, "inside.gates"))
-            st.altair_chart(gates_chart(inside.gates, inside.inputs, lang), width="stretch")
+            draw((*key, "gates"), lambda: gates_chart(inside.gates, inside.inputs, lang))
         else:
             st.caption(t(lang, "inside.no_gates"))
         st.subheader(t(lang, "inside.trajectory"))
-        st.altair_chart(trajectory_chart(inside.trajectory, lang), width="stretch")
+        draw((*key, "trajectory"), lambda: trajectory_chart(inside.trajectory, lang))
         st.caption(t(lang, "inside.explained", share=sum(inside.explained)))
 
 # ---- Gradients ------------------------------------------------------------------------
@@ -427,7 +437,7 @@ if tabs["gradients"].open:
         explain("gradients")
         fits = fitted_models(cfg, MODELS, run=train_run)
         grads = cached(("gradients", cfg.key(), data_key), lambda report: gradient_frames(fits))
-        st.altair_chart(gradient_chart(grads.frame, lang), width="stretch")
+        draw(("gradients", cfg.key(), data_key), lambda: gradient_chart(grads.frame, lang))
         broken = [m.upper() for m, bad in grads.diverged.items() if bad]
         if broken:
             st.error(t(lang, "gradients.diverged", models=", ".join(broken)))
@@ -461,7 +471,7 @@ if tabs["memory"].open:
 
             sweep = cached(key, compute)
         if sweep is not None:
-            st.altair_chart(memory_chart(sweep, lang), width="stretch")
+            draw(key, lambda: memory_chart(sweep, lang))
         else:
             st.caption(t(lang, "memory.cost", runs=len(lags) * len(mc.models)))
 

@@ -90,3 +90,17 @@ def test_datasets_are_the_arrow_bytes_streamlit_would_make() -> None:
         assert data == convert_anything_to_arrow_bytes(rows[name])
         back = pa.ipc.open_stream(data).read_pandas()
         assert back.to_dict("records") == rows[name]
+
+
+def test_cached_spec_builds_once_per_key() -> None:
+    """The learning views' charts: one build per key, whoever asks."""
+    builds: list[str] = []
+
+    def build(name: str):
+        builds.append(name)
+        return {"name": name}
+
+    first = cs.cached_spec(("view", "test-a"), lambda: build("a"))
+    assert cs.cached_spec(("view", "test-a"), lambda: build("again")) is first
+    assert cs.cached_spec(("view", "test-b"), lambda: build("b")) == {"name": "b"}
+    assert builds == ["a", "b"]
