@@ -261,7 +261,7 @@ def coerce(p: Param, value: Any) -> tuple[Any, str | None]:
             f"(choices: {', '.join(p.choices)})"
         )
     try:
-        number = float(value)
+        number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0 (numpy refuses scale=-0.0)
     except (TypeError, ValueError, OverflowError):
         return p.default, f"{p.name}: {str(value)[:24]!r} is not a number, using {p.default}"
     if not math.isfinite(number):

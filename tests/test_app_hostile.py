@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
@@ -144,6 +144,7 @@ def hostile_queries(draw) -> dict[str, str | list[str]]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(query=hostile_queries())
+@example(query={"noise": "-0.0", "epochs": "2"})  # once passed the bounds as -0.0
 def test_no_link_breaks_the_page(query):
     at = run_page(query)
 

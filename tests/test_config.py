@@ -186,3 +186,11 @@ def test_one_epoch_is_the_floor_of_the_budget():
     cfg, _ = ExperimentConfig.from_values(LARGEST)
     assert cfg.epochs == 1 and cfg.fits_budget()
     assert cfg.work() > MAX_WORK  # even one epoch is over: the floor, not the budget, holds
+
+
+def test_negative_zero_becomes_zero():
+    """`?noise=-0.0` passed the bounds as -0.0 and numpy's normal() refused the scale;
+    found by the page's Hypothesis test."""
+    cfg, notes = ExperimentConfig.from_query_params({"noise": "-0.0", "clip_grad": "-0"})
+    assert math.copysign(1.0, cfg.noise) == 1.0 and math.copysign(1.0, cfg.clip_grad) == 1.0
+    assert notes == []
