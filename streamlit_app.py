@@ -26,6 +26,8 @@ from playground import PARAMS, ExperimentConfig, Param, run_experiment
 from playground.cache import RunCache, Status
 from playground.challenges import CHALLENGES
 from playground.chart_specs import cached_spec, chart_specs, page_spec
+from playground.charts import METRICS, SPLITS, labels
+from playground.charts import MODELS as CHART_MODELS
 from playground.charts_learn import (
     compare_chart,
     compare_loss_chart,
@@ -146,6 +148,23 @@ def draw(key: tuple, build, container=st) -> None:
     language and shared by every session (see chart_specs), not on every rerun."""
     spec = cached_spec(("view", *key, lang), lambda: page_spec(build()))
     container.vega_lite_chart(spec, width="stretch")
+
+
+def metrics_table(metrics, container=st) -> None:
+    """The errors table in the reader's language: headers and the model and split words
+    (the frame's keys are relabelled for display only)."""
+    shown = metrics.assign(
+        model=metrics.model.map(labels(lang, "model", CHART_MODELS)),
+        split=metrics.split.map(labels(lang, "split", SPLITS)),
+    )
+    columns = {
+        "model": st.column_config.TextColumn(t(lang, "chart.title.model")),
+        "split": st.column_config.TextColumn(t(lang, "chart.title.split")),
+    } | {
+        m: st.column_config.NumberColumn(t(lang, f"chart.metric.{m}"), format="%.5f")
+        for m in METRICS
+    }
+    container.dataframe(shown, hide_index=True, column_config=columns)
 
 
 def explain(view: str) -> None:
@@ -306,13 +325,13 @@ st.caption(t(lang, "app.caption"))
 for note in st.session_state.url_notes + notes:
     st.warning(render(lang, note), icon=":material/warning:")
 if options.locked:
-    labels = "、".join if lang == "zh" else ", ".join
+    join = "、".join if lang == "zh" else ", ".join
     st.caption(
         ":material/lock: "
         + t(
             lang,
             "instructor.locked_summary",
-            labels=labels(
+            labels=join(
                 t(lang, f"param.{p.name}.label") for p in PARAMS if p.name in options.locked
             ),
         )
@@ -357,13 +376,7 @@ with tabs["train"]:
     with right:
         st.subheader(t(lang, "section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
-        st.dataframe(
-            result.metrics,
-            hide_index=True,
-            column_config={
-                c: st.column_config.NumberColumn(format="%.5f") for c in ("mse", "mae", "rmse")
-            },
-        )
+        metrics_table(result.metrics)
     if cfg.signal != "sine" or series is not None:
         explain("data")
 
@@ -389,7 +402,7 @@ if tabs["compare"].open:
             draw((*key, "predictions"), lambda: compare_chart(comparison.predictions, lang))
             left, right = st.columns(2)
             draw((*key, "loss"), lambda: compare_loss_chart(comparison.losses, lang), left)
-            right.dataframe(comparison.metrics, hide_index=True)
+            metrics_table(comparison.metrics, right)
 
 # ---- Forecast -------------------------------------------------------------------------
 if tabs["forecast"].open:

@@ -246,3 +246,13 @@ def test_rnn_forgets_trains_its_lstm_reference():
     at = open_tab(run_app(epochs="2", hidden_size="4", seq_length="40"), "challenges")
     verdicts = " ".join(m.value for m in list(at.success) + list(at.error))
     assert "LSTM" in verdicts and "Train an LSTM" not in verdicts
+
+
+def test_the_errors_table_speaks_chinese():
+    at = run_app(epochs="2", lang="zh")
+    table = at.dataframe[0]
+    assert list(table.value.model) == ["RNN", "RNN"]
+    assert list(table.value.split) == ["训练集", "测试集"]  # words, not the keys train/test
+    headers = json.loads(table.proto.columns)
+    labels = [headers[c]["label"] for c in ("model", "split", "mse")]
+    assert labels == ["模型", "数据集", "均方误差"]
