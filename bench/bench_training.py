@@ -6,8 +6,8 @@ epoch (the playground records test loss per epoch too), `.item()` per loss, and 
 default thread count. Both run in this process, alternating, several repetitions; we report
 medians and the ratio playground / naive per model type (lower is better).
 
-Threads: `import playground` calls torch.set_num_threads(1) (process-wide). We read the
-machine default *before* that import and set it around every naive run, then restore 1.
+Threads: the playground sets one intra-op thread in the thread of each training. We read the
+machine default before any training and set it around every naive run, then restore 1.
 
 Run: python bench/bench_training.py [--reps 7] [--epochs 100]
 """

@@ -5,15 +5,7 @@ Public API:
     run_experiment    -- config in, tidy DataFrames out
 """
 
-import os
-
-import torch
-
-# Small models train fastest on one thread, and a shared server keeps its other
-# cores for other sessions. Set once, here, before any training.
-torch.set_num_threads(int(os.environ.get("PLAYGROUND_TORCH_THREADS", "1")))
-
-from .config import PARAMS, ExperimentConfig, Param  # noqa: E402
-from .experiment import ExperimentResult, run_experiment  # noqa: E402
+from .config import PARAMS, ExperimentConfig, Param
+from .experiment import ExperimentResult, run_experiment
 
 __all__ = ["PARAMS", "ExperimentConfig", "ExperimentResult", "Param", "run_experiment"]

@@ -25,6 +25,12 @@ MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
 SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
 # Time axes span the data, not from 0: an upload's last rows may be rows 4700..4999.
 TIME_SCALE = alt.Scale(zero=False)
+# Rows a chart may carry. Altair refuses more than 5,000 by default, a guard for data
+# embedded as JSON in notebooks; our specs carry Arrow bytes (chart_specs.page_spec), and
+# the largest chart the bounds allow, the hidden-state heatmap at 60 steps x 128 units,
+# has 7,680 cells. Charts with more raw rows summarise first (gates_chart).
+MAX_CHART_ROWS = 10_000
+alt.data_transformers.enable("default", max_rows=MAX_CHART_ROWS)
 
 
 # ---- Labels: keys in the data -> words in the reader's language ------------------------

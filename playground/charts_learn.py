@@ -140,10 +140,16 @@ def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
     )
 
 
+def top_layer(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the top recurrent layer, whose last state the prediction reads."""
+    return frame[frame.layer == frame.layer.max()] if len(frame) else frame
+
+
 def hidden_heatmap(hidden: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """Hidden units (rows) over time steps (columns), diverging colour around 0."""
+    """Hidden units (rows) over time steps (columns) of the top layer, diverging colour
+    around 0. At most 60 steps x 128 units = 7,680 cells (see charts.MAX_CHART_ROWS)."""
     return (
-        alt.Chart(hidden)
+        alt.Chart(top_layer(hidden))
         .mark_rect()
         .encode(
             x=alt.X("step:O", title=t(lang, "chart.title.time_step")),
@@ -165,8 +171,9 @@ def hidden_heatmap(hidden: pd.DataFrame, lang: str = "en") -> alt.Chart:
 
 
 def gates_chart(gates: pd.DataFrame, inputs: pd.DataFrame, lang: str = "en") -> alt.VConcatChart:
-    """The window's input on top, and below it each gate's mean over units per step
-    with its range (min to max), aligned on the same time steps."""
+    """The window's input on top, and below it each gate's mean over the top layer's units
+    per step with its range (min to max), aligned on the same time steps. Summarised here,
+    not in Vega: the raw frame has up to 4 gates x 60 steps x 128 units x 3 layers rows."""
     x = alt.X("step:Q", title=t(lang, "chart.title.time_step"), scale=alt.Scale(nice=False))
     top = (
         alt.Chart(inputs)
@@ -183,12 +190,13 @@ def gates_chart(gates: pd.DataFrame, inputs: pd.DataFrame, lang: str = "en") -> 
         .properties(height=120)
     )
     gate_names = labels(lang, "gate", GATES)
-    summary = label_fields(
-        alt.Chart(gates).transform_aggregate(
-            mean="mean(value)", low="min(value)", high="max(value)", groupby=["gate", "step"]
-        ),
-        gate=gate_names,
+    per_step = (
+        top_layer(gates)
+        .groupby(["gate", "step"], sort=False)["value"]
+        .agg(mean="mean", low="min", high="max")
+        .reset_index()
     )
+    summary = label_fields(alt.Chart(per_step), gate=gate_names)
     color = alt.Color("gate:N", title=t(lang, "chart.title.gate"), legend=legend(gate_names))
     band = summary.mark_area(opacity=0.2).encode(
         x=x, y=alt.Y("low:Q", title=t(lang, "chart.title.gate_value")), y2="high:Q", color=color

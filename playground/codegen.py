@@ -190,32 +190,68 @@ with torch.no_grad():
                 p.mul_(INIT_SCALE)
 
 # ---- 6. Training: full batch, Adam, mean squared error ------------------------------
-optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, fused=True)  # as the app
+# Operation for operation what the playground runs, so the numbers match the page to the
+# last digit: float sums round differently when the same windows are batched otherwise.
+# One forward pass over train and test windows together gives this step's train loss
+# and the test loss of the weights the previous step left.
+optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, fused=True)
 loss_fn = nn.MSELoss()
 loss_scale = half_range**2  # turns scaled MSE back into the signal's units
+x_all = torch.cat([x_train, x_test])  # (N, L)
+params = list(net.parameters())
+before = [p.detach().clone() for p in params]  # the weights before the latest update
 train_losses, test_losses = [], []
-last_good = {{k: v.detach().clone() for k, v in net.state_dict().items()}}
-for epoch in range(1, EPOCHS + 1):
-    net.train()
-    optimizer.zero_grad(set_to_none=True)
-    loss = loss_fn(net(x_train), y_train)  # train loss of this step, before the update
-    loss.backward()
-    if CLIP_GRAD > 0.0:  # cap the total gradient norm of this step
-        torch.nn.utils.clip_grad_norm_(net.parameters(), CLIP_GRAD)
-    optimizer.step()
+
+
+def undo_last_update():
+    """Training diverged (a loss became NaN or infinite): keep the last good weights."""
     with torch.no_grad():
-        test_loss = loss_fn(net(x_test), y_test).item() * loss_scale  # after the update
-    train_loss = loss.item() * loss_scale
-    if not (math.isfinite(train_loss) and math.isfinite(test_loss)):
-        # Diverged: keep the last weights whose losses were finite, and stop.
-        net.load_state_dict(last_good)
-        print(f"diverged at epoch {{epoch}}; keeping the last good weights")
-        break
-    last_good = {{k: v.detach().clone() for k, v in net.state_dict().items()}}
+        for p, b in zip(params, before):
+            p.copy_(b)
+    print(f"diverged; keeping the weights of epoch {{len(train_losses)}}")
+
+
+def record(epoch, train_loss, test_loss):
     train_losses.append(train_loss)
     test_losses.append(test_loss)
     if epoch == 1 or epoch % max(1, EPOCHS // 10) == 0 or epoch == EPOCHS:
         print(f"epoch {{epoch:4d}}  train MSE {{train_loss:.5f}}  test MSE {{test_loss:.5f}}")
+
+
+net.train()
+pending = None  # the previous epoch's train loss, waiting for its test loss
+for epoch in range(1, EPOCHS + 1):
+    optimizer.zero_grad(set_to_none=True)
+    out = net(x_all)  # (N,) predictions of the weights before this epoch's update
+    loss = loss_fn(out[:n_train], y_train)
+    train_loss = loss.item() * loss_scale
+    if pending is not None:  # this pass tests the weights of the previous epoch
+        test_loss = loss_fn(out[n_train:].detach(), y_test).item() * loss_scale
+        if not (math.isfinite(pending) and math.isfinite(test_loss)):
+            undo_last_update()
+            pending = None
+            break
+        record(epoch - 1, pending, test_loss)
+    if not math.isfinite(train_loss):  # the last update broke the weights
+        if pending is not None:
+            undo_last_update()
+        pending = None
+        break
+    pending = train_loss
+    with torch.no_grad():  # remember the weights before this update
+        for b, p in zip(before, params):
+            b.copy_(p)
+    loss.backward()
+    if CLIP_GRAD > 0.0:  # cap the total gradient norm of this step
+        torch.nn.utils.clip_grad_norm_(params, CLIP_GRAD)
+    optimizer.step()
+if pending is not None:  # the last epoch's test loss needs one more pass
+    with torch.inference_mode():
+        test_loss = loss_fn(net(x_test), y_test).item() * loss_scale
+    if math.isfinite(test_loss):
+        record(EPOCHS, pending, test_loss)
+    else:
+        undo_last_update()
 
 # ---- 7. Predictions and errors, in the signal's own units -------------------------
 net.eval()

@@ -18,6 +18,7 @@ from .config import ExperimentConfig
 from .frames import losses_frame, metrics_frame, predictions_frame
 from .models import SequenceRegressor, build_model
 from .signals import make_signal
+from .threads import single_threaded
 from .train import EpochCallback, TrainResult, train
 from .windows import Scaler, make_windows, split_index
 
@@ -78,6 +79,7 @@ def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
     return net
 
 
+@single_threaded
 def fit(
     cfg: ExperimentConfig,
     on_epoch: EpochCallback | None = None,
@@ -113,6 +115,7 @@ def fit(
     return Fitted(cfg, net, scaler, t, y, X, Y, n_train, result, seconds)
 
 
+@single_threaded
 def predict(fitted: Fitted, X: np.ndarray) -> np.ndarray:
     """One-step predictions (signal units) for windows X (N, L); NaN where not finite."""
     with torch.no_grad():

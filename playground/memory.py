@@ -30,6 +30,7 @@ import torch
 
 from .config import MODELS
 from .models import SequenceRegressor, build_model
+from .threads import single_threaded
 from .train import train
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
@@ -74,6 +75,7 @@ def build_recall_model(model: str, mc: MemoryConfig, seed: int) -> SequenceRegre
     return net
 
 
+@single_threaded
 def recall_error(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig()) -> float:
     """Test MSE of `model` trained on delayed recall at `lag` (seeded data and weights).
     NaN if training diverged at its first step."""

@@ -18,6 +18,7 @@ import torch
 from .config import MODELS, ExperimentConfig
 from .experiment import Fitted, fit, fitted_models, init_model
 from .models import SequenceRegressor
+from .threads import single_threaded
 
 # Gate names per cell, in the order PyTorch stacks their weights (rows of weight_ih).
 GATES: dict[str, tuple[str, ...]] = {
@@ -85,6 +86,7 @@ class Trace:
         return torch.stack(self.steps[layer], dim=1)
 
 
+@single_threaded
 def trace(net: SequenceRegressor, x: torch.Tensor) -> Trace:
     """Run `net` step by step on x (B, L) (scaled units) with the cell equations written
     out, so hidden states and gates are visible and differentiable."""

@@ -117,7 +117,7 @@ ZH_LABELS = {
     "compare": MODELS_ZH,
     "compare_loss": {**MODELS_ZH, "train": "训练集", "test": "测试集"},
     "forecast": {**MODELS_ZH, "persistence": "重复最后一个值", "one_step": "单步"},
-    "horizon": {**MODELS_ZH, "linear_ar": "线性拟合"},
+    "horizon": {**MODELS_ZH, "linear_ar": "线性自回归"},
     "hidden": {},
     "gates": {"input": "输入门", "forget": "遗忘门", "reset": "重置门", "update": "更新门"},
     "trajectory": {},

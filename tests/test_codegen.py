@@ -34,6 +34,22 @@ CONFIGS = [
     ExperimentConfig(model="gru", init_scale=0.5, clip_grad=0.05, hidden_size=8, epochs=12),
     # A shipped real series: its values are embedded in the script.
     ExperimentConfig(signal="airline", n_points=140, seq_length=12, model="lstm", epochs=10),
+    # Chaotic runs, where a last-bit difference grows into another result (seen on the
+    # page: test MSE 0.7715 there, 0.5784 from the script, before the script ran the
+    # app's arithmetic).
+    ExperimentConfig(
+        model="lstm",
+        num_layers=2,
+        noise=0.3,
+        clip_grad=1.0,
+        init_scale=2.5,
+        signal="square",
+        train_fraction=0.7,
+        hidden_size=16,
+        epochs=150,
+        seed=7,
+    ),
+    ExperimentConfig(noise=0.3, epochs=300),
 ]
 
 
@@ -54,25 +70,22 @@ def run_script(source: str, tmp_path) -> dict:
     return json.loads(lines[0].removeprefix("METRICS "))
 
 
-# The app evaluates train and test windows in one batch and the script in two, so float32
-# sums differ in the last bits and Adam carries that forward: agreement to 1e-4 relative.
-REL = 1e-4
-
-
 @pytest.mark.parametrize(
-    "cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}-{c.signal}"
+    "cfg",
+    CONFIGS,
+    ids=lambda c: f"{c.model}-{c.seq_length}-{c.hidden_size}-{c.signal}-{c.epochs}-{c.seed}",
 )
-def test_script_reproduces_metrics(cfg, tmp_path):
+def test_script_reproduces_metrics_exactly(cfg, tmp_path):
+    """The script prints the page's errors bit for bit (JSON floats round-trip)."""
     result = run_experiment(cfg)
     got = run_script(generate_script(cfg), tmp_path)
-    assert got["epochs_run"] == result.stopped_epoch == cfg.epochs
+    assert got["epochs_run"] == result.stopped_epoch
     for row in result.metrics.itertuples():
         for metric in ("mse", "mae", "rmse"):
-            expected = getattr(row, metric)
-            assert got[row.split][metric] == pytest.approx(expected, rel=REL, abs=1e-9)
-    final = result.losses[result.losses.epoch == cfg.epochs].set_index("split").loss
-    assert got["final_train_loss"] == pytest.approx(final["train"], rel=REL)
-    assert got["final_test_loss"] == pytest.approx(final["test"], rel=REL)
+            assert got[row.split][metric] == getattr(row, metric), (row.split, metric)
+    final = result.losses[result.losses.epoch == result.stopped_epoch].set_index("split").loss
+    assert got["final_train_loss"] == final["train"]
+    assert got["final_test_loss"] == final["test"]
 
 
 def test_script_differs_when_the_config_does(tmp_path):
