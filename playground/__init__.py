@@ -5,7 +5,7 @@ Public API:
     run_experiment    -- config in, tidy DataFrames out
 """
 
-from .config import PARAMS, ExperimentConfig, Param
-from .experiment import ExperimentResult, run_experiment
+from playground.config import PARAMS, ExperimentConfig, Param
+from playground.pipeline.experiment import ExperimentResult, run_experiment
 
 __all__ = ["PARAMS", "ExperimentConfig", "ExperimentResult", "Param", "run_experiment"]

@@ -1,9 +1,14 @@
 """ExperimentConfig and the one parameter table behind widgets, URLs and validation.
 
 Every setting of an experiment is a field of the frozen `ExperimentConfig`. The table
-`PARAMS` gives, per field, its type, default, bounds, step and label key; the page builds
-its widgets from it, `from_query_params` parses and clamps URL values with it, and
-`to_query_params` writes them back. Nothing else in the app knows a bound.
+`PARAMS` gives, per field, its type, default, bounds, step and help; the page builds
+its widgets from it (labels and help in each language are the locale keys
+`param.<name>.label` / `.help`), `from_query_params` parses and clamps URL values with it,
+and `to_query_params` writes them back. Nothing else in the app knows a bound.
+
+Every value changed on the way in (defaulted, rounded, clamped, lowered to the window or
+the budget) is reported as an `i18n.Note` (`note.clamped`, ...) whose `param` field is the
+parameter's name; the page renders it in the reader's language.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Mapping
+
+from playground.i18n import Note
 
 # fmt: off
 MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
@@ -46,39 +53,38 @@ class Param:
     high: Any = None  # inclusive upper bound (numbers)
     step: Any = None  # widget step; URL values are not snapped to it
     choices: tuple[str, ...] = ()  # allowed values (strings)
-    label: str = ""  # label key (English text for now; i18n looks it up)
     help: str = ""  # one-line help text shown beside the widget
     advanced: bool = False  # shown in the "advanced" group
 
 
 # fmt: off
 PARAMS: tuple[Param, ...] = (
-    Param("noise", float, 0.1, 0.0, 1.0, 0.01, label="Noise (σ)",
+    Param("noise", float, 0.1, 0.0, 1.0, 0.01,
           help="Standard deviation of the Gaussian noise added to the signal."),
-    Param("seq_length", int, 10, 2, 60, 1, label="Sequence length (window)",
+    Param("seq_length", int, 10, 2, 60, 1,
           help="How many past values the network sees to predict the next one."),
-    Param("hidden_size", int, 32, 1, 128, 1, label="Hidden size",
+    Param("hidden_size", int, 32, 1, 128, 1,
           help="Number of units in the recurrent layer's hidden state."),
-    Param("epochs", int, 100, 1, 1000, 1, label="Epochs",
+    Param("epochs", int, 100, 1, 1000, 1,
           help="Full-batch training steps (Adam)."),
-    Param("model", str, "rnn", choices=MODELS, label="Model type",
+    Param("model", str, "rnn", choices=MODELS,
           help="Vanilla RNN, LSTM or GRU cell."),
-    Param("seed", int, 0, 0, 9999, 1, label="Seed",
+    Param("seed", int, 0, 0, 9999, 1,
           help="Seeds the noise and the initial weights: same seed, same result."),
-    Param("learning_rate", float, 0.01, 0.0001, 0.1, 0.0001, label="Learning rate",
+    Param("learning_rate", float, 0.01, 0.0001, 0.1, 0.0001,
           help="Adam step size.", advanced=True),
-    Param("num_layers", int, 1, 1, 3, 1, label="Layers",
+    Param("num_layers", int, 1, 1, 3, 1,
           help="Stacked recurrent layers.", advanced=True),
-    Param("n_points", int, 100, 40, 1000, 10, label="Number of points",
+    Param("n_points", int, 100, 40, 1000, 10,
           help="Samples of the signal over 0..4π.", advanced=True),
-    Param("train_fraction", float, 0.8, 0.5, 0.95, 0.05, label="Train fraction",
+    Param("train_fraction", float, 0.8, 0.5, 0.95, 0.05,
           help="The first part of the series trains; the rest is held out as test.",
           advanced=True),
-    Param("signal", str, "sine", choices=SIGNALS, label="Signal",
+    Param("signal", str, "sine", choices=SIGNALS,
           help="Which series to learn.", advanced=True),
-    Param("clip_grad", float, 0.0, 0.0, 10.0, 0.1, label="Gradient clipping",
+    Param("clip_grad", float, 0.0, 0.0, 10.0, 0.1,
           help="Largest gradient norm per step (0 = no clipping).", advanced=True),
-    Param("init_scale", float, 1.0, 0.1, 4.0, 0.1, label="Recurrent init scale",
+    Param("init_scale", float, 1.0, 0.1, 4.0, 0.1,
           help="Multiplies the initial recurrent weights; above ~2 gradients can explode.",
           advanced=True),
 )
@@ -90,11 +96,16 @@ PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
 MAX_VALUE_CHARS = 64
 
 
-def _window_warning(seq_length: int, n_points: int) -> str:
-    """The warning for a window longer than half the series (lowered to the half)."""
-    return (
-        f"seq_length: {seq_length} is more than half of the {n_points} points; "
-        f"lowered to {n_points // 2}"
+def _window_note(seq_length: int, n_points: int) -> Note:
+    """The note for a window longer than half the series (lowered to the half)."""
+    return Note(
+        "note.seq_too_long",
+        {
+            "param": "seq_length",
+            "value": seq_length,
+            "n_points": n_points,
+            "lowered": n_points // 2,
+        },
     )
 
 
@@ -123,65 +134,70 @@ class ExperimentConfig:
 
     # ---- URL round trip -------------------------------------------------
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["ExperimentConfig", list[str]]:
+    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["ExperimentConfig", list[Note]]:
         """Parse URL query parameters into a config, never raising.
 
         Unknown keys are ignored silently (the URL may carry other options);
         unparseable values fall back to the default and out-of-range values are
-        clamped, each with one warning. Returns (config, warnings).
+        clamped, each with one note. Returns (config, notes).
         """
         values: dict[str, Any] = {}
-        warnings: list[str] = []
+        notes: list[Note] = []
         for p in PARAMS:
             if p.name not in params:
                 continue
             raw = params[p.name]
             if isinstance(raw, (list, tuple)):  # repeated key: last one wins
                 raw = raw[-1] if raw else ""
-            value, warning = parse_value(p, raw)
-            if warning:
-                warnings.append(warning)
+            value, note = parse_value(p, raw)
+            if note:
+                notes.append(note)
             values[p.name] = value
-        return cls.from_values(values, warnings)
+        return cls.from_values(values, notes)
 
     @classmethod
     def from_values(
-        cls, values: Mapping[str, Any], warnings: list[str] | None = None
-    ) -> tuple["ExperimentConfig", list[str]]:
-        """Build a config from already-typed values, clamping into bounds and budget."""
-        warnings = [] if warnings is None else warnings
+        cls, values: Mapping[str, Any], notes: list[Note] | None = None
+    ) -> tuple["ExperimentConfig", list[Note]]:
+        """Build a config from already-typed values, clamping into bounds and budget.
+
+        Returns (config, notes): `notes` (appended to) or a new list, one Note per
+        value changed."""
+        notes = [] if notes is None else notes
         clean: dict[str, Any] = {}
         for p in PARAMS:
             if p.name in values:
-                value, warning = coerce(p, values[p.name])
-                if warning:
-                    warnings.append(warning)
+                value, note = coerce(p, values[p.name])
+                if note:
+                    notes.append(note)
                 clean[p.name] = value
         n_points = clean.get("n_points", PARAM_BY_NAME["n_points"].default)
         seq_length = clean.get("seq_length", PARAM_BY_NAME["seq_length"].default)
         if seq_length > n_points // 2:
             clean["seq_length"] = n_points // 2
-            warnings.append(_window_warning(seq_length, n_points))
+            notes.append(_window_note(seq_length, n_points))
         cfg = cls(**clean)
         budgeted = cfg.within_budget()
         if budgeted.epochs != cfg.epochs:
-            warnings.append(
-                f"epochs: {cfg.epochs} would exceed the compute budget for this "
-                f"model and size; lowered to {budgeted.epochs}"
+            notes.append(
+                Note(
+                    "note.budget",
+                    {"param": "epochs", "value": cfg.epochs, "lowered": budgeted.epochs},
+                )
             )
-        return budgeted, warnings
+        return budgeted, notes
 
-    def for_series(self, n_values: int) -> tuple["ExperimentConfig", list[str]]:
+    def for_series(self, n_values: int) -> tuple["ExperimentConfig", list[Note]]:
         """This config for a given series of `n_values` values (an upload) instead of its
         own signal: the window lowered to half the series if it is longer, with a
-        warning; `signal` and `noise`, which shape only the config's own signal, back
+        note; `signal` and `noise`, which shape only the config's own signal, back
         at their defaults, so that they do not tell equal runs apart. Raises ValueError
         below 4 values (no window of 2 fits)."""
         own_signal = {n: PARAM_BY_NAME[n].default for n in ("signal", "noise")}
         fitted = replace(self, **own_signal, seq_length=min(self.seq_length, n_values // 2))
         if fitted.seq_length == self.seq_length:
             return fitted, []
-        return fitted, [_window_warning(self.seq_length, n_values)]
+        return fitted, [_window_note(self.seq_length, n_values)]
 
     def to_query_params(self) -> dict[str, str]:
         """All fields as URL strings; `from_query_params` reads them back exactly."""
@@ -227,54 +243,79 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def parse_value(p: Param, raw: Any) -> tuple[Any, str | None]:
-    """Parse one raw URL value for `p`: (value, warning or None); never raises."""
+def parse_value(p: Param, raw: Any) -> tuple[Any, Note | None]:
+    """Parse one raw URL value for `p`: (value, Note or None); never raises.
+
+    Note fields are shown as text: `value` is the raw text quoted and cut to 24
+    characters, `default` the URL form of the default."""
     text = str(raw).strip()
-    shown = text if len(text) <= 24 else text[:21] + "..."
+    shown = repr(text if len(text) <= 24 else text[:21] + "...")
+    fallback = {"param": p.name, "value": shown, "default": format_value(p.default)}
     if len(text) > MAX_VALUE_CHARS or not text:
-        return p.default, f"{p.name}: ignored {shown!r}, using {format_value(p.default)}"
+        return p.default, Note("note.ignored", fallback)
     if p.kind is str:
         value: Any = text.lower()
     else:
         try:
             number = float(text)
         except ValueError:
-            return p.default, (
-                f"{p.name}: {shown!r} is not a number, using {format_value(p.default)}"
-            )
+            return p.default, Note("note.not_number", fallback)
         if not math.isfinite(number):
-            return p.default, (
-                f"{p.name}: {shown!r} is not a finite number, using {format_value(p.default)}"
-            )
+            return p.default, Note("note.not_finite", fallback)
         value = number
     return coerce(p, value)
 
 
-def coerce(p: Param, value: Any) -> tuple[Any, str | None]:
-    """Bring a typed value into `p`'s type and bounds: (value, warning or None)."""
+def coerce(p: Param, value: Any) -> tuple[Any, Note | None]:
+    """Bring a typed value into `p`'s type and bounds: (value, Note or None).
+
+    Note fields are shown as text: numbers as `:g` (bounds as written in PARAMS),
+    unparseable values quoted and cut to 24 characters."""
     if p.kind is str:
         text = str(value)
         if text in p.choices:
             return text, None
-        return p.default, (
-            f"{p.name}: unknown value {text[:24]!r}, using {p.default!r} "
-            f"(choices: {', '.join(p.choices)})"
+        return p.default, Note(
+            "note.unknown_choice",
+            {
+                "param": p.name,
+                "value": repr(text[:24]),
+                "default": repr(p.default),
+                "choices": ", ".join(p.choices),
+            },
         )
     try:
         number = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0 (numpy refuses scale=-0.0)
     except (TypeError, ValueError, OverflowError):
-        return p.default, f"{p.name}: {str(value)[:24]!r} is not a number, using {p.default}"
+        return p.default, Note(
+            "note.not_number",
+            {"param": p.name, "value": repr(str(value)[:24]), "default": str(p.default)},
+        )
     if not math.isfinite(number):
-        return p.default, f"{p.name}: {value!r} is not finite, using {p.default}"
+        return p.default, Note(
+            "note.not_finite",
+            {"param": p.name, "value": repr(value), "default": str(p.default)},
+        )
+    note = None
     if p.kind is int:
         rounded = int(round(number))
-        note = None if rounded == number else f"{p.name}: rounded {number:g} to {rounded}"
+        if rounded != number:
+            note = Note(
+                "note.rounded", {"param": p.name, "value": f"{number:g}", "rounded": str(rounded)}
+            )
         number = rounded
-    else:
-        note = None
     clamped = min(max(number, p.low), p.high)
     if clamped != number:
-        note = f"{p.name}: {number:g} is outside {p.low}..{p.high}, clamped to {clamped:g}"
+        note = Note(
+            "note.clamped",
+            {
+                "param": p.name,
+                "value": f"{number:g}",
+                "low": str(p.low),
+                "high": str(p.high),
+                "clamped": f"{clamped:g}",
+            },
+        )
     return p.kind(clamped), note
 
 

@@ -6,10 +6,9 @@ Every user-visible string lives in `locales/<lang>.json` under a dotted key
 fields (a test checks). `t(lang, key, **params)` formats one; a key missing in a
 language falls back to English, a key missing everywhere shows the key itself.
 
-Messages made in the package (URL and clamp notes, preset and challenge notes) travel
-as a `Note(key, params)` and are rendered by the page with `render(lang, note)`.
-`translate_warning` turns today's English config warnings into Notes, until
-config.py returns Notes itself.
+Messages made in the package (config.py's URL and clamp notes, upload, preset and
+challenge notes) travel as a `Note(key, params)` and are rendered by the page with
+`render(lang, note)`. This module imports nothing of the package (config.py imports it).
 """
 
 from __future__ import annotations
@@ -116,65 +115,3 @@ def normalize_language(value: Any) -> str | None:
     """A supported language key for a URL/user value (`"ZH-cn"` -> "zh"), else None."""
     text = str(value or "").strip().lower().replace("_", "-").split("-")[0]
     return text if text in LANGUAGES else None
-
-
-# ---- Today's English config warnings -> Notes ----------------------------------------
-# One pattern per message config.py writes (parse_value, coerce, from_values). Group names
-# are the Note's format fields. Order matters: more specific patterns first.
-WARNING_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (key, re.compile(pattern, re.DOTALL))
-    for key, pattern in (
-        ("note.ignored", r"^(?P<param>\w+): ignored (?P<value>.*), using (?P<default>.*)$"),
-        (
-            "note.not_finite",
-            r"^(?P<param>\w+): (?P<value>.*) is not (?:a )?finite(?: number)?, "
-            r"using (?P<default>.*)$",
-        ),
-        (
-            "note.not_number",
-            r"^(?P<param>\w+): (?P<value>.*) is not a number, using (?P<default>.*)$",
-        ),
-        (
-            "note.unknown_choice",
-            r"^(?P<param>\w+): unknown value (?P<value>.*), using (?P<default>.*) "
-            r"\(choices: (?P<choices>.*)\)$",
-        ),
-        ("note.rounded", r"^(?P<param>\w+): rounded (?P<value>\S+) to (?P<rounded>\S+)$"),
-        (
-            "note.clamped",
-            r"^(?P<param>\w+): (?P<value>\S+) is outside (?P<low>\S+)\.\.(?P<high>\S+), "
-            r"clamped to (?P<clamped>\S+)$",
-        ),
-        (
-            "note.seq_too_long",
-            r"^seq_length: (?P<value>\d+) is more than half of the (?P<n_points>\d+) points; "
-            r"lowered to (?P<lowered>\d+)$",
-        ),
-        (
-            "note.budget",
-            r"^epochs: (?P<value>\d+) would exceed the compute budget for this model and "
-            r"size; lowered to (?P<lowered>\d+)$",
-        ),
-    )
-)
-
-
-def note_from_warning(text: str) -> Note:
-    """The Note behind one of config.py's English warnings.
-
-    An unrecognised text becomes `Note("note.raw", {"text": text})`, shown verbatim.
-    """
-    text = str(text)
-    for key, pattern in WARNING_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            params = match.groupdict()
-            if key in ("note.seq_too_long", "note.budget"):
-                params["param"] = "seq_length" if key == "note.seq_too_long" else "epochs"
-            return Note(key, params)
-    return Note("note.raw", {"text": text})
-
-
-def translate_warning(lang: str, text: str) -> str:
-    """One of config.py's English warnings, in `lang`. Never raises."""
-    return render(lang, note_from_warning(text))

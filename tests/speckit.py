@@ -1,7 +1,7 @@
 """Shared helpers reading the text of Vega-Lite specs: titles, label maps, tooltips.
 
 Charts show words through titles, `labelExpr` ternary chains built by
-`playground.charts.label_expr` (`datum.value === "train" ? "训练集" : ...`) and
+`playground.charts.train.label_expr` (`datum.value === "train" ? "训练集" : ...`) and
 calculated `<field>_label` tooltip fields; these helpers pull them out of a spec dict.
 """
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-import playground.experiment
+import playground.pipeline.experiment
 from playground import PARAMS, ExperimentConfig, run_experiment
 from playground.i18n import t
 from playground.config import PARAM_BY_NAME
@@ -184,7 +184,7 @@ def test_the_largest_link_is_held_to_the_budget():
     query = biggest | {"model": "lstm", "epochs": "1000"}
     cfg, warnings = ExperimentConfig.from_query_params(query)
     assert cfg.epochs < 1000 and cfg.fits_budget()
-    assert any(w.startswith("epochs:") for w in warnings)
+    assert any(n.key == "note.budget" for n in warnings)
     # The page applies the same budget and trains exactly the lowered epochs.
     at = run_page(query)
     assert not at.exception
@@ -230,12 +230,12 @@ def test_diverging_training_shows_a_plain_error_and_still_draws(monkeypatch):
     """No setting within bounds diverged in a search (lr 0.1 with every model, 1 and 3
     layers, hidden 1/8/128, windows 2/60, noise 0/1): so force real divergence by
     training with a step size of 1e30 (weights ~1e30, squared errors overflow float32)."""
-    real_train = playground.experiment.train
+    real_train = playground.pipeline.experiment.train
 
     def train_with_huge_step(*args, **kwargs):
         return real_train(*args, **(kwargs | {"learning_rate": 1e30}))
 
-    monkeypatch.setattr(playground.experiment, "train", train_with_huge_step)
+    monkeypatch.setattr(playground.pipeline.experiment, "train", train_with_huge_step)
     # A config no other test uses, so the diverged result it caches harms nobody.
     at = run_page({"seed": "4242", "epochs": "3", "learning_rate": "0.1"})
 
@@ -253,8 +253,8 @@ def test_divergence_guard_keeps_last_finite_weights():
     """Package level, no page: a huge step blows up, the guard stops and restores."""
     import torch
 
-    from playground.models import build_model
-    from playground.train import train
+    from playground.pipeline.models import build_model
+    from playground.pipeline.train import train
 
     net = build_model("rnn", 8, 1, torch.Generator().manual_seed(0))
     start = {k: v.clone() for k, v in net.state_dict().items()}

@@ -9,7 +9,7 @@ import pytest
 
 from pagekit import chart_data, run_app, widget
 from playground.i18n import t
-from playground.upload import MAX_BYTES, MAX_ROWS, UploadError, parse_csv
+from playground.pipeline.upload import MAX_BYTES, MAX_ROWS, UploadError, parse_csv
 from test_app_views import observed
 from test_upload import HOSTILE
 

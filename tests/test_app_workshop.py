@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pagekit import chart_data, run_app, widget
-from playground.config import PARAM_BY_NAME, PARAMS
+from playground.config import PARAMS
 from playground.i18n import strings, t
-from playground.presets import PRESETS
+from playground.workshop.presets import PRESETS
 from speckit import english_words, has_cjk, shown_labels, titles
 
 
@@ -205,15 +205,23 @@ def test_choosing_a_preset_sets_every_control_and_opens_its_view():
     assert any(t("en", PRESETS["real_data"].notice_key) in i.value for i in at.info)
 
 
-def test_preset_leaves_locked_controls_alone():
-    at = run_app(lock="model", epochs="2")
-    widget(at, "preset").select("rnn_vs_lstm")
-    rerun(at)
-    widget(at, "preset").select("long_memory")
-    rerun(at)
-    assert widget(at, "model").value == PARAM_BY_NAME["model"].default
-    assert widget(at, "seq_length").value == PRESETS["long_memory"].config.seq_length
-    assert at.session_state["view"] == t("en", "view.memory.title")
+def test_a_locked_page_locks_the_scenario_menu_too():
+    """A scenario on a locked page would run the locked settings under the scenario's
+    name and notice; the menu is locked with the controls."""
+    at = run_app(lock="model", epochs="2", preset="too_much_noise")
+    assert widget(at, "preset").disabled and widget(at, "model").disabled
+    assert widget(at, "preset").value == "too_much_noise"
+    assert not run_app(epochs="2").selectbox(key="preset").disabled
+
+
+def test_view_aliases_and_unknown_views():
+    """`view=data` (an older name of Train) opens Train even with a preset that opens
+    another view; an unknown view is said, not silently dropped."""
+    at = run_app(preset="vanishing_gradients", view="data", epochs="2")
+    assert at.session_state["view"] == t("en", "view.train.title")
+    at = run_app(view="foo", epochs="2")
+    assert any("foo" in w.value for w in at.warning)
+    assert at.session_state["view"] == t("en", "view.train.title")
 
 
 # ---- Take it home -----------------------------------------------------------------------

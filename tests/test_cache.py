@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from playground.cache import RunCache, Status
+from playground.serve.cache import RunCache, Status
 
 WAIT_S = 10.0  # generous ceiling for "this must happen"; never a measured duration
 
@@ -251,3 +251,53 @@ def test_owner_interrupted_by_its_own_status_callback_does_not_fail_the_waiters(
 def test_rejects_an_empty_cache() -> None:
     with pytest.raises(ValueError):
         RunCache(max_entries=0)
+
+
+def test_evicts_by_bytes_oldest_first() -> None:
+    cache = RunCache(max_entries=100, max_workers=1, max_bytes=3_500)
+    for key in "abcd":
+        cache.get_or_compute(key, lambda report: b"x" * 1000)  # ~1 KB each
+    assert cache.get("a") is None and cache.get("b") is not None
+    assert len(cache) == 3 and cache.bytes <= 3_500
+
+
+def test_a_value_larger_than_the_budget_is_still_returned_and_kept_alone() -> None:
+    cache = RunCache(max_entries=100, max_workers=1, max_bytes=100)
+    cache.get_or_compute("small", lambda report: b"x")
+    big = cache.get_or_compute("big", lambda report: b"x" * 10_000)
+    assert len(big) == 10_000 and cache.get("big") is big and cache.get("small") is None
+
+
+def test_approx_bytes_counts_arrays_networks_and_frames() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from playground.pipeline.models import init_model
+    from playground.serve.cache import approx_bytes
+
+    net = init_model("gru", 32, 2)
+    params = sum(p.numel() * 4 for p in net.parameters())
+    assert params <= approx_bytes(net) < params + 10_000
+    arr = np.zeros(1000)
+    assert approx_bytes({"a": arr, "b": arr}) < 8_000 + 1_000  # shared once
+    frame = pd.DataFrame({"x": np.arange(1000.0)})
+    assert approx_bytes(frame) >= 8_000
+
+
+def test_unpooled_work_does_not_wait_for_a_slot() -> None:
+    cache = RunCache(max_entries=16, max_workers=1, poll_seconds=0.01)
+    started, release = threading.Event(), threading.Event()
+
+    def slow(report):
+        started.set()
+        release.wait(5)
+        return "slow"
+
+    thread = threading.Thread(target=lambda: cache.get_or_compute("train", slow))
+    thread.start()
+    started.wait(5)
+    try:  # the only slot is taken; a spec build still runs at once
+        assert cache.get_or_compute("spec", lambda report: "spec", pooled=False) == "spec"
+    finally:
+        release.set()
+        thread.join()

@@ -1,76 +1,32 @@
-"""chart_specs: the cached specs are the specs Altair builds, built once per config and
-language."""
+"""Chart specs: what Altair builds, data as Arrow bytes, built once per key and language
+through the one cache."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from playground import ExperimentConfig, run_experiment
-from playground import chart_specs as cs
+from playground.serve import specs as cs
+from playground.serve.cache import RunCache
+from playground.serve.keys import SIGNAL, run_key, spec_key
 from speckit import has_cjk, titles, without_text
 
 
-def test_cached_specs_equal_a_fresh_build_and_are_reused() -> None:
+def test_specs_go_through_the_one_cache_once_per_key_and_language() -> None:
     result = run_experiment(ExperimentConfig(epochs=2))
-    first = cs.chart_specs(result)
-    assert first == cs.build_chart_specs(result)
-    assert set(first) == {"predictions", "loss", "metrics"}
-    assert cs.chart_specs(result) is first  # built once
+    cache, built = RunCache(max_workers=1), []
+    key = run_key(result.config, SIGNAL)
 
+    def specs(lang):
+        def build(report):
+            built.append(lang)
+            return cs.build_chart_specs(result, lang)
 
-def test_specs_differ_per_config_and_the_cache_stays_bounded(monkeypatch) -> None:
-    monkeypatch.setattr(cs, "MAX_SPECS", 2)
-    results = [run_experiment(ExperimentConfig(epochs=1, seed=s)) for s in range(3)]
-    specs = [cs.chart_specs(r) for r in results]
-    assert specs[0]["predictions"] != specs[1]["predictions"]
-    assert len(cs._specs) <= 2
-    again = run_experiment(replace(results[2].config))
-    assert cs.chart_specs(again) is specs[2]  # the newest entry survived
+        return cache.get_or_compute(spec_key(key, "run", lang), build, pooled=False)
 
-
-def test_each_language_gets_its_own_specs_for_one_result_key() -> None:
-    result = run_experiment(ExperimentConfig(epochs=1, seed=5))
-    key = ("run", result.config.key(), None)  # as the page names a run
-    en = cs.chart_specs(result, key, "en")
-    zh = cs.chart_specs(result, key, "zh")
-    assert zh is not en and zh != en
-    assert zh == cs.build_chart_specs(result, "zh")
-    assert cs.chart_specs(result, key) is en  # English is the default
-    assert cs.chart_specs(result, key, "zh") is zh  # each built once
-    for name in ("predictions", "loss", "metrics"):
-        assert without_text(zh[name]) == without_text(en[name])  # the same data
-        assert all(has_cjk(title) for title in titles(zh[name])), name
-        assert not any(has_cjk(title) for title in titles(en[name])), name
-
-
-def test_concurrent_callers_build_once(monkeypatch) -> None:
-    import threading
-
-    result = run_experiment(ExperimentConfig(epochs=1, seed=77))
-    builds: list[int] = []
-    real_build = cs.build_chart_specs
-    started = threading.Event()
-    release = threading.Event()
-
-    def slow_build(r, lang):
-        builds.append(1)
-        started.set()
-        release.wait(10)
-        return real_build(r, lang)
-
-    monkeypatch.setattr(cs, "build_chart_specs", slow_build)
-    got: list[object] = []
-    threads = [
-        threading.Thread(target=lambda: got.append(cs.chart_specs(result))) for _ in range(8)
-    ]
-    for t in threads:
-        t.start()
-    started.wait(10)
-    release.set()
-    for t in threads:
-        t.join(10)
-    assert builds == [1]
-    assert len(got) == 8 and all(g is got[0] for g in got)
+    en, zh = specs("en"), specs("zh")
+    assert specs("en") is en and specs("zh") is zh and built == ["en", "zh"]
+    assert en == cs.build_chart_specs(result)  # what Altair builds, every time
+    assert titles(zh) != titles(en) and has_cjk(" ".join(titles(zh)))
+    assert without_text(zh) == without_text(en)  # the same data and marks
 
 
 def test_datasets_are_the_arrow_bytes_streamlit_would_make() -> None:
@@ -90,17 +46,3 @@ def test_datasets_are_the_arrow_bytes_streamlit_would_make() -> None:
         assert data == convert_anything_to_arrow_bytes(rows[name])
         back = pa.ipc.open_stream(data).read_pandas()
         assert back.to_dict("records") == rows[name]
-
-
-def test_cached_spec_builds_once_per_key() -> None:
-    """The learning views' charts: one build per key, whoever asks."""
-    builds: list[str] = []
-
-    def build(name: str):
-        builds.append(name)
-        return {"name": name}
-
-    first = cs.cached_spec(("view", "test-a"), lambda: build("a"))
-    assert cs.cached_spec(("view", "test-a"), lambda: build("again")) is first
-    assert cs.cached_spec(("view", "test-b"), lambda: build("b")) == {"name": "b"}
-    assert builds == ["a", "b"]

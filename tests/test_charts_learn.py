@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 
 from playground import ExperimentConfig
-from playground import charts_learn as cl
-from playground.compare import compare_models
-from playground.experiment import fit
-from playground.forecast import forecast_frames
-from playground.probes import gradient_norms, inside_frames
+from playground import charts as cl
+from playground.views.compare import compare_models
+from playground.pipeline.experiment import fit
+from playground.views.forecast import forecast_frames
+from playground.views import gradient_norms, inside_frames
 from speckit import (
     assert_tooltips_labelled,
     english_words,

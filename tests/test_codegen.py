@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from playground import ExperimentConfig, run_experiment
-from playground.codegen import SIGNAL_SOURCES, generate_script, script_name
-from playground.signals import SIGNALS
+from playground.workshop.codegen import SIGNAL_SOURCES, generate_script, script_name
+from playground.pipeline.signals import SIGNALS
 
 CONFIGS = [
     ExperimentConfig(epochs=20),  # the tutorial, shortened
@@ -121,7 +121,7 @@ def test_script_carries_every_setting_exactly():
 
 def test_unknown_signal_is_a_named_error(monkeypatch):
     cfg = ExperimentConfig()
-    monkeypatch.setattr("playground.codegen.SIGNAL_SOURCES", {})
+    monkeypatch.setattr("playground.workshop.codegen.SIGNAL_SOURCES", {})
     with pytest.raises(KeyError, match="sine"):
         generate_script(cfg)
 

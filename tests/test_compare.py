@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from playground import ExperimentConfig, run_experiment
-from playground.compare import compare_models
+from playground.views.compare import compare_models
 
 CFG = ExperimentConfig(epochs=8, hidden_size=8)
 

@@ -7,8 +7,27 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playground.config import MAX_WORK, PARAM_BY_NAME, PARAMS, SIGNALS, ExperimentConfig
-from playground.i18n import Note, note_from_warning
+from playground.config import (
+    MAX_WORK,
+    PARAM_BY_NAME,
+    PARAMS,
+    SIGNALS,
+    ExperimentConfig,
+    coerce,
+    parse_value,
+)
+from playground.i18n import Note
+
+NOTE_KEYS = {
+    "note.ignored",
+    "note.not_finite",
+    "note.not_number",
+    "note.unknown_choice",
+    "note.rounded",
+    "note.clamped",
+    "note.seq_too_long",
+    "note.budget",
+}
 
 
 def test_defaults_are_the_tutorial():
@@ -55,8 +74,26 @@ def test_hostile_values_are_clamped_or_defaulted_with_a_note_each():
     )
     assert cfg.epochs == PARAM_BY_NAME["epochs"].high
     assert cfg.noise == 0.1 and cfg.model == "rnn" and cfg.hidden_size == 1
-    assert len(notes) == 4
-    assert any("epochs" in n for n in notes) and any("transformer" in n for n in notes)
+    assert notes == [  # in PARAMS order
+        Note("note.not_number", {"param": "noise", "value": "'abc'", "default": "0.1"}),
+        Note(
+            "note.clamped",
+            {"param": "hidden_size", "value": "-4", "low": "1", "high": "128", "clamped": "1"},
+        ),
+        Note(
+            "note.clamped",
+            {"param": "epochs", "value": "1e+08", "low": "1", "high": "1000", "clamped": "1000"},
+        ),
+        Note(
+            "note.unknown_choice",
+            {
+                "param": "model",
+                "value": "'transformer'",
+                "default": "'rnn'",
+                "choices": "rnn, lstm, gru",
+            },
+        ),
+    ]
 
 
 def test_unknown_keys_ignored_and_valid_values_silent():
@@ -85,7 +122,7 @@ def test_budget_lowers_epochs_and_says_so():
     cfg, notes = ExperimentConfig.from_values(LARGEST)
     assert cfg.fits_budget()
     assert cfg.epochs < 1000
-    assert any("budget" in n for n in notes)
+    assert notes == [Note("note.budget", {"param": "epochs", "value": 1000, "lowered": cfg.epochs})]
 
 
 @given(st.integers(4, 2000), st.integers(2, 60), st.floats(0, 1), st.sampled_from(SIGNALS))
@@ -98,14 +135,14 @@ def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length, no
     assert replace(fitted, seq_length=seq_length, noise=noise, signal=signal) == cfg
     assert bool(notes) == (fitted.seq_length != seq_length)
     if notes:  # the same note (and translation) as a too-long window in a link
-        assert [note_from_warning(n) for n in notes] == [
+        assert notes == [
             Note(
                 "note.seq_too_long",
                 {
                     "param": "seq_length",
-                    "value": str(seq_length),
-                    "n_points": str(n_values),
-                    "lowered": str(n_values // 2),
+                    "value": seq_length,
+                    "n_points": n_values,
+                    "lowered": n_values // 2,
                 },
             )
         ]
@@ -113,7 +150,13 @@ def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length, no
 
 def test_window_longer_than_half_the_series_is_lowered():
     cfg, notes = ExperimentConfig.from_values({"n_points": 40, "seq_length": 60})
-    assert cfg.seq_length == 20 and notes
+    assert cfg.seq_length == 20
+    assert notes == [
+        Note(
+            "note.seq_too_long",
+            {"param": "seq_length", "value": 60, "n_points": 40, "lowered": 20},
+        )
+    ]
 
 
 def valid_configs():
@@ -159,14 +202,20 @@ def test_any_string_input_gives_a_valid_budgeted_config(params):
             assert p.low <= value <= p.high and math.isfinite(value)
             assert isinstance(value, p.kind)
     assert cfg.fits_budget()
-    assert all(isinstance(n, str) and n for n in notes)
+    for note in notes:
+        assert isinstance(note, Note) and note.key in NOTE_KEYS, note
+        assert note.params["param"] in PARAM_BY_NAME, note
 
 
 def test_note_for_every_changed_value():
     params = {"noise": "5", "seq_length": "1", "epochs": "nan"}
     cfg, notes = ExperimentConfig.from_query_params(params)
     assert (cfg.noise, cfg.seq_length, cfg.epochs) == (1.0, 2, 100)
-    assert len(notes) == 3
+    assert [(n.key, n.params["param"]) for n in notes] == [
+        ("note.clamped", "noise"),
+        ("note.clamped", "seq_length"),
+        ("note.not_finite", "epochs"),
+    ]
 
 
 def test_key_identifies_config():
@@ -179,7 +228,9 @@ def test_key_identifies_config():
 @pytest.mark.parametrize("value", [10**400, "1e999", None, object(), [1, 2]])
 def test_from_values_never_raises_on_odd_python_values(value):
     cfg, notes = ExperimentConfig.from_values({"noise": value})
-    assert cfg.noise == 0.1 and notes
+    assert cfg.noise == 0.1
+    assert [n.key for n in notes] in (["note.not_number"], ["note.not_finite"])
+    assert notes[0].params["param"] == "noise" and notes[0].params["default"] == "0.1"
 
 
 def test_one_epoch_is_the_floor_of_the_budget():
@@ -194,3 +245,151 @@ def test_negative_zero_becomes_zero():
     cfg, notes = ExperimentConfig.from_query_params({"noise": "-0.0", "clip_grad": "-0"})
     assert math.copysign(1.0, cfg.noise) == 1.0 and math.copysign(1.0, cfg.clip_grad) == 1.0
     assert notes == []
+
+
+P = PARAM_BY_NAME
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "value", "note"),
+    [
+        ("noise", "0.3", 0.3, None),
+        (
+            "noise",
+            "",
+            0.1,
+            Note("note.ignored", {"param": "noise", "value": "''", "default": "0.1"}),
+        ),
+        (
+            "noise",
+            "x" * 80,
+            0.1,
+            Note(
+                "note.ignored",
+                {"param": "noise", "value": repr("x" * 21 + "..."), "default": "0.1"},
+            ),
+        ),
+        (
+            "noise",
+            "y" * 30,
+            0.1,
+            Note(
+                "note.not_number",
+                {"param": "noise", "value": repr("y" * 21 + "..."), "default": "0.1"},
+            ),
+        ),
+        (
+            "epochs",
+            "inf",
+            100,
+            Note("note.not_finite", {"param": "epochs", "value": "'inf'", "default": "100"}),
+        ),
+        (
+            "hidden_size",
+            "7.6",
+            8,
+            Note("note.rounded", {"param": "hidden_size", "value": "7.6", "rounded": "8"}),
+        ),
+        (
+            "learning_rate",
+            "5",
+            0.1,
+            Note(
+                "note.clamped",
+                {
+                    "param": "learning_rate",
+                    "value": "5",
+                    "low": "0.0001",
+                    "high": "0.1",
+                    "clamped": "0.1",
+                },
+            ),
+        ),
+        (  # rounded and clamped: the clamp is the one note
+            "num_layers",
+            "7.6",
+            3,
+            Note(
+                "note.clamped",
+                {"param": "num_layers", "value": "8", "low": "1", "high": "3", "clamped": "3"},
+            ),
+        ),
+        ("model", " GRU ", "gru", None),
+        (
+            "model",
+            "cnn",
+            "rnn",
+            Note(
+                "note.unknown_choice",
+                {
+                    "param": "model",
+                    "value": "'cnn'",
+                    "default": "'rnn'",
+                    "choices": "rnn, lstm, gru",
+                },
+            ),
+        ),
+    ],
+)
+def test_parse_value_notes(name, raw, value, note):
+    got, got_note = parse_value(P[name], raw)
+    assert got == value and type(got) is P[name].kind
+    assert got_note == note
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected", "note"),
+    [
+        ("seed", 3, 3, None),
+        (
+            "seed",
+            float("nan"),
+            0,
+            Note("note.not_finite", {"param": "seed", "value": "nan", "default": "0"}),
+        ),
+        (
+            "seed",
+            None,
+            0,
+            Note("note.not_number", {"param": "seed", "value": "'None'", "default": "0"}),
+        ),
+        ("seed", 2.5, 2, Note("note.rounded", {"param": "seed", "value": "2.5", "rounded": "2"})),
+        (
+            "seed",
+            -5,
+            0,
+            Note(
+                "note.clamped",
+                {"param": "seed", "value": "-5", "low": "0", "high": "9999", "clamped": "0"},
+            ),
+        ),
+        (
+            "signal",
+            3,
+            "sine",
+            Note(
+                "note.unknown_choice",
+                {
+                    "param": "signal",
+                    "value": "'3'",
+                    "default": "'sine'",
+                    "choices": ", ".join(SIGNALS),
+                },
+            ),
+        ),
+    ],
+)
+def test_coerce_notes(name, value, expected, note):
+    assert coerce(P[name], value) == (expected, note)
+
+
+def test_from_values_appends_to_the_notes_given():
+    earlier = [Note("note.ignored", {"param": "seed", "value": "''", "default": "0"})]
+    _, notes = ExperimentConfig.from_values({"noise": 5.0}, earlier)
+    assert notes is earlier
+    assert [n.key for n in notes] == ["note.ignored", "note.clamped"]
+
+
+def test_param_has_no_label_field():
+    """Labels live in the locales (`param.<name>.label`), not in the table."""
+    assert not hasattr(PARAMS[0], "label")

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from playground import ExperimentConfig, run_experiment
-from playground.train import train
+from playground.pipeline.train import train
 
 FAST = ExperimentConfig(epochs=5)
 

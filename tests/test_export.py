@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.config import PARAMS
-from playground.export import (
+from playground.i18n import LANGUAGES, Note, render, strings
+from playground.workshop.export import (
     FILE_TYPES,
     config_from_json,
     config_json,
@@ -27,9 +28,9 @@ from playground.export import (
     script_bytes,
     weights_bytes,
 )
-from playground.models import SequenceRegressor
-from playground.signals import make_signal
-from playground.windows import Scaler, make_windows, split_index
+from playground.pipeline.models import SequenceRegressor
+from playground.pipeline.signals import make_signal
+from playground.pipeline.windows import Scaler, make_windows, split_index
 
 CFG = ExperimentConfig(model="gru", hidden_size=8, epochs=15, noise=0.2, seed=4)
 
@@ -87,20 +88,56 @@ json_values = st.recursive(
 @given(st.dictionaries(st.sampled_from([p.name for p in PARAMS] + ["x"]), json_values))
 @settings(deadline=None, max_examples=80)
 def test_config_from_json_never_raises_on_any_object(values):
-    cfg, warnings = config_from_json(json.dumps(values))
+    cfg, notes = config_from_json(json.dumps(values))
     assert isinstance(cfg, ExperimentConfig)
+    assert all(isinstance(n, Note) and n.key in strings("en") for n in notes)
 
 
-@pytest.mark.parametrize("data", [b"", b"{", b"[1, 2]", b"\xff\xfe", "null", b'{"noise": 1e999}'])
-def test_config_from_json_reports_bad_input(data):
-    cfg, warnings = config_from_json(data)
-    assert warnings
-    assert isinstance(cfg, ExperimentConfig)
+@pytest.mark.parametrize(
+    ("data", "note"),
+    [
+        (b"", Note("note.config_json", {"error": "JSONDecodeError"})),
+        (b"{", Note("note.config_json", {"error": "JSONDecodeError"})),
+        (b"\xff\xfe", Note("note.config_json", {"error": "JSONDecodeError"})),
+        (b'{"model": "\xff"}', Note("note.config_json", {"error": "UnicodeDecodeError"})),
+        (b"[1, 2]", Note("note.config_object")),
+        ("null", Note("note.config_object")),
+        (
+            b'{"noise": 1e999}',
+            Note("note.not_finite", {"param": "noise", "value": "inf", "default": "0.1"}),
+        ),
+    ],
+)
+def test_config_from_json_reports_bad_input(data, note):
+    cfg, notes = config_from_json(data)
+    assert notes == [note]
+    assert cfg == ExperimentConfig()
 
 
 def test_config_from_json_reports_huge_integers():
-    cfg, warnings = config_from_json(b'{"noise": 1' + b"0" * 400 + b"}")
-    assert cfg == ExperimentConfig() and warnings
+    cfg, notes = config_from_json(b'{"noise": 1' + b"0" * 400 + b"}")
+    assert cfg == ExperimentConfig()
+    assert [(n.key, n.params["param"]) for n in notes] == [("note.not_number", "noise")]
+
+
+def test_config_from_json_reports_an_overflow(monkeypatch):
+    def overflow(values):
+        raise OverflowError
+
+    monkeypatch.setattr(ExperimentConfig, "from_values", overflow)
+    assert config_from_json(b'{"noise": 0.5}') == (
+        ExperimentConfig(),
+        [Note("note.config_overflow")],
+    )
+
+
+@pytest.mark.parametrize("key", ["note.config_json", "note.config_object", "note.config_overflow"])
+def test_config_json_notes_render_in_both_languages(key):
+    note = Note(key, {"error": "JSONDecodeError"} if key == "note.config_json" else {})
+    shown = {lang: render(lang, note) for lang in LANGUAGES}
+    assert all(text != key and "{" not in text for text in shown.values())
+    assert shown["en"] != shown["zh"]
+    assert "JSONDecodeError" in shown["zh"] or key != "note.config_json"
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,10 @@ import torch
 
 from playground import ExperimentConfig, run_experiment
 from playground.config import MODELS
-from playground.experiment import fitted_models, predict
-from playground.export import weights_bytes
-from playground.forecast import forecast_frames, run_forecast
-from playground.probes import gradient_frames, gradient_norms, inside_frames, probe_inside
+from playground.pipeline.experiment import fitted_models, predict
+from playground.workshop.export import weights_bytes
+from playground.views.forecast import forecast_frames, run_forecast
+from playground.views import gradient_frames, gradient_norms, inside_frames, probe_inside
 
 CFG = ExperimentConfig(epochs=6, hidden_size=8, seed=3)
 

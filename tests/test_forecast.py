@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
-from playground.experiment import fit
-from playground.forecast import (
+from playground.pipeline.experiment import fit
+from playground.views.forecast import (
     MAX_ORIGINS,
     fit_linear_ar,
     forecast_frames,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.charts import label_expr, loss_chart, metrics_chart, predictions_chart
-from playground.frames import losses_frame, metrics_frame, predictions_frame
+from playground.pipeline.frames import losses_frame, metrics_frame, predictions_frame
 from playground.i18n import strings
 from speckit import (
     assert_tooltips_labelled,

@@ -16,11 +16,9 @@ from playground.i18n import (
     detect_language,
     format_fields,
     normalize_language,
-    note_from_warning,
     render,
     strings,
     t,
-    translate_warning,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,9 +58,8 @@ def test_every_param_has_label_and_help_in_both_languages():
         for p in PARAMS:
             for part in ("label", "help"):
                 assert f"param.{p.name}.{part}" in strings(lang), (lang, p.name, part)
-    # English labels match the table's current text (so the page can switch over).
+    # English help matches the table's (the exported script's comments use it).
     for p in PARAMS:
-        assert t("en", f"param.{p.name}.label") == p.label
         assert t("en", f"param.{p.name}.help") == p.help
 
 
@@ -176,16 +173,28 @@ def test_normalize_language():
     assert normalize_language(None) is None
 
 
-# ---- config.py's English warnings -> Notes -> either language ------------------------
+# ---- config.py's Notes -> either language ---------------------------------------------
 URL_CASES = [
-    ({"noise": "5"}, "note.clamped"),
-    ({"noise": "abc"}, "note.not_number"),
-    ({"noise": "inf"}, "note.not_finite"),
-    ({"noise": ""}, "note.ignored"),
-    ({"noise": "x" * 80}, "note.ignored"),
-    ({"model": "transformer"}, "note.unknown_choice"),
-    ({"hidden_size": "7.6"}, "note.rounded"),
-    ({"seq_length": "40", "n_points": "40"}, "note.seq_too_long"),
+    ({"noise": "5"}, "note.clamped", "Noise (σ): 5 is outside 0.0..1.0, clamped to 1"),
+    ({"noise": "abc"}, "note.not_number", "Noise (σ): 'abc' is not a number, using 0.1"),
+    ({"noise": "inf"}, "note.not_finite", "Noise (σ): 'inf' is not a finite number, using 0.1"),
+    ({"noise": ""}, "note.ignored", "Noise (σ): ignored '', using 0.1"),
+    (
+        {"noise": "x" * 80},
+        "note.ignored",
+        "Noise (σ): ignored 'xxxxxxxxxxxxxxxxxxxxx...', using 0.1",
+    ),
+    (
+        {"model": "transformer"},
+        "note.unknown_choice",
+        "Model type: unknown value 'transformer', using 'rnn' (choices: rnn, lstm, gru)",
+    ),
+    ({"hidden_size": "7.6"}, "note.rounded", "Hidden size: rounded 7.6 to 8"),
+    (
+        {"seq_length": "40", "n_points": "40"},
+        "note.seq_too_long",
+        "Sequence length (window): 40 is more than half of the 40 points; lowered to 20",
+    ),
     (
         {
             "model": "lstm",
@@ -196,33 +205,41 @@ URL_CASES = [
             "epochs": "1000",
         },
         "note.budget",
+        "Epochs: 1000 would exceed the compute budget for this model and size; lowered to 1",
     ),
 ]
 
 
-@pytest.mark.parametrize(("query", "key"), URL_CASES)
-def test_config_warnings_become_notes(query, key):
-    _, warnings = ExperimentConfig.from_query_params(query)
-    assert warnings
-    notes = [note_from_warning(w) for w in warnings]
-    assert key in [n.key for n in notes]
-    for note in notes:
-        assert note.key != "note.raw", note
-        zh = render("zh", note)
-        assert "{" not in zh and zh != render("en", note)
-    # The English rendering says what config.py said, with the label for the name.
-    for warning, note in zip(warnings, notes, strict=True):
-        english = render("en", note)
-        label = t("en", f"param.{note.params['param']}.label")
-        assert english == warning.replace(note.params["param"], label, 1)
+def assert_renders(note: Note) -> None:
+    """`note` has a key in both languages, every field its strings use, and a label."""
+    assert note.params.get("param") in {p.name for p in PARAMS}, note
+    for lang in LANGUAGES:
+        assert note.key in strings(lang), (lang, note)
+        assert format_fields(strings(lang)[note.key]) <= set(note.params) | {"label"}, note
+    english, chinese = render("en", note), render("zh", note)
+    assert "{" not in chinese and chinese != english
+    assert english.startswith(t("en", f"param.{note.params['param']}.label") + ": ")
 
 
-def test_coerce_warnings_become_notes():
-    _, warnings = ExperimentConfig.from_values(
+@pytest.mark.parametrize(("query", "key", "english"), URL_CASES)
+def test_config_notes_render_in_both_languages(query, key, english):
+    _, notes = ExperimentConfig.from_query_params(query)
+    assert [n.key for n in notes] == [key]
+    assert_renders(notes[0])
+    assert render("en", notes[0]) == english
+
+
+def test_coerce_notes_render_in_both_languages():
+    _, notes = ExperimentConfig.from_values(
         {"noise": float("nan"), "hidden_size": "many", "seq_length": 2.5}
     )
-    keys = [note_from_warning(w).key for w in warnings]
-    assert sorted(keys) == ["note.not_finite", "note.not_number", "note.rounded"]
+    assert [render("en", n) for n in notes] == [
+        "Noise (σ): nan is not a finite number, using 0.1",
+        "Sequence length (window): rounded 2.5 to 2",
+        "Hidden size: 'many' is not a number, using 32",
+    ]
+    for note in notes:
+        assert_renders(note)
 
 
 url_values = st.one_of(
@@ -235,23 +252,20 @@ url_values = st.one_of(
 
 @given(st.dictionaries(st.sampled_from([p.name for p in PARAMS]), url_values, max_size=6))
 @settings(deadline=None, max_examples=60)
-def test_every_url_warning_is_recognised(query):
-    _, warnings = ExperimentConfig.from_query_params(query)
-    for warning in warnings:
-        note = note_from_warning(warning)
-        assert note.key != "note.raw", warning
-        assert translate_warning("zh", warning)
+def test_every_url_note_renders(query):
+    _, notes = ExperimentConfig.from_query_params(query)
+    for note in notes:
+        assert_renders(note)
 
 
-@given(st.text())
-@settings(deadline=None)
-def test_translate_warning_never_raises(text):
-    assert isinstance(translate_warning("zh", text), str)
-    assert isinstance(translate_warning("en", text), str)
-
-
-def test_unknown_text_is_shown_verbatim():
-    assert translate_warning("zh", "something else") == "something else"
+def test_i18n_imports_nothing_of_the_package():
+    """config.py imports i18n (for Note), so i18n must not import config (or the rest)."""
+    tree = ast.parse((ROOT / "playground" / "i18n.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and not (node.module or "").startswith("playground")
+        elif isinstance(node, ast.Import):
+            assert not any(a.name.startswith("playground") for a in node.names)
 
 
 def test_render_uses_the_label_of_the_param_in_the_language():

@@ -8,13 +8,12 @@ from hypothesis import strategies as st
 
 from playground.config import PARAM_BY_NAME
 from playground.i18n import LANGUAGES, render
-from playground.instructor import (
+from playground.workshop.instructor import (
     MAX_NOTES,
     InstructorOptions,
     parse_instructor_options,
-    to_query_params,
 )
-from playground.presets import PRESETS
+from playground.workshop.presets import PRESETS
 
 
 def test_empty_query_asks_nothing():
@@ -76,12 +75,6 @@ def test_notes_are_bounded_and_values_cut():
     opts = parse_instructor_options({"lock": ",".join(f"x{i}" * 20 for i in range(50))})
     assert len(opts.notes) == MAX_NOTES
     assert all(len(n.params["name"]) <= 24 for n in opts.notes)
-
-
-def test_round_trip_through_the_url():
-    opts = InstructorOptions(frozenset({"epochs", "model"}), True, "zh", "rnn_vs_lstm")
-    assert parse_instructor_options(to_query_params(opts)) == opts
-    assert to_query_params(InstructorOptions()) == {}
 
 
 query_values = st.one_of(

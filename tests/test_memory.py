@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import torch
 
-from playground.memory import (
+from playground.views.memory import (
     MAX_LAG,
     MemoryConfig,
     build_recall_model,

@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from playground.models import SequenceRegressor, build_model
+from playground.pipeline.models import SequenceRegressor, build_model
 
 
 @pytest.mark.parametrize("kind", ["rnn", "lstm", "gru"])

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from playground import ExperimentConfig
-from playground.experiment import fit, init_model
-from playground.probes import gradient_norms, inside_frames, project_2d, trace
+from playground.pipeline.experiment import fit, init_model
+from playground.views import gradient_norms, inside_frames, project_2d, trace
 
 
 @pytest.mark.parametrize("model", ["rnn", "lstm", "gru"])

@@ -5,7 +5,7 @@ import pytest
 
 from playground import ExperimentConfig
 from playground.config import SIGNALS as CONFIG_SIGNALS
-from playground.signals import REAL_SERIES, SIGNALS, load_dataset, make_signal
+from playground.pipeline.signals import REAL_SERIES, SIGNALS, load_dataset, make_signal
 
 
 def test_default_sine_is_the_tutorials_numbers():

@@ -21,10 +21,10 @@ import pytest
 import torch
 
 from playground import ExperimentConfig, run_experiment
-from playground.experiment import fitted_models
-from playground.forecast import forecast_frames
-from playground.probes import inside_frames
-from playground.threads import THREADS
+from playground.pipeline.experiment import fitted_models
+from playground.views.forecast import forecast_frames
+from playground.views import inside_frames
+from playground.pipeline.threads import THREADS
 
 ROOT = Path(__file__).resolve().parents[1]
 

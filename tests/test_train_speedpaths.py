@@ -9,8 +9,8 @@ import math
 import torch
 from torch import nn
 
-from playground.models import build_model
-from playground.train import train
+from playground.pipeline.models import build_model
+from playground.pipeline.train import train
 
 
 def data(n: int = 40, length: int = 6) -> tuple[torch.Tensor, ...]:

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 
 from playground.i18n import LANGUAGES, Note, render, t
 from playground import ExperimentConfig, run_experiment
-from playground.chart_specs import build_chart_specs
-from playground.upload import (
+from playground.serve.specs import build_chart_specs
+from playground.pipeline.upload import (
     MAX_ABS,
     MAX_COLUMNS,
     MAX_ROWS,

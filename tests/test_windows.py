@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from playground.windows import Scaler, make_windows, split_index
+from playground.pipeline.windows import Scaler, make_windows, split_index
 
 series = arrays(np.float64, st.integers(2, 200), elements=st.floats(-1e6, 1e6))
 

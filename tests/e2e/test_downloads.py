@@ -12,7 +12,7 @@ import pytest
 import torch
 
 from playground import ExperimentConfig, run_experiment
-from playground.models import SequenceRegressor
+from playground.pipeline.models import SequenceRegressor
 from test_browser import assert_healthy, settle
 from test_browser_workshop import EN
 

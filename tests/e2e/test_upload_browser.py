@@ -15,7 +15,7 @@ from test_isolation import EN, EPOCHS, SETTINGS, assert_draws, notes, upload, wr
 pytestmark = pytest.mark.e2e
 
 ERRORS = '[data-testid="stSidebar"] [data-testid="stAlertContainer"]'
-MAX_ROWS = 5_000  # playground.upload.MAX_ROWS: rows kept of a longer file
+MAX_ROWS = 5_000  # playground.pipeline.upload.MAX_ROWS: rows kept of a longer file
 N_POINTS = 300  # SETTINGS' n_points: the most recent values used
 
 

@@ -1,9 +1,11 @@
-"""A bounded, thread-safe, cross-session result cache with a bounded training pool.
+"""The one bounded, thread-safe, cross-session cache: runs, view results and chart specs.
 
 One Streamlit process runs every session in its own thread. `RunCache` makes a room
-of sessions on the same config cost one computation (later callers wait for the one in
-flight) and lets at most `max_workers` computations run at once; the rest queue in
-arrival order and are told how many are ahead of them.
+of sessions on the same key cost one computation (later callers wait for the one in
+flight: single flight) and lets at most `max_workers` pooled computations (trainings,
+views) run at once; the rest queue in arrival order and are told how many are ahead of
+them. Cheap work (building a chart spec) is single-flight but not pooled, so it never
+queues behind a training. Keys come from `serve.keys`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,41 @@ class Status:
 
 StatusCallback = Callable[[Status], None]
 
+MAX_BYTES = 256 * 2**20  # default byte budget of one cache (see approx_bytes)
+
+
+def approx_bytes(value: Any, seen: set[int] | None = None, depth: int = 0) -> int:
+    """About how many bytes `value` keeps alive: arrays, tensors, networks, frames, bytes
+    and strings, through the dicts, sequences and dataclasses that hold them (each object
+    counted once). An estimate for a byte budget, not an exact measure."""
+    seen = set() if seen is None else seen
+    if id(value) in seen or depth > 8:
+        return 0
+    seen.add(id(value))
+    import numpy as np  # local: the cache itself needs none of these
+    import pandas as pd
+    import torch
+
+    if isinstance(value, (bytes, bytearray, str)):
+        return len(value) + 48
+    if isinstance(value, np.ndarray):
+        return value.nbytes + 112
+    if isinstance(value, torch.Tensor):
+        return value.numel() * value.element_size() + 112
+    if isinstance(value, torch.nn.Module):
+        return sum(approx_bytes(t, seen) for t in (*value.parameters(), *value.buffers()))
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return int(value.memory_usage(deep=True).sum()) if len(value) else 64
+    if isinstance(value, dict):
+        items = [*value.keys(), *value.values()]
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = list(value)
+    elif hasattr(value, "__dict__") or hasattr(value, "__dataclass_fields__"):
+        items = list(getattr(value, "__dict__", {}).values())
+    else:
+        return 32
+    return 64 + sum(approx_bytes(item, seen, depth + 1) for item in items)
+
 
 class _Job:
     def __init__(self) -> None:
@@ -37,14 +74,23 @@ class _Job:
 
 
 class RunCache:
-    """LRU of at most `max_entries` results; at most `max_workers` computing at once."""
+    """LRU of at most `max_entries` values and `max_bytes` bytes (approx_bytes; the
+    newest entry stays even if it alone is larger); at most `max_workers` pooled
+    computations at once."""
 
     def __init__(
-        self, max_entries: int = 64, max_workers: int | None = None, poll_seconds: float = 0.2
+        self,
+        max_entries: int = 1024,
+        max_workers: int | None = None,
+        poll_seconds: float = 0.2,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._sizes: dict[Hashable, int] = {}  # key -> approx_bytes of its value
+        self.bytes = 0  # sum of _sizes
         self.max_workers = max_workers or os.cpu_count() or 1
         self.poll_seconds = poll_seconds
         self._results: OrderedDict[Hashable, Any] = OrderedDict()
@@ -71,11 +117,13 @@ class RunCache:
         key: Hashable,
         compute: Callable[[Callable[[Any], None]], Any],
         on_status: StatusCallback | None = None,
+        pooled: bool = True,
     ) -> Any:
         """Return the value for `key`, computing it at most once across threads.
 
         `compute(report)` does the work and may call `report(progress)` as it goes;
-        every caller waiting for that key sees it through `on_status`.
+        every caller waiting for that key sees it through `on_status`. `pooled` work
+        waits for one of the `max_workers` slots; other work runs at once.
         """
         with self._cond:
             if key in self._results:
@@ -85,7 +133,8 @@ class RunCache:
             owner = job is None
             if owner:
                 job = self._jobs[key] = _Job()
-                self._queue.append(job)
+                if pooled:
+                    self._queue.append(job)
         if not owner:
             return self._wait(job, on_status)
 
@@ -104,7 +153,8 @@ class RunCache:
                 interrupted.append(exc)
 
         try:
-            self._acquire_slot(job, tell_owner)
+            if pooled:
+                self._acquire_slot(job, tell_owner)
             try:
 
                 def report(progress: Any) -> None:
@@ -114,14 +164,21 @@ class RunCache:
                 job.status = Status("running")
                 job.value = compute(report)
             finally:
-                with self._cond:
-                    self._running -= 1
-                    self._cond.notify_all()
+                if pooled:
+                    with self._cond:
+                        self._running -= 1
+                        self._cond.notify_all()
+            size = approx_bytes(job.value)
             with self._cond:
                 self._results[key] = job.value
                 self._results.move_to_end(key)
-                while len(self._results) > self.max_entries:
-                    self._results.popitem(last=False)
+                self._sizes[key] = size
+                self.bytes += size
+                while len(self._results) > 1 and (
+                    len(self._results) > self.max_entries or self.bytes > self.max_bytes
+                ):
+                    old, _ = self._results.popitem(last=False)
+                    self.bytes -= self._sizes.pop(old)
                 self.computed += 1
         except BaseException as exc:
             job.error = exc

@@ -15,9 +15,10 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .codegen import generate_script
-from .config import ExperimentConfig
-from .experiment import ExperimentResult, fit
+from playground.workshop.codegen import generate_script
+from playground.config import ExperimentConfig
+from playground.i18n import Note
+from playground.pipeline.experiment import ExperimentResult, fit
 
 # Download kind -> (file name suffix, MIME type).
 FILE_TYPES: dict[str, tuple[str, str]] = {
@@ -65,22 +66,23 @@ def config_json(cfg: ExperimentConfig) -> bytes:
     return (json.dumps(asdict(cfg), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def config_from_json(data: bytes | str) -> tuple[ExperimentConfig, list[str]]:
+def config_from_json(data: bytes | str) -> tuple[ExperimentConfig, list[Note]]:
     """A config from `config_json` output (or a hand-edited copy), never raising.
 
-    Values go through the same clamping as the URL; unreadable JSON gives the default
-    config and one warning. Returns (config, warnings).
+    Values go through the same clamping as the URL (config.py's notes); unreadable JSON
+    gives the default config and one note (`note.config_json`, `note.config_object` or
+    `note.config_overflow`). Returns (config, notes).
     """
     try:
         values = json.loads(data)
     except (ValueError, TypeError) as err:  # JSONDecodeError and UnicodeDecodeError
-        return ExperimentConfig(), [f"config: not valid JSON ({err.__class__.__name__})"]
+        return ExperimentConfig(), [Note("note.config_json", {"error": type(err).__name__})]
     if not isinstance(values, dict):
-        return ExperimentConfig(), ["config: expected a JSON object"]
+        return ExperimentConfig(), [Note("note.config_object")]
     try:
         return ExperimentConfig.from_values(values)
     except OverflowError:  # config.coerce: float() of an int beyond float range
-        return ExperimentConfig(), ["config: a number is too large, using the defaults"]
+        return ExperimentConfig(), [Note("note.config_overflow")]
 
 
 def fit_model(cfg: ExperimentConfig) -> nn.Module:

@@ -1,4 +1,5 @@
-"""One sequence regressor over RNN, LSTM or GRU cells, with seeded initialisation."""
+"""One sequence regressor over RNN, LSTM or GRU cells, and its seeded initialisation:
+every network the app trains or probes starts in `init_model`."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ import torch
 from torch import nn
 
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+# The "keep" gate's block of weight rows, in PyTorch's stacking order: LSTM (i, f, g, o)
+# forget gate f; GRU (r, z, n) update gate z. Both keep the old state when near 1.
+KEEP_GATE_ROWS: dict[str, int] = {"lstm": 1, "gru": 1}
 
 
 class SequenceRegressor(nn.Module):
@@ -47,4 +51,31 @@ def build_model(
         head_bound = 1.0 / math.sqrt(hidden_size)
         for p in net.head.parameters():
             p.uniform_(-head_bound, head_bound, generator=generator)
+    return net
+
+
+def init_model(
+    model: str,
+    hidden_size: int,
+    num_layers: int = 1,
+    seed: int = 0,
+    init_scale: float = 1.0,
+    keep_gate_bias: float = 0.0,
+) -> SequenceRegressor:
+    """The untrained network: `build_model` drawn from a generator seeded with `seed`,
+    recurrent (hidden-to-hidden) weights times `init_scale`, and `keep_gate_bias` added
+    to the keep gate's input bias in every layer (LSTM forget gate, GRU update gate; the
+    RNN has none). A keep gate at σ(b) keeps a stored value for about 1 + e^b steps."""
+    net = build_model(model, hidden_size, num_layers, torch.Generator().manual_seed(seed))
+    with torch.no_grad():
+        if init_scale != 1.0:
+            for name, p in net.rnn.named_parameters():
+                if name.startswith("weight_hh"):  # (gates*H, H) hidden-to-hidden
+                    p.mul_(init_scale)
+        if keep_gate_bias and model in KEEP_GATE_ROWS:
+            rows = slice(
+                KEEP_GATE_ROWS[model] * hidden_size, (KEEP_GATE_ROWS[model] + 1) * hidden_size
+            )
+            for layer in range(num_layers):
+                getattr(net.rnn, f"bias_ih_l{layer}")[rows] += keep_gate_bias
     return net

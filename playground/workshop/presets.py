@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .config import PARAM_BY_NAME, ExperimentConfig
-from .i18n import Note
-from .signals import SIGNALS
-
-# Views the page may open (tab keys; i18n titles are `view.<key>.title`).
-VIEWS: tuple[str, ...] = ("train", "compare", "forecast", "inside", "gradients", "memory", "data")
+from playground.config import PARAM_BY_NAME, ExperimentConfig
+from playground.i18n import Note
+from playground.pipeline.signals import SIGNALS
 
 
 @dataclass(frozen=True)
@@ -23,7 +20,7 @@ class Preset:
 
     key: str  # registry key = `preset=` URL value
     config: ExperimentConfig  # every setting of the run
-    view: str = "train"  # the tab to open, one of VIEWS
+    view: str = "train"  # the tab to open, a key of playground.views.VIEWS
     compare_models: tuple[str, ...] = ()  # models the Compare tab trains; () = all three
     notes: tuple[Note, ...] = ()  # shown with the preset (e.g. a missing dataset)
 
@@ -54,7 +51,7 @@ def real_data_preset() -> Preset:
     cfg = ExperimentConfig(
         signal=signal, n_points=140, seq_length=12, model="lstm", hidden_size=32, epochs=200
     )
-    return Preset("real_data", cfg, view="data", notes=notes)
+    return Preset("real_data", cfg, view="train", notes=notes)
 
 
 def build_presets() -> dict[str, Preset]:

@@ -28,14 +28,13 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import MODELS
-from .models import SequenceRegressor, build_model
-from .threads import single_threaded
-from .train import train
+from playground.config import MODELS
+from playground.pipeline.models import SequenceRegressor, init_model
+from playground.pipeline.threads import single_threaded
+from playground.pipeline.train import train
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
 MAX_LAG = 40  # longest lag the view offers; keep gates start open for longer than this
-KEEP_GATE_ROWS = {"lstm": 1, "gru": 1}  # gate block of weight rows: LSTM f (i,f,g,o); GRU z (r,z,n)
 
 # on_run(model, lag, seed, test_mse): called after each training of the sweep.
 RunCallback = Callable[[str, int, int, float], None]
@@ -67,12 +66,7 @@ def make_recall_data(lag: int, n: int, rng: np.random.Generator) -> tuple[np.nda
 
 def build_recall_model(model: str, mc: MemoryConfig, seed: int) -> SequenceRegressor:
     """The seeded network for one run, keep gate biased open for LSTM/GRU."""
-    net = build_model(model, mc.hidden_size, 1, torch.Generator().manual_seed(seed))
-    if model in KEEP_GATE_ROWS and mc.keep_gate_bias:
-        H, k = mc.hidden_size, KEEP_GATE_ROWS[model]
-        with torch.no_grad():
-            net.rnn.bias_ih_l0[k * H : (k + 1) * H] += mc.keep_gate_bias
-    return net
+    return init_model(model, mc.hidden_size, 1, seed, keep_gate_bias=mc.keep_gate_bias)
 
 
 @single_threaded

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .config import ExperimentConfig
-from .experiment import Fitted, fitted_models, predict
+from playground.config import ExperimentConfig
+from playground.pipeline.experiment import Fitted, fitted_models, predict
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
 

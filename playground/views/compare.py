@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .config import MODELS, ExperimentConfig
-from .experiment import ExperimentResult, run_experiment
+from playground.config import MODELS, ExperimentConfig
+from playground.pipeline.experiment import ExperimentResult, run_experiment
 
 # on_epoch(model, epoch, train_loss, test_loss): progress of the model being trained.
 CompareCallback = Callable[[str, int, float, float], None]

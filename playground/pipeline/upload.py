@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .i18n import Note
+from playground.i18n import Note
 
 MAX_BYTES = 10_000_000  # larger files are refused (keep .streamlit maxUploadSize above it)
 MAX_ROWS = 5_000  # data rows kept (the first ones); the rest dropped with a notice

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import ExperimentConfig
+from playground.config import ExperimentConfig
 
 SignalFn = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 

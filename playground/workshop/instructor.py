@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .config import PARAM_BY_NAME
-from .i18n import Note, normalize_language
-from .presets import PRESETS
+from playground.config import PARAM_BY_NAME
+from playground.i18n import Note, normalize_language
+from playground.workshop.presets import PRESETS
 
 MAX_NOTES = 5  # at most this many "ignored" notes from one URL
 SHOWN_CHARS = 24  # unknown values are shown cut to this length
@@ -102,17 +102,3 @@ def parse_instructor_options(query: Mapping[str, Any]) -> InstructorOptions:
         preset=preset,
         notes=tuple(notes[:MAX_NOTES]),
     )
-
-
-def to_query_params(options: InstructorOptions) -> dict[str, str]:
-    """The URL keys that give `options` back (for an instructor's "copy link")."""
-    query: dict[str, str] = {}
-    if options.locked:
-        query["lock"] = ",".join(name for name in PARAM_BY_NAME if name in options.locked)
-    if options.hide_text:
-        query["hide"] = "text"
-    if options.lang:
-        query["lang"] = options.lang
-    if options.preset:
-        query["preset"] = options.preset
-    return query

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .config import PARAMS, ExperimentConfig, format_value
-from .signals import DATASETS_DIR, REAL_SERIES, load_dataset
+from playground.config import PARAMS, ExperimentConfig, format_value
+from playground.pipeline.signals import DATASETS_DIR, REAL_SERIES, load_dataset
 
 # Per signal key: the source of a `make_signal(n_points, noise, rng)` function that
-# draws exactly what `playground.signals` draws for that key (same formulas, same order
+# draws exactly what `playground.pipeline.signals` draws for that key (same formulas, same order
 # of random draws). Real series embed their values, so the script stays self-contained.
 SIGNAL_SOURCES: dict[str, str] = {
     "sine": '''def make_signal(n_points, noise, rng):

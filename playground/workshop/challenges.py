@@ -11,11 +11,11 @@ frames, so the same run always gets the same verdict.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from .config import ExperimentConfig
-from .experiment import ExperimentResult
+from playground.config import ExperimentConfig
+from playground.pipeline.experiment import ExperimentResult
 
 
 class Verdict(NamedTuple):
@@ -36,7 +36,6 @@ class Challenge:
     key: str  # registry key; i18n keys are challenge.<key>.*
     goal: Mapping[str, Any]  # the goal's numbers (format fields of the goal text)
     check_fn: CheckFn  # (cfg, result, reference) -> Verdict
-    start: ExperimentConfig = field(default_factory=ExperimentConfig)  # suggested start
     reference_fn: Callable[[ExperimentConfig], ExperimentConfig | None] = lambda cfg: None
 
     @property
@@ -151,18 +150,13 @@ def check_rnn_forgets(cfg, result, reference=None) -> Verdict:
 CHALLENGES: dict[str, Challenge] = {
     c.key: c
     for c in (
-        Challenge(
-            "small_model", SMALL_MODEL, check_small_model, start=ExperimentConfig(hidden_size=8)
-        ),
-        Challenge(
-            "quick_learner", QUICK_LEARNER, check_quick_learner, start=ExperimentConfig(epochs=10)
-        ),
+        Challenge("small_model", SMALL_MODEL, check_small_model),
+        Challenge("quick_learner", QUICK_LEARNER, check_quick_learner),
         Challenge("overfit", OVERFIT, check_overfit),
         Challenge(
             "rnn_forgets",
             RNN_FORGETS,
             check_rnn_forgets,
-            start=ExperimentConfig(model="rnn", n_points=100, seq_length=40),
             reference_fn=lstm_twin,
         ),
     )

@@ -14,13 +14,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .config import ExperimentConfig
-from .frames import losses_frame, metrics_frame, predictions_frame
-from .models import SequenceRegressor, build_model
-from .signals import make_signal
-from .threads import single_threaded
-from .train import EpochCallback, TrainResult, train
-from .windows import Scaler, make_windows, split_index
+from playground.config import ExperimentConfig
+from playground.pipeline.frames import losses_frame, metrics_frame, predictions_frame
+from playground.pipeline import models
+from playground.pipeline.models import SequenceRegressor
+from playground.pipeline.signals import make_signal
+from playground.pipeline.threads import single_threaded
+from playground.pipeline.train import EpochCallback, TrainResult, train
+from playground.pipeline.windows import Scaler, make_windows, split_index
 
 
 @dataclass
@@ -68,15 +69,8 @@ Runner = Callable[[ExperimentConfig], ExperimentResult]
 
 
 def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
-    """The untrained network for `cfg`: seeded init, recurrent weights times init_scale."""
-    generator = torch.Generator().manual_seed(cfg.seed)
-    net = build_model(cfg.model, cfg.hidden_size, cfg.num_layers, generator)
-    if cfg.init_scale != 1.0:
-        with torch.no_grad():
-            for name, p in net.rnn.named_parameters():
-                if name.startswith("weight_hh"):  # (gates*H, H) hidden-to-hidden
-                    p.mul_(cfg.init_scale)
-    return net
+    """The untrained network of `cfg` (models.init_model with its settings)."""
+    return models.init_model(cfg.model, cfg.hidden_size, cfg.num_layers, cfg.seed, cfg.init_scale)
 
 
 @single_threaded

@@ -1,0 +1,116 @@
+"""The session: the link read once into session state, the open view, and the URL kept
+equal to what runs. The page writes the URL itself from the parsed config (`sync_url`),
+not through Streamlit's query-param binding: one parser reads every link, and the URL
+holds choice keys (`model=gru`), never labels in the reader's language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import PARAMS, ExperimentConfig
+from playground.config import MODELS, PARAM_BY_NAME, format_value
+from playground.i18n import LANGUAGES, Note, detect_language, t
+from playground.views import VIEWS, view_key
+from playground.workshop.instructor import InstructorOptions, parse_instructor_options
+from playground.workshop.presets import PRESETS
+
+NO_PRESET = ""  # the preset selectbox's "your own settings" entry
+
+
+def view_label(lang: str, view: str) -> str:
+    """The tab label of `view` in `lang`."""
+    return t(lang, f"view.{view}.title")
+
+
+def view_of(label: object) -> str | None:
+    """The view key behind a tab label in any language, or None."""
+    for view in VIEWS:
+        if any(label == view_label(lang, view) for lang in LANGUAGES):
+            return view
+    return None
+
+
+def browser_language() -> str:
+    """The language the reader's browser asks for."""
+    return detect_language(st.context.headers.get("Accept-Language"))
+
+
+def start() -> None:
+    """Read the link into session state, once per session: instructor options, language,
+    preset, every control's starting value (clamped, with notes) and the view to open."""
+    if "options" in st.session_state:
+        return
+    query = {k: st.query_params.get_all(k) for k in st.query_params}
+    opts = parse_instructor_options(query)
+    preset = PRESETS.get(opts.preset or NO_PRESET)
+    # A preset sets every control; settings written in the link refine it.
+    begin = preset.config.to_query_params() if preset else {}
+    url_cfg, notes = ExperimentConfig.from_query_params(
+        begin | {k: v for k, v in query.items() if k in PARAM_BY_NAME}
+    )
+    views = query.get("view", [])
+    opened = [view_key(v) for v in views]
+    notes += [Note("note.unknown_view", {"value": v[:24]}) for v, k in zip(views, opened) if not k]
+    st.session_state.options = opts
+    st.session_state.url_notes = list(notes) + list(opts.notes)
+    st.session_state.lang = opts.lang or browser_language()
+    st.session_state.preset = preset.key if preset else NO_PRESET
+    st.session_state.compare_models = list((preset.compare_models if preset else ()) or MODELS)
+    for p in PARAMS:  # seed the widgets with the clamped values
+        if getattr(url_cfg, p.name) != p.default:
+            st.session_state[p.name] = getattr(url_cfg, p.name)
+    known = [k for k in opened if k]
+    start_view = known[-1] if known else view_key(preset.view) if preset else None
+    if start_view is not None:  # else the first tab (or one set before the first run)
+        st.session_state.view = view_label(st.session_state.lang, start_view)
+
+
+def options() -> InstructorOptions:
+    """The instructor options of this session's link."""
+    return st.session_state.options
+
+
+def language() -> str:
+    """The reader's language; the open tab is relabelled after a language switch."""
+    lang = st.session_state.lang
+    open_view = view_of(st.session_state.get("view")) or "train"
+    if st.session_state.get("view") != view_label(lang, open_view):
+        st.session_state.view = view_label(lang, open_view)
+    return lang
+
+
+def apply_preset() -> None:
+    """Preset selectbox callback: set every (unlocked) control and open its view."""
+    chosen = PRESETS.get(st.session_state.preset)
+    if chosen is None:
+        return
+    for p in PARAMS:
+        if p.name not in st.session_state.options.locked:
+            st.session_state[p.name] = getattr(chosen.config, p.name)
+    st.session_state.compare_models = list(chosen.compare_models or MODELS)
+    st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
+
+
+def sync_url(name: str, value: object, default: object) -> None:
+    """Keep `?name=` equal to `value` (absent at the default)."""
+    wanted = None if value == default else str(value)
+    if st.query_params.get(name) != wanted:
+        if wanted is None:
+            del st.query_params[name]
+        else:
+            st.query_params[name] = wanted
+
+
+def sync_link(cfg: ExperimentConfig, lang: str) -> None:
+    """The URL holds what runs (clamped, budgeted): a link copied now opens this page."""
+    for p in PARAMS:
+        sync_url(p.name, format_value(getattr(cfg, p.name)), format_value(p.default))
+    sync_url("lang", lang, browser_language())  # kept while it differs from the browser's
+    sync_url("preset", st.session_state.preset, NO_PRESET)
+
+
+def open_view() -> str:
+    """The open tab's view key (kept in the URL)."""
+    view = view_of(st.session_state.get("view")) or "train"
+    sync_url("view", view, "train")
+    return view

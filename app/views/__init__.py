@@ -1,0 +1,21 @@
+"""One page module per view, named after its `?view=` key; each has `render(ctx)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.context import PageContext
+from app.views import challenges, compare, forecast, gradients, home, inside, memory, train
+from playground.views import VIEWS
+
+RENDER: dict[str, Callable[[PageContext], None]] = {
+    "train": train.render,
+    "compare": compare.render,
+    "forecast": forecast.render,
+    "inside": inside.render,
+    "gradients": gradients.render,
+    "memory": memory.render,
+    "challenges": challenges.render,
+    "home": home.render,
+}
+assert tuple(RENDER) == VIEWS, "one page module per view, in tab order"

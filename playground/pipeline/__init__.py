@@ -1,0 +1,1 @@
+"""The pipeline: config -> signal or upload -> windows -> model -> training -> frames."""

@@ -1,0 +1,49 @@
+"""Vega-Lite specs for the page, with their data already Arrow bytes.
+
+Building an Altair chart and turning it into a spec (`to_dict`, with schema validation)
+costs tens of milliseconds per chart, and Streamlit converts a spec's DataFrames to
+Arrow on every rerun of every session. Results are deterministic per key, so the page
+builds each spec once, through the one cache (`serve.cache`, key `keys.spec_key`, which
+holds the language: specs carry titles and labels in one language), with its data as
+Arrow bytes that `st.vega_lite_chart` passes through. Measurements: bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+
+from playground.charts.train import loss_chart, metrics_chart, predictions_chart
+from playground.pipeline.experiment import ExperimentResult
+
+
+def arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
+    """Altair's inline rows as Arrow IPC stream bytes: what Streamlit would make of them
+    on every rerun (a DataFrame, then `pa.Table.from_pandas`), made once."""
+    table = pa.Table.from_pandas(pd.DataFrame(rows))
+    sink = pa.BufferOutputStream()
+    with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+def page_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """`chart.to_dict()` with its named datasets already Arrow bytes, which
+    `st.vega_lite_chart` passes through instead of converting them on each rerun."""
+    spec = chart.to_dict()
+    spec["datasets"] = {name: arrow_bytes(rows) for name, rows in spec["datasets"].items()}
+    return spec
+
+
+def build_chart_specs(result: ExperimentResult, lang: str = "en") -> dict[str, dict[str, Any]]:
+    """The Vega-Lite spec of each chart of `result` (data as Arrow bytes, see
+    `page_spec`), titled in `lang`: predictions, loss, metrics. Pure: the same result
+    and language give equal specs."""
+    return {
+        "predictions": page_spec(predictions_chart(result.predictions, lang)),
+        "loss": page_spec(loss_chart(result.losses, lang)),
+        "metrics": page_spec(metrics_chart(result.metrics, lang)),
+    }

@@ -1,0 +1,79 @@
+"""Gradients through time: ‖∂L/∂h_t‖ per time step, per model, at initialisation and
+after training (vanishing and exploding gradients). Frames only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from playground.config import MODELS, ExperimentConfig
+from playground.pipeline.cells import trace
+from playground.pipeline.experiment import Fitted, fitted_models, init_model
+from playground.pipeline.models import SequenceRegressor
+
+
+def gradient_norm_per_step(
+    net: SequenceRegressor, xs: torch.Tensor, ys: torch.Tensor
+) -> np.ndarray:
+    """‖∂L/∂h_t‖ for t = 1..L, top layer, L = Σ_b (ŷ_b - y_b)² over windows xs (B, L),
+    averaged over the B windows (each window's loss depends on its own h_t only).
+    Non-finite norms come back as NaN."""
+    tr = trace(net, xs)
+    loss = torch.sum((tr.prediction - ys) ** 2)
+    grads = torch.autograd.grad(loss, tr.steps[-1], allow_unused=True)
+    norms = [torch.zeros(len(xs)) if g is None else g.norm(dim=1) for g in grads]  # (B,)
+    out = torch.stack(norms, dim=1).mean(dim=0).detach().double().numpy()  # (L,)
+    return np.where(np.isfinite(out), out, np.nan)
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """Gradient norm per time step, per model, at initialisation and after training."""
+
+    frame: pd.DataFrame  # model, stage ("init" | "trained"), step, grad_norm
+    diverged: dict[str, bool]  # model -> training diverged or a norm was not finite
+
+
+def gradient_norms(
+    cfg: ExperimentConfig,
+    models: tuple[str, ...] = MODELS,
+    max_windows: int = 256,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Gradients:
+    """`gradient_frames` of each of `models` fitted now with every other setting of
+    `cfg`, on its signal or on `series`."""
+    return gradient_frames(fitted_models(cfg, models, series), max_windows)
+
+
+def gradient_frames(fits: dict[str, Fitted], max_windows: int = 256) -> Gradients:
+    """‖∂L/∂h_t‖ over the training windows (at most `max_windows`, the earliest), per
+    fitted model, with its untrained and its trained weights. Steps count
+    1..seq_length; step seq_length is the last, nearest the loss. Rows whose norm is not
+    finite are dropped and the model flagged in `diverged`. Reads `fits` only."""
+    parts, diverged = [], {}
+    for model, fitted in fits.items():
+        mcfg = fitted.config
+        xs = torch.from_numpy(fitted.scaler.transform(fitted.X[: fitted.n_train])).float()
+        ys = torch.from_numpy(fitted.scaler.transform(fitted.Y[: fitted.n_train])).float()
+        xs, ys = xs[:max_windows], ys[:max_windows]
+        flagged = fitted.train_result.diverged
+        for stage, net in (("init", init_model(mcfg)), ("trained", fitted.net)):
+            norms = gradient_norm_per_step(net, xs, ys)
+            flagged = flagged or not np.all(np.isfinite(norms))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "model": model,
+                        "stage": stage,
+                        "step": np.arange(1, len(norms) + 1),
+                        "grad_norm": norms,
+                    }
+                )
+            )
+        diverged[model] = bool(flagged)
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[np.isfinite(frame.grad_norm)].reset_index(drop=True)
+    return Gradients(frame, diverged)

@@ -1,0 +1,1 @@
+"""Workshop mode: presets, instructor options, challenges, code and file export."""
