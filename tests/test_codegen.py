@@ -50,6 +50,9 @@ CONFIGS = [
         seed=7,
     ),
     ExperimentConfig(noise=0.3, epochs=300),
+    # The keep gate biased open, in every layer.
+    ExperimentConfig(model="lstm", keep_gate_bias=4.0, num_layers=2, hidden_size=8, epochs=20),
+    ExperimentConfig(model="gru", keep_gate_bias=2.5, seq_length=30, epochs=20, seed=4),
 ]
 
 

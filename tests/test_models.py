@@ -57,3 +57,23 @@ def test_forward_equals_manual_rnn_recurrence():
 def test_unknown_cell_raises():
     with pytest.raises(ValueError, match="unknown model"):
         SequenceRegressor("transformer", 4)
+
+
+@pytest.mark.parametrize("model", ["lstm", "gru"])
+def test_keep_gate_bias_opens_the_keep_gate_of_every_layer(model):
+    from playground.pipeline.models import init_model
+
+    plain = init_model(model, 6, 2, seed=1)
+    biased = init_model(model, 6, 2, seed=1, keep_gate_bias=4.0)
+    for layer in range(2):
+        diff = getattr(biased.rnn, f"bias_ih_l{layer}") - getattr(plain.rnn, f"bias_ih_l{layer}")
+        expected = torch.zeros_like(diff)
+        expected[6:12] = 4.0  # LSTM (i, f, g, o): f; GRU (r, z, n): z
+        assert torch.allclose(diff, expected, atol=1e-6)  # (b + 4) - b in float32
+
+
+def test_keep_gate_bias_leaves_the_rnn_alone():
+    from playground.pipeline.models import init_model
+
+    a, b = init_model("rnn", 6, 1, seed=2), init_model("rnn", 6, 1, seed=2, keep_gate_bias=4.0)
+    assert all(torch.equal(x, y) for x, y in zip(a.parameters(), b.parameters()))

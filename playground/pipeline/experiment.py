@@ -70,7 +70,9 @@ Runner = Callable[[ExperimentConfig], ExperimentResult]
 
 def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
     """The untrained network of `cfg` (models.init_model with its settings)."""
-    return models.init_model(cfg.model, cfg.hidden_size, cfg.num_layers, cfg.seed, cfg.init_scale)
+    return models.init_model(
+        cfg.model, cfg.hidden_size, cfg.num_layers, cfg.seed, cfg.init_scale, cfg.keep_gate_bias
+    )
 
 
 @single_threaded
