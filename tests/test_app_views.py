@@ -11,7 +11,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.i18n import LANGUAGES, strings, t
+from playground.i18n import LANGUAGES, render, strings, t
+from playground.views.compare import verdict
 from speckit import has_cjk, titles
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -65,7 +66,7 @@ def test_closed_tabs_compute_nothing(train_only):
 
 def test_compare_tab_overlays_the_three_models():
     at = run_app("compare", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 3 + 2
+    assert len(at.get("vega_lite_chart")) == 3 + 3  # spread over seeds, predictions, loss
     assert any(i.value == t("en", "view.compare.explain") for i in at.info)
     models = set()
     for frames in charts(at)[3:]:
@@ -77,8 +78,23 @@ def test_compare_tab_overlays_the_three_models():
 
 def compared_models(at) -> set[str]:
     """The models the Compare tab's loss chart shows."""
-    (frame,) = [f for f in charts(at)[4] if "model" in f.columns]
+    (frame,) = [f for fs in charts(at)[3:] for f in fs if {"model", "epoch"} <= set(f.columns)]
     return set(frame.model)
+
+
+def test_compare_tab_shows_every_seed_and_says_what_they_show():
+    at = run_app("compare", epochs="2")
+    (spread,) = [f for fs in charts(at)[3:] for f in fs if {"seed", "mse"} <= set(f.columns)]
+    assert sorted(set(spread.seed)) == [0, 1, 2] and len(spread) == 3 * 3  # test rows
+    (loss,) = [f for fs in charts(at)[3:] for f in fs if {"model", "epoch"} <= set(f.columns)]
+    assert set(loss.seed) == {0}  # the overlays show the page's seed
+    said = render("en", verdict(spread))  # what the seeds on the chart say, in words
+    assert f"**{said}**" in [m.value for m in at.markdown]
+    # The Train tab's run of seed 1 is the Compare tab's run of seed 1, to the bit.
+    table = run_app(epochs="2", seed="1").dataframe[0].value  # the errors table
+    shown = table.set_index(table.columns[1]).iloc[:, 1:]  # rows by split, metric columns
+    rnn_1 = spread[(spread.model == "rnn") & (spread.seed == 1)].mse.iloc[0]
+    assert shown.iloc[1, 0] == rnn_1  # the test split's MSE
 
 
 def test_compare_tab_trains_only_the_chosen_models():
@@ -137,15 +153,17 @@ def test_memory_tab_waits_for_the_button():
 
 def test_memory_sweep_runs_on_the_button_and_is_shared():
     """The shortest sweep the page offers (lag 5 only: one training per model)."""
-    at = run_app("memory", epochs="2")
+    at = run_app("memory", epochs="2", keep_gate_bias="4.0")
     at.slider(key="lag").set_value(5).run()
     at.button(key="run_memory").click().run()
     assert not at.exception, at.exception
     (frame,) = [f for f in charts(at)[3] if "relative_mse" in f.columns]
-    assert sorted(frame.model) == ["gru", "lstm", "rnn"] and set(frame.lag) == {5}
+    assert set(frame.model) == {"gru", "lstm", "rnn"} and set(frame.lag) == {5}
+    assert sorted(set(frame.seed)) == [0, 1, 2] and len(frame) == 9
     assert (frame.relative_mse < 0.5).all()  # lag 5 is easy for every cell
+    assert any("in 3 of 3 seeds" in m.value or "of 3 seeds" in m.value for m in at.markdown)
     # Another session asking for the same sweep gets it at once, without the button.
-    other = run_app("memory", epochs="2")
+    other = run_app("memory", epochs="2", keep_gate_bias="4.0")
     other.slider(key="lag").set_value(5).run()
     assert not other.button and len(other.get("vega_lite_chart")) == 4
 

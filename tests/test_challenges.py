@@ -7,7 +7,9 @@ from functools import cache
 import pytest
 
 from playground import ExperimentConfig, run_experiment
-from playground.workshop.challenges import CHALLENGES, Verdict, lstm_twin
+import pandas as pd
+
+from playground.workshop.challenges import CHALLENGES, Verdict, ratio_text
 from playground.i18n import LANGUAGES, format_fields, strings, t
 
 
@@ -16,11 +18,8 @@ def run(cfg: ExperimentConfig):
     return run_experiment(cfg)
 
 
-def verdict(key: str, cfg: ExperimentConfig, with_reference: bool = True) -> Verdict:
-    challenge = CHALLENGES[key]
-    ref_cfg = challenge.reference_config(cfg) if with_reference else None
-    reference = run(ref_cfg) if ref_cfg is not None else None
-    return challenge.check(cfg, run(cfg), reference)
+def verdict(key: str, cfg: ExperimentConfig) -> Verdict:
+    return CHALLENGES[key].check(cfg, run(cfg))
 
 
 CASES = [
@@ -40,15 +39,6 @@ CASES = [
         "passed",
     ),
     ("overfit", ExperimentConfig(epochs=30), False, "not_yet"),
-    ("rnn_forgets", ExperimentConfig(n_points=100, seq_length=50, epochs=30), True, "passed"),
-    ("rnn_forgets", ExperimentConfig(n_points=200, seq_length=60, epochs=30), False, "not_yet"),
-    ("rnn_forgets", ExperimentConfig(seq_length=10, epochs=5), False, "short_window"),
-    (
-        "rnn_forgets",
-        ExperimentConfig(model="gru", n_points=100, seq_length=50, epochs=5),
-        False,
-        "wrong_model",
-    ),
 ]
 
 
@@ -69,30 +59,47 @@ def test_checks_are_deterministic():
     assert verdict("small_model", cfg) == CHALLENGES["small_model"].check(cfg, run_experiment(cfg))
 
 
-def test_rnn_forgets_needs_the_right_reference():
-    cfg = ExperimentConfig(n_points=100, seq_length=50, epochs=30)
-    assert verdict("rnn_forgets", cfg, with_reference=False).key == (
-        "challenge.rnn_forgets.needs_reference"
-    )
-    # A reference run of other settings does not count.
-    wrong = run(ExperimentConfig(model="lstm", epochs=5))
-    got = CHALLENGES["rnn_forgets"].check(cfg, run(cfg), wrong)
-    assert got.key == "challenge.rnn_forgets.needs_reference" and not got.passed
+def sweep(rows):
+    """A Long memory sweep frame from (model, lag, seed, relative_mse) rows."""
+    frame = pd.DataFrame(rows, columns=["model", "lag", "seed", "relative_mse"])
+    return frame.assign(test_mse=frame.relative_mse / 3)
 
 
-def test_lstm_twin():
-    cfg = ExperimentConfig(n_points=100, seq_length=50, epochs=30)
-    assert lstm_twin(cfg) == ExperimentConfig(model="lstm", n_points=100, seq_length=50, epochs=30)
-    assert lstm_twin(ExperimentConfig(model="gru")) is None
-    big = ExperimentConfig(
-        hidden_size=128, n_points=1000, seq_length=60, num_layers=3, epochs=1000
-    ).within_budget()
-    assert lstm_twin(big).epochs <= big.epochs  # the twin stays within budget
+FORGOT = sweep(
+    [(m, lag, s, v * (lag / 5 if m == "rnn" else 1))
+     for m, v in (("rnn", 0.1), ("lstm", 0.05)) for lag in (5, 20) for s in (0, 1, 2)]
+)  # fmt: skip
 
 
-@pytest.mark.parametrize("challenge", CHALLENGES.values(), ids=lambda c: c.key)
-def test_cards_are_translated(challenge):
+@pytest.mark.parametrize(
+    ("cfg", "frame", "detail", "params"),
+    [
+        (ExperimentConfig(keep_gate_bias=4.0), FORGOT, "passed", {"lag": 20, "wins": 3, "n": 3}),
+        (ExperimentConfig(keep_gate_bias=1.0), FORGOT, "low_bias", {"bias": 1.0}),
+        (ExperimentConfig(keep_gate_bias=4.0), None, "needs_sweep", {}),
+        (ExperimentConfig(keep_gate_bias=2.0), FORGOT[FORGOT.lag == 5], "needs_sweep", {}),
+        (
+            ExperimentConfig(keep_gate_bias=4.0),
+            FORGOT.assign(relative_mse=FORGOT.relative_mse.where(FORGOT.seed != 1, 0.0)),
+            "not_yet",
+            {"lag": 20, "wins": 2, "n": 3},
+        ),
+    ],
+)
+def test_rnn_forgets_reads_the_memory_sweep(cfg, frame, detail, params):
+    challenge = CHALLENGES["rnn_forgets"]
+    assert challenge.needs == "memory"
+    got = challenge.check(cfg, None, frame)
+    assert got.key == f"challenge.rnn_forgets.{detail}" and got.passed is (detail == "passed")
+    assert params.items() <= got.params.items()
     for lang in LANGUAGES:
-        assert challenge.title_key in strings(lang)
-        goal = t(lang, challenge.goal_key, **challenge.goal)
-        assert "{" not in goal and goal != challenge.goal_key
+        assert "{" not in t(lang, got.key, **got.params)
+
+
+def test_ratio_is_rounded_to_what_matters():
+    assert [ratio_text(x) for x in (3.44, 34.4, 999.4, 33828895.1)] == [
+        "3.4",
+        "34",
+        "999",
+        "1,000+",
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
+from app.views.memory import current_sweep
 from playground.workshop.challenges import CHALLENGES
 
 
@@ -14,10 +15,8 @@ def render(ctx: PageContext) -> None:
         with st.container(border=True):
             st.subheader(ctx.t(challenge.title_key))
             st.markdown(ctx.t(challenge.goal_key, **challenge.goal))
-            verdict = challenge.check(ctx.cfg, ctx.result)
-            reference_cfg = challenge.reference_config(ctx.cfg)
-            if verdict.key.endswith(".needs_reference") and reference_cfg is not None:
-                verdict = challenge.check(ctx.cfg, ctx.result, ctx.run(reference_cfg))
+            needed = current_sweep(ctx) if challenge.needs == "memory" else None
+            verdict = challenge.check(ctx.cfg, ctx.result, needed)
             shown = ctx.t(verdict.key, **verdict.params)
             if verdict.passed:
                 passed = ctx.t("challenge.passed")

@@ -1,4 +1,4 @@
-"""?view=compare: RNN, LSTM and GRU on the same data and settings."""
+"""?view=compare: RNN, LSTM and GRU on the same data and settings, over several seeds."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import streamlit as st
 
 from app.context import PageContext
 from playground.charts import compare_chart, compare_loss_chart
+from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
+from playground.i18n import render as render_note
 from playground.serve.keys import view_key
-from playground.views.compare import compare_models
+from playground.views.compare import compare_models, seeds_after, verdict
 
 
 def render(ctx: PageContext) -> None:
@@ -23,12 +25,27 @@ def render(ctx: PageContext) -> None:
     if not chosen:
         st.info(ctx.t("compare.none"), icon=":material/touch_app:")
         return
-    # Each model's run goes through the shared cache: the model on screen is a hit, and
-    # the others are hits later when a learner switches to them.
+    # Each (model, seed) run goes through the shared cache: the run on screen is a hit,
+    # and every run here is the Train tab's run of those settings.
     models = tuple(m for m in MODELS if m in chosen)  # in a fixed order
-    comparison = compare_models(ctx.cfg, models, run=ctx.run)
-    key = view_key("compare", ctx.cfg, ctx.data, models)
-    ctx.draw(key, "predictions", lambda: compare_chart(comparison.predictions, ctx.lang))
+    seeds = seeds_after(ctx.cfg.seed)
+    comparison = compare_models(ctx.cfg, models, seeds, run=ctx.run)
+    key = view_key("compare", ctx.cfg, ctx.data, models, seeds)
+    note = verdict(comparison.metrics)
+    if note is not None:
+        st.markdown(f"**{render_note(ctx.lang, note)}**")
+    st.subheader(ctx.t("compare.spread"))
+    ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
+    shown_seeds = ", ".join(str(s) for s in seeds)
+    st.caption(ctx.t("compare.seeds", seeds=shown_seeds, epochs=comparison.epochs))
+    if comparison.epochs != ctx.cfg.epochs:
+        st.caption(ctx.t("compare.epochs_lowered", epochs=comparison.epochs))
+    st.subheader(ctx.t("compare.this_seed", seed=ctx.cfg.seed))
+    this = ctx.cfg.seed
+    predictions = comparison.predictions[comparison.predictions.seed == this]
+    losses = comparison.losses[comparison.losses.seed == this]
+    ctx.draw(key, "predictions", lambda: compare_chart(predictions, ctx.lang))
     left, right = st.columns(2)
-    ctx.draw(key, "loss", lambda: compare_loss_chart(comparison.losses, ctx.lang), left)
-    ctx.metrics_table(comparison.metrics, right)
+    ctx.draw(key, "loss", lambda: compare_loss_chart(losses, ctx.lang), left)
+    metrics = comparison.metrics[comparison.metrics.seed == this].drop(columns="seed")
+    ctx.metrics_table(metrics, right)

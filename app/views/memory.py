@@ -1,4 +1,5 @@
-"""?view=memory: the delayed-recall task swept over the lag (on its button)."""
+"""?view=memory: the delayed-recall task swept over the lag (on its button), over seeds,
+with the keep-gate bias of the sidebar."""
 
 from __future__ import annotations
 
@@ -7,15 +8,35 @@ import streamlit as st
 from app.context import PageContext
 from playground.charts import memory_chart
 from playground.i18n import Note
-from playground.views.memory import MAX_LAG, MemoryConfig, memory_sweep
+from playground.i18n import render as render_note
+from playground.views.memory import MAX_LAG, MemoryConfig, memory_sweep, memory_verdicts
+
+SEEDS = (0, 1, 2)  # the sweep's seeds: its claims are counted over these
+DEFAULT_LAG = 30
+
+
+def memory_config(ctx: PageContext, max_lag: int) -> MemoryConfig:
+    """The sweep the tab runs up to `max_lag`, with the sidebar's keep-gate bias."""
+    lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
+    return MemoryConfig(lags=lags, seeds=SEEDS, keep_gate_bias=ctx.cfg.keep_gate_bias)
+
+
+def sweep_key(mc: MemoryConfig) -> tuple:
+    """The cache key of a sweep (the task depends on the sidebar's keep-gate bias only)."""
+    return ("view", "memory", mc)
+
+
+def current_sweep(ctx: PageContext):
+    """The sweep of the tab's current settings if it has run (for the challenges)."""
+    return ctx.cache.get(sweep_key(memory_config(ctx, st.session_state.get("lag", DEFAULT_LAG))))
 
 
 def render(ctx: PageContext) -> None:
     ctx.explain("memory")
-    max_lag = st.slider(ctx.t("memory.lag"), 5, MAX_LAG, 30, step=5, key="lag")
-    lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
-    mc = MemoryConfig(lags=lags, seeds=(0,))
-    key = ("view", "memory", mc)  # the task does not depend on the sidebar
+    st.caption(ctx.t("memory.bias", bias=ctx.cfg.keep_gate_bias))
+    max_lag = st.slider(ctx.t("memory.lag"), 5, MAX_LAG, DEFAULT_LAG, step=5, key="lag")
+    mc = memory_config(ctx, max_lag)
+    lags, key = mc.lags, sweep_key(mc)
     runs = len(lags) * len(mc.models) * len(mc.seeds)
     sweep = ctx.cache.get(key)
     if sweep is None and st.button(ctx.t("memory.run"), key="run_memory"):
@@ -32,6 +53,8 @@ def render(ctx: PageContext) -> None:
 
         sweep = ctx.cached(key, compute)
     if sweep is not None:
+        for note in memory_verdicts(sweep):
+            st.markdown(f"**{render_note(ctx.lang, note)}**")
         ctx.draw(key, "sweep", lambda: memory_chart(sweep, ctx.lang))
     else:
         st.caption(ctx.t("memory.cost", runs=runs))

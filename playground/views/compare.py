@@ -1,5 +1,5 @@
-"""compare_models: train several cell types on the same data, seed and settings, and
-return the usual frames with a `model` column to overlay them."""
+"""compare_models: several cell types on the same data and settings, over several seeds,
+so a difference can be told from seed noise. Frames carry `model` and `seed` columns."""
 
 from __future__ import annotations
 
@@ -10,65 +10,104 @@ import numpy as np
 import pandas as pd
 
 from playground.config import MODELS, ExperimentConfig
+from playground.i18n import Note
 from playground.pipeline.experiment import ExperimentResult, run_experiment
 
 # on_epoch(model, epoch, train_loss, test_loss): progress of the model being trained.
 CompareCallback = Callable[[str, int, float, float], None]
 
+PAGE_SEEDS = 3  # seeds the Compare tab trains per model: the page's seed and the next ones
+
 
 @dataclass(frozen=True)
 class Comparison:
-    """Frames of several models trained on one config's data. Frames only."""
+    """Frames of several models trained on one config's data, per seed. Frames only."""
 
     config: ExperimentConfig
     models: tuple[str, ...]
-    predictions: pd.DataFrame  # model ("truth" for the observed rows), t, series, value, split
-    losses: pd.DataFrame  # model, epoch, split, loss
-    metrics: pd.DataFrame  # model, split, mse, mae, rmse
-    diverged: dict[str, bool]  # model -> training hit NaN/inf
-    epochs: dict[str, int]  # model -> epochs it was allowed (the budget may lower them)
+    seeds: tuple[int, ...]
+    epochs: int  # every model and seed trains this many (the costliest cell's budget)
+    predictions: pd.DataFrame  # model ("truth": the observed rows), seed, t, series, value, split
+    losses: pd.DataFrame  # model, seed, epoch, split, loss
+    metrics: pd.DataFrame  # model, seed, split, mse, mae, rmse
+    diverged: dict[str, bool]  # model -> training hit NaN/inf for some seed
+
+
+def seeds_after(seed: int, n: int = PAGE_SEEDS) -> tuple[int, ...]:
+    """`n` seeds starting at `seed` (wrapping within the seed bounds 0..9999)."""
+    return tuple((seed + i) % 10_000 for i in range(n))
+
+
+def common_epochs(cfg: ExperimentConfig, models: tuple[str, ...]) -> int:
+    """The epochs every model of a comparison trains: cfg.epochs, lowered to the budget of
+    the costliest cell, so no model gets fewer updates than another."""
+    return min(cfg.epochs, *(replace(cfg, model=m).max_epochs() for m in models))
 
 
 def compare_models(
     cfg: ExperimentConfig,
     models: tuple[str, ...] = MODELS,
+    seeds: tuple[int, ...] | None = None,
     on_epoch: CompareCallback | None = None,
     series: tuple[np.ndarray, np.ndarray] | None = None,
     run: Callable[[ExperimentConfig], ExperimentResult] | None = None,
 ) -> Comparison:
-    """Train each of `models` with every other setting of `cfg` unchanged (same signal,
-    noise, seed, window, size, epochs), except that epochs are lowered where a costlier
-    cell would exceed the compute budget (see `epochs`).
+    """Train each of `models` on each of `seeds` (default: cfg.seed alone) with every
+    other setting of `cfg` unchanged, all for `common_epochs`. A seed seeds the noise of
+    the signal and the initial weights, as on the Train tab: the run of (model, seed) is
+    the Train tab's run of those settings, bit for bit.
 
-    `run(model_cfg)` trains one model; by default `run_experiment` on `series` with
+    `run(model_cfg)` trains one run; by default `run_experiment` on `series` with
     `on_epoch` progress. A caller with a result cache passes its own runner, so runs it
-    already has (the model on screen) are not trained again."""
-    preds, losses, metrics, diverged, epochs = [], [], [], {}, {}
-    for i, model in enumerate(models):
-        mcfg = replace(cfg, model=model).within_budget()
-        if run is None:
-            report = None
-            if on_epoch is not None:
-                report = lambda e, tr, te, m=model: on_epoch(m, e, tr, te)
-            res = run_experiment(mcfg, report, series=series)
-        else:
-            res = run(mcfg)
-        p = res.predictions
-        if i == 0:  # the observed series once, as model "truth"
-            preds.append(p[p.series == "truth"].assign(model="truth"))
-        preds.append(p[p.series == "prediction"].assign(model=model))
-        losses.append(res.losses.assign(model=model))
-        metrics.append(res.metrics)
-        diverged[model] = res.diverged
-        epochs[model] = mcfg.epochs
-    predictions = pd.concat(preds, ignore_index=True)[["model", "t", "series", "value", "split"]]
-    losses_all = pd.concat(losses, ignore_index=True)[["model", "epoch", "split", "loss"]]
+    already has (the one on screen) are not trained again."""
+    seeds = (cfg.seed,) if seeds is None else tuple(seeds)
+    epochs = common_epochs(cfg, models)
+    preds, losses, metrics, diverged = [], [], [], dict.fromkeys(models, False)
+    for seed in seeds:
+        for i, model in enumerate(models):
+            mcfg = replace(cfg, model=model, seed=seed, epochs=epochs)
+            if run is None:
+                report = None
+                if on_epoch is not None:
+                    report = lambda e, tr, te, m=model: on_epoch(m, e, tr, te)
+                res = run_experiment(mcfg, report, series=series)
+            else:
+                res = run(mcfg)
+            p = res.predictions.assign(seed=seed)
+            if i == 0:  # the observed series once per seed (its noise depends on the seed)
+                preds.append(p[p.series == "truth"].assign(model="truth"))
+            preds.append(p[p.series == "prediction"].assign(model=model))
+            losses.append(res.losses.assign(model=model, seed=seed))
+            metrics.append(res.metrics.assign(seed=seed))
+            diverged[model] = diverged[model] or res.diverged
     return Comparison(
         cfg,
         tuple(models),
-        predictions,
-        losses_all,
-        pd.concat(metrics, ignore_index=True),
-        diverged,
+        seeds,
         epochs,
+        pd.concat(preds, ignore_index=True)[["model", "seed", "t", "series", "value", "split"]],
+        pd.concat(losses, ignore_index=True)[["model", "seed", "epoch", "split", "loss"]],
+        pd.concat(metrics, ignore_index=True)[["model", "seed", "split", "mse", "mae", "rmse"]],
+        diverged,
     )
+
+
+def seed_table(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Test MSE as a table: one row per seed, one column per model."""
+    test = metrics[metrics.split == "test"]
+    return test.pivot(index="seed", columns="model", values="mse")
+
+
+def verdict(metrics: pd.DataFrame) -> Note | None:
+    """What the seeds say, as a Note: the model with the lowest median test error and in
+    how many seeds it had the lowest error of all; "clearly better" only when it won in
+    every seed, or in all but one of five or more. None for a single model."""
+    table = seed_table(metrics)
+    if table.shape[1] < 2:
+        return None
+    best = str(table.median().idxmin())
+    wins = int((table[best] <= table.min(axis=1)).sum())
+    n = len(table)
+    clear = n >= 2 and (wins == n or (n >= 5 and wins >= n - 1))
+    key = "compare.verdict.better" if clear else "compare.verdict.none"
+    return Note(key, {"model": best.upper(), "wins": wins, "n": n})

@@ -29,6 +29,7 @@ import pandas as pd
 import torch
 
 from playground.config import MODELS
+from playground.i18n import Note
 from playground.pipeline.models import SequenceRegressor, init_model
 from playground.pipeline.threads import single_threaded
 from playground.pipeline.train import train
@@ -110,3 +111,29 @@ def memory_sweep(
                 if on_run is not None:
                     on_run(model, lag, seed, mse)
     return pd.DataFrame(rows, columns=["model", "lag", "seed", "test_mse", "relative_mse"])
+
+
+def memory_verdicts(sweep: pd.DataFrame) -> list[Note]:
+    """What the seeds say at the longest lag of `sweep`: for each gated cell, in how many
+    seeds it recalled better than the RNN (lower relative error), with both medians."""
+    lag = int(sweep.lag.max())
+    at = sweep[sweep.lag == lag].pivot(index="seed", columns="model", values="relative_mse")
+    if "rnn" not in at:
+        return []
+    notes = []
+    for model in (m for m in at.columns if m != "rnn"):
+        wins = int((at[model] < at["rnn"]).sum())
+        notes.append(
+            Note(
+                "memory.verdict",
+                {
+                    "lag": lag,
+                    "model": model.upper(),
+                    "wins": wins,
+                    "n": len(at),
+                    "gated": float(at[model].median()),
+                    "rnn": float(at["rnn"].median()),
+                },
+            )
+        )
+    return notes
