@@ -7,6 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
+# No warm-up trainings in test servers and AppTest sessions: they would compete with the
+# tests for the two cores (tests/test_warm.py tests the warm-up itself).
+os.environ.setdefault("PLAYGROUND_WARM_UP", "0")
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

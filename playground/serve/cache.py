@@ -104,6 +104,11 @@ class RunCache:
         with self._cond:
             return len(self._results)
 
+    def busy(self) -> bool:
+        """Whether pooled work (a user's training or view) is running or waiting."""
+        with self._cond:
+            return self._running > 0 or bool(self._queue)
+
     def get(self, key: Hashable) -> Any:
         """The cached value for `key`, or None."""
         with self._cond:

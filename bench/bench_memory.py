@@ -1,0 +1,73 @@
+"""Peak memory of one process serving many large settings across every view (AppTest
+sessions in this process, so the shared cache is the server's), with the cache's byte
+budget. Reports VmHWM (peak RSS) and VmRSS from /proc, and the cache's own estimate.
+
+Run: python bench/bench_memory.py [--settings 12] [--max-mb 256]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PLAYGROUND_WARM_UP", "0")
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from playground.i18n import t  # noqa: E402
+
+VIEWS = ("train", "compare", "forecast", "inside", "gradients")
+
+
+def status(field: str) -> float:
+    """A /proc/self/status field in MB (VmHWM: peak RSS; VmRSS: now)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def large_settings(n: int, seed: int = 0) -> list[dict[str, str]]:
+    rng = random.Random(seed)
+    return [
+        {
+            "model": rng.choice(["rnn", "lstm", "gru"]),
+            "hidden_size": str(rng.choice([64, 96, 128])),
+            "seq_length": str(rng.choice([20, 40, 60])),
+            "num_layers": str(rng.choice([1, 2, 3])),
+            "n_points": str(rng.choice([600, 800, 1000])),
+            "seed": str(i),
+        }
+        for i in range(n)
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--settings", type=int, default=12)
+    args = parser.parse_args()
+    print(f"start: VmRSS {status('VmRSS'):.0f} MB")
+    for i, query in enumerate(large_settings(args.settings)):
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
+        at.query_params.update(query)
+        for view in VIEWS:
+            at.session_state["view"] = t("en", f"view.{view}.title")
+            at.run()
+            assert not at.exception, at.exception
+        from app.context import shared_cache  # the process's one cache
+
+        cache = shared_cache()
+        print(
+            f"{i + 1:3d} settings: VmHWM {status('VmHWM'):.0f} MB, VmRSS {status('VmRSS'):.0f} MB,"
+            f" cache {len(cache)} entries ~{cache.bytes / 2**20:.0f} MB",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
