@@ -4,6 +4,7 @@ cache with a progress bar, draw a chart, explain and show errors."""
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -18,15 +19,22 @@ from playground.pipeline.experiment import ExperimentResult
 from playground.serve.cache import RunCache, Status
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
+from playground.serve.warm import start_warm_up
 from playground.workshop.instructor import InstructorOptions
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
+PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
 
 
 @st.cache_resource
 def shared_cache() -> RunCache:
-    """The one cache of this server process: runs, view results and chart specs."""
-    return RunCache()
+    """The one cache of this server process: runs, view results and chart specs. Made
+    with the server's first session, which starts the warm-up (serve/warm.py) unless
+    PLAYGROUND_WARM_UP=0."""
+    cache = RunCache()
+    if os.environ.get("PLAYGROUND_WARM_UP", "1") != "0":
+        start_warm_up(cache)
+    return cache
 
 
 def progress_reporter(bar, lang: str) -> Callable[[Status], None]:
@@ -67,37 +75,48 @@ class PageContext:
     data: Data  # the signal or the uploaded series
     cache: RunCache = field(default_factory=shared_cache)
     result: ExperimentResult | None = None  # the main run, once trained
+    progress_slot: Any = None  # st.empty in a place of fixed height (the header's)
 
     def t(self, key: str, **params: Any) -> str:
         """The string `key` in the reader's language."""
         return t(self.lang, key, **params)
 
     def cached(self, key: Hashable, compute: Callable[[Callable[[Any], None]], Any]) -> Any:
-        """`compute(report)` through the shared cache, with a progress bar on a miss."""
+        """`compute(report)` through the shared cache, with a progress bar on a miss, in
+        the place the header keeps for it (nothing below moves)."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        bar = st.progress(0.0, text=self.t("progress.starting"))
+        slot = st.empty() if self.progress_slot is None else self.progress_slot
+        bar = slot.progress(0.0, text=self.t("progress.starting"))
         try:
             return self.cache.get_or_compute(key, compute, progress_reporter(bar, self.lang))
         finally:
-            bar.empty()
+            slot.empty()
 
     def run(self, cfg: ExperimentConfig) -> ExperimentResult:
-        """The run of `cfg` on the page's data, through the cache."""
-        return self.cached(
-            run_key(cfg, self.data),
-            lambda report: run_experiment(
-                cfg, epoch_reporter(report, cfg.epochs), series=self.data.series
-            ),
+        """The run of `cfg` on the page's data, through the cache. It reports as soon
+        as training starts (the first epoch's losses come only after it)."""
+
+        def compute(report: Callable[[Any], None]) -> ExperimentResult:
+            report(
+                (0.0, Note("progress.started", {"model": cfg.model.upper(), "total": cfg.epochs}))
+            )
+            return run_experiment(cfg, epoch_reporter(report, cfg.epochs), series=self.data.series)
+
+        return self.cached(run_key(cfg, self.data), compute)
+
+    def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
+        """`build()` (something drawn from the value keyed `of`: specs, a player) made
+        once per key, name and language and shared by every session; never queued
+        behind a training."""
+        return self.cache.get_or_compute(
+            spec_key(of, name, self.lang), lambda report: build(), pooled=False
         )
 
     def spec(self, of: tuple, chart: str, build: Callable[[], Any]) -> dict:
-        """The page spec of `build()` (an Altair chart), built once per key and language
-        and shared by every session."""
-        return self.cache.get_or_compute(
-            spec_key(of, chart, self.lang), lambda report: page_spec(build()), pooled=False
-        )
+        """The page spec of `build()` (an Altair chart), made once (see `shared`)."""
+        return self.shared(of, chart, lambda: page_spec(build()))
 
     def draw(self, of: tuple, chart: str, build: Callable[[], Any], container=st) -> None:
         """Draw the chart `build()` makes, full width, from its cached spec."""

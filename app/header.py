@@ -1,22 +1,31 @@
-"""The page header: title, the notes on what the link or the settings changed, the
-instructor's locks, and the chosen scenario's "what to notice"."""
+"""The page header: title, the place kept for progress bars, the notes on what the link
+or the settings changed, the instructor's locks, and the chosen scenario's "what to
+notice"."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from app.context import PageContext
+from app.context import PROGRESS_SLOT_PX, PageContext
 from playground import PARAMS
 from playground.i18n import Note, render
 from playground.workshop.presets import PRESETS
 
 
 def render_header(ctx: PageContext, notes: list[Note]) -> None:
-    """Title and caption, then every note, lock and scenario notice."""
+    """Title and the progress bars' place beside it, caption, then every note (of the
+    link, of the last move, of these settings), lock and scenario notice."""
     lang, options = ctx.lang, ctx.options
-    st.title(ctx.t("app.title"))
+    title, progress = st.columns([3, 2], vertical_alignment="center")
+    title.title(ctx.t("app.title"))
+    # Every training and view computation draws its progress bar here, in a place of
+    # fixed height: the page does not move down while it works, nor up when it is done.
+    ctx.progress_slot = progress.container(
+        height=PROGRESS_SLOT_PX, border=False, key="progress_slot"
+    ).empty()
     st.caption(ctx.t("app.caption"))
-    for note in st.session_state.url_notes + notes:
+    moved = st.session_state.pop("settle_notes", [])
+    for note in st.session_state.url_notes + moved + notes:
         st.warning(render(lang, note), icon=":material/warning:")
     if options.locked:
         join = "、".join if lang == "zh" else ", ".join

@@ -1,7 +1,13 @@
-"""The session: the link read once into session state, the open view, and the URL kept
-equal to what runs. The page writes the URL itself from the parsed config (`sync_url`),
-not through Streamlit's query-param binding: one parser reads every link, and the URL
-holds choice keys (`model=gru`), never labels in the reader's language."""
+"""The session: the link read once into session state, the open view, the controls kept
+equal to what runs, and the URL kept equal to it too. The page writes the URL itself from
+the parsed config (`sync_url`), not through Streamlit's query-param binding: one parser
+reads every link, and the URL holds choice keys (`model=gru`), never labels in the
+reader's language.
+
+What you see is what ran: when a move takes the settings past a bound or the budget (a
+window longer than half the points, more points or epochs than the sizes allow), the
+moved-against controls are set to the values that run (`settle`), with a note; a move
+that leaves a scenario's settings leaves the scenario (`on_setting_change`)."""
 
 from __future__ import annotations
 
@@ -89,6 +95,34 @@ def apply_preset() -> None:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     st.session_state.compare_models = list(chosen.compare_models or MODELS)
     st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
+
+
+def settings() -> dict[str, object]:
+    """Every control's value (its default before the control first shows)."""
+    return {p.name: st.session_state.get(p.name, p.default) for p in PARAMS}
+
+
+def settle() -> tuple[ExperimentConfig, list[Note]]:
+    """Set every control whose value does not run (bounds, window, budget) to the value
+    that does. Returns the config that runs and a note per value changed. Called before
+    the controls are drawn (writing their state is allowed then)."""
+    values = settings()
+    cfg, notes = ExperimentConfig.from_values(values)
+    for p in PARAMS:
+        if getattr(cfg, p.name) != values[p.name]:
+            st.session_state[p.name] = getattr(cfg, p.name)
+    return cfg, notes
+
+
+def on_setting_change() -> None:
+    """Callback of every control: settle the controls (the page shows this move's notes
+    once) and leave the scenario when the settings are no longer its own."""
+    cfg, notes = settle()
+    # One callback per control moved since the last run: the first settles them all.
+    st.session_state.settle_notes = st.session_state.get("settle_notes", []) + notes
+    preset = PRESETS.get(st.session_state.get("preset") or NO_PRESET)
+    if preset is not None and cfg != preset.config:
+        st.session_state.preset = NO_PRESET
 
 
 def sync_url(name: str, value: object, default: object) -> None:

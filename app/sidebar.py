@@ -1,5 +1,10 @@
-"""The sidebar: language, scenario, one control per parameter (from `PARAMS`), and the
-upload. Returns the settings to run and the data to run them on.
+"""The sidebar: language, scenario, one control per parameter (from `PARAMS`), what the
+settings cost, and the upload. Returns the settings to run and the data to run them on.
+
+The controls show what runs: every move settles them (`session.on_setting_change`), the
+epochs and points controls say the most these settings allow, and a control that does
+nothing for the data in use (noise for a real series or a file, the signal for a file)
+is disabled with the reason in its help.
 
 An uploaded CSV is parsed once per file and kept per session as a few thousand numbers;
 a file that cannot be used shows why and leaves the previous good file in place.
@@ -12,22 +17,60 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.session import NO_PRESET, apply_preset
+from app.session import NO_PRESET, apply_preset, on_setting_change, settle
 from playground import PARAMS, ExperimentConfig, Param
+from playground.config import MIN_EPOCHS
 from playground.i18n import LANGUAGES, Note, t
+from playground.pipeline.signals import REAL_SERIES
 from playground.pipeline.upload import UploadError, column_series, parse_csv
 from playground.serve.keys import SIGNAL, Data
 from playground.workshop.instructor import InstructorOptions
 from playground.workshop.presets import PRESETS
 
+# What the series comes from, for the controls' help: the built-in synthetic signal, a
+# real series (airline, sunspots) or an uploaded file.
+SYNTHETIC, REAL, UPLOAD = "synthetic", "real", "upload"
 
-def widget(p: Param, lang: str, options: InstructorOptions) -> object:
+
+def source_of(cfg: ExperimentConfig) -> str:
+    """Where the series the settings run on comes from."""
+    if upload_in_use():
+        return UPLOAD
+    return REAL if cfg.signal in REAL_SERIES else SYNTHETIC
+
+
+def explain(p: Param, lang: str, cfg: ExperimentConfig, source: str) -> tuple[str, bool]:
+    """The help of `p`'s control for these settings and data, and whether the control is
+    disabled because it does nothing for them (the reason is in the help)."""
+    if p.name == "n_points" and source != SYNTHETIC:
+        help_text = t(lang, f"param.n_points.help_{source}")
+    else:
+        help_text = t(lang, f"param.{p.name}.help")
+    idle = None  # why the control does nothing for this series
+    if p.name == "noise" and source != SYNTHETIC:
+        idle = t(lang, f"param.noise.off_{source}")
+    elif p.name == "signal" and source == UPLOAD:
+        idle = t(lang, "param.signal.off_upload")
+    if idle is not None:
+        help_text += "\n\n" + idle
+    if p.name == "epochs":
+        help_text += "\n\n" + t(lang, "param.epochs.max", max=cfg.max_epochs())
+    elif p.name == "n_points" and cfg.max_points() < p.high:
+        help_text += "\n\n" + t(
+            lang, "param.n_points.max", max=cfg.max_points(), min_epochs=MIN_EPOCHS
+        )
+    return help_text, idle is not None
+
+
+def widget(
+    p: Param, lang: str, options: InstructorOptions, cfg: ExperimentConfig, source: str
+) -> object:
     """The control for one parameter, keyed by its name."""
-    help_text = t(lang, f"param.{p.name}.help")
+    help_text, idle = explain(p, lang, cfg, source)
     locked = p.name in options.locked
     if locked:
         help_text += "\n\n" + t(lang, "instructor.locked")
-    common = dict(key=p.name, help=help_text, disabled=locked)
+    common = dict(key=p.name, help=help_text, disabled=locked or idle, on_change=on_setting_change)
     label = t(lang, f"param.{p.name}.label")
     if p.choices:  # the URL keeps the key, not the translated label
         return st.selectbox(
@@ -37,18 +80,22 @@ def widget(p: Param, lang: str, options: InstructorOptions) -> object:
             format_func=lambda v, n=p.name: t(lang, f"choice.{n}.{v}"),
             **common,
         )
-    # Typed-in numbers for the learning rate and seed; sliders for the rest.
-    if p.name in ("learning_rate", "seed"):
-        control, extra = st.number_input, {"format": "%.4f" if p.kind is float else "%d"}
-    else:
-        control, extra = st.slider, {}
-    return control(
-        label, min_value=p.low, max_value=p.high, value=p.default, step=p.step, **extra, **common
+    if p.steps:  # the learning rate: a log scale of round values
+        return st.select_slider(
+            label, options=p.steps, value=p.default, format_func=lambda v: f"{v:g}", **common
+        )
+    if p.name == "seed":  # typed in: any of 10,000 values, none better than another
+        return st.number_input(label, p.low, p.high, p.default, p.step, format="%d", **common)
+    return st.slider(
+        label, min_value=p.low, max_value=p.high, value=p.default, step=p.step, **common
     )
 
 
 def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
-    """Language, scenario and every parameter's control; returns the values chosen."""
+    """Language, scenario, every parameter's control and what the settings cost; returns
+    the values chosen (always the values that run: see `session.settle`)."""
+    cfg, _ = settle()  # a no-op after the callbacks; kept so the rule holds on any path
+    source = source_of(cfg)
     with st.sidebar:
         st.selectbox(t(lang, "lang.label"), tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get)
         st.selectbox(
@@ -60,17 +107,23 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
             disabled=bool(options.locked),  # a locked page keeps its scenario
         )
         st.header(t(lang, "sidebar.header"))
-        values = {p.name: widget(p, lang, options) for p in PARAMS if not p.advanced}
+        values = {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if not p.advanced}
         with st.expander(t(lang, "sidebar.advanced")):
-            values |= {p.name: widget(p, lang, options) for p in PARAMS if p.advanced}
+            values |= {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if p.advanced}
+        st.caption(cost_text(lang, cfg))
     return values
 
 
-def data(lang: str, cfg: ExperimentConfig) -> tuple[ExperimentConfig, Data, list[Note]]:
-    """The uploader and its column picker: the config fitted to the series, the data to
-    train on and the notes to show."""
-    with st.sidebar.expander(t(lang, "upload.header")):
-        upload = st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
+def cost_text(lang: str, cfg: ExperimentConfig) -> str:
+    """What these settings cost: about how long they train, and the most epochs."""
+    seconds = max(cfg.seconds(), 0.1)
+    return t(lang, "sidebar.cost", seconds=f"{seconds:.1f}", epochs=cfg.max_epochs())
+
+
+def read_upload() -> tuple[object | None, UploadError | None]:
+    """The file in the uploader (or None) and why it cannot be used (or None). A new
+    file is parsed once, into `st.session_state.dataset` when it can be used."""
+    upload = st.session_state.get("upload")
     seen = st.session_state.get("upload_seen", (None, None))
     if upload is not None and seen[0] != upload.file_id:
         error = None
@@ -79,7 +132,22 @@ def data(lang: str, cfg: ExperimentConfig) -> tuple[ExperimentConfig, Data, list
         except UploadError as err:
             error = err
         st.session_state.upload_seen = (upload.file_id, error)
-    error = st.session_state.upload_seen[1] if upload is not None else None
+    return upload, (st.session_state.upload_seen[1] if upload is not None else None)
+
+
+def upload_in_use() -> bool:
+    """Whether the run trains on an uploaded file (a file is in the uploader and it, or
+    an earlier one, could be used)."""
+    upload, _ = read_upload()
+    return upload is not None and "dataset" in st.session_state
+
+
+def data(lang: str, cfg: ExperimentConfig) -> tuple[ExperimentConfig, Data, list[Note]]:
+    """The uploader and its column picker: the config fitted to the series, the data to
+    train on and the notes to show."""
+    with st.sidebar.expander(t(lang, "upload.header")):
+        st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
+    upload, error = read_upload()
     if error is not None:
         reason = t(lang, f"upload.error.{error.code}", **error.params)
         st.sidebar.error(t(lang, "upload.error", error=reason))

@@ -4,24 +4,27 @@ from the defaults), and the slowest configs the bounds allow after the work budg
 The worst-case table covers every model type and num_layers 1..3: for each it runs the
 corners of the bounds that the budget treats differently (compute-bound: large hidden
 size, long windows, many points; dispatch-bound: hidden size 1, long windows). Each row
-shows epochs after the budget, the config's work units and the measured wall and CPU
-seconds of the whole `run_experiment` (one thread, as on the server). Target: every
-worst case under 10 s on one core of this machine.
+shows epochs after the budget (points lowered first where the sizes would leave fewer
+than MIN_EPOCHS), the config's work units and the measured wall and CPU seconds of the
+whole `run_experiment` (one thread, as on the server). Targets: every worst case under
+10 s on one core of this machine, and no corner below MIN_EPOCHS epochs; the
+`--corners` table runs the largest sizes at exactly MIN_EPOCHS epochs.
 
-Run: python bench/bench_cost.py [--quick]
+Run: python bench/bench_cost.py [--quick | --corners]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import time
 from dataclasses import replace
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from playground import ExperimentConfig, run_experiment  # noqa: E402
-from playground.config import MAX_WORK, MODELS, PARAM_BY_NAME  # noqa: E402
+from playground.config import MAX_WORK, MIN_EPOCHS, MODELS, PARAM_BY_NAME  # noqa: E402
 
 LIMIT_S = 10.0  # what a worst case may take on one core
 
@@ -60,6 +63,7 @@ def row(label: str, cfg: ExperimentConfig) -> dict[str, object]:
         "n_points": cfg.n_points,
         "epochs": cfg.epochs,
         "work": cfg.work(),
+        "est_s": cfg.seconds(),
         "wall_s": wall,
         "cpu_s": cpu,
         "train_s": train_s,
@@ -109,12 +113,43 @@ def worst_cases(quick: bool) -> list[dict[str, object]]:
     return rows
 
 
+def min_epoch_corners() -> list[dict[str, object]]:
+    """The largest sizes (hidden, window, points, layers at their bounds; the points
+    lowered by the budget), trained for exactly MIN_EPOCHS epochs, per model: the worst
+    run a learner can ask for at the fewest epochs the budget may leave."""
+    high = {n: PARAM_BY_NAME[n].high for n in ("seq_length", "hidden_size", "n_points")}
+    rows = []
+    for model in MODELS:
+        cfg = budgeted(model=model, num_layers=PARAM_BY_NAME["num_layers"].high, **high)
+        rows.append(row("largest", replace(cfg, epochs=MIN_EPOCHS)))
+    return rows
+
+
+def cpu_model() -> str:
+    """The CPU's model name as `lscpu` gives it."""
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    names = [line.split(":", 1)[1].strip() for line in out.splitlines() if "Model name" in line]
+    return names[0] if names else "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="rnn sweeps only, fewer corners")
+    parser.add_argument("--corners", action="store_true", help="the MIN_EPOCHS corners only")
     args = parser.parse_args()
-    print(f"# nproc {os.cpu_count()}, MAX_WORK {MAX_WORK:.3g}, load {os.getloadavg()}")
+    print(
+        f"# {cpu_model()}, nproc {os.cpu_count()}, MAX_WORK {MAX_WORK:.3g}, "
+        f"MIN_EPOCHS {MIN_EPOCHS}, load {os.getloadavg()}"
+    )
     run_experiment(replace(ExperimentConfig(), epochs=2))  # warm-up
+    print(f"## Largest sizes at {MIN_EPOCHS} epochs (points lowered by the budget)\n")
+    corners = min_epoch_corners()
+    print_table(corners)
+    if args.corners:
+        return
     print("## Each knob alone (others at the tutorial defaults)\n")
     print_table(sweeps(args.quick))
     print("## Slowest configs the bounds allow (epochs lowered by the budget)\n")

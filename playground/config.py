@@ -6,9 +6,9 @@ its widgets from it (labels and help in each language are the locale keys
 `param.<name>.label` / `.help`), `from_query_params` parses and clamps URL values with it,
 and `to_query_params` writes them back. Nothing else in the app knows a bound.
 
-Every value changed on the way in (defaulted, rounded, clamped, lowered to the window or
-the budget) is reported as an `i18n.Note` (`note.clamped`, ...) whose `param` field is the
-parameter's name; the page renders it in the reader's language.
+Every value changed on the way in (defaulted, rounded, clamped, snapped, lowered to the
+window or the budget) is reported as an `i18n.Note` (`note.clamped`, ...) whose `param`
+field is the parameter's name; the page renders it in the reader's language.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 from playground.i18n import Note
 from playground.params import (  # noqa: F401  (re-exported: the table lives in params.py)
+    LEARNING_RATES,
     MAX_VALUE_CHARS,
     MODELS,
     PARAM_BY_NAME,
@@ -33,19 +34,31 @@ from playground.params import (  # noqa: F401  (re-exported: the table lives in 
 
 # fmt: on
 
-# Cost budget: one "work unit" is one multiply-accumulate of one training epoch, about
-# 0.3 ns of one core here (bench/bench_cost.py). A recurrent step of one layer costs, per
-# window, GATES x (H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
-# matrices (input, hidden, biases) and elementwise ops, fitted to measured times (the
-# LSTM kernel's elementwise part grows with H); plus STEP_WORK[model] once for the op
-# dispatch that dominates small models. The worst case the bounds allow is clamped (by
-# lowering epochs) to stay under MAX_WORK, ~4 s of one busy core (limit 10 s, margin 2x).
+# Cost budget: one "work unit" is about 0.3 ns of one core here (bench/bench_cost.py,
+# SECONDS_PER_WORK). A recurrent step of one layer costs, per window,
+# GATES x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
+# matrices (input, hidden, biases; MAC_WORK units per multiply-accumulate, fitted to the
+# measured forward + backward times) and elementwise ops (the LSTM kernel's elementwise
+# part grows with H); plus STEP_WORK[model] once for the op dispatch that dominates small
+# models. A run may cost MAX_WORK, ~4.8 s of one core at SECONDS_PER_WORK; measured
+# 1.5-7.8 s of CPU on a machine loaded 3-6 (bench/RESULTS.md; the limit is 10 s). The
+# largest LSTM sizes at MIN_EPOCHS set it: it cannot be lower without smaller bounds.
+#
+# Every reachable config trains at least MIN_EPOCHS: where the sizes (hidden size, layers,
+# window) would leave fewer, the number of points is lowered first (`max_points`), for
+# every model alike (Compare and Forecast train all three on the same points); then
+# epochs are lowered to what the budget allows (`max_epochs`). The bounds make this
+# possible: at hidden 128, 3 layers and a window of 50 the points can still go down to
+# 2 x 50 (tests/test_config.py checks every corner).
 GATES: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
 STEP_WORK: dict[str, float] = {"rnn": 3.0e5, "gru": 9.0e5, "lstm": 3.0e5}  # per step, layer
+MAC_WORK: float = 0.4  # per multiply-accumulate of a gate matrix (forward and backward)
 ELEMENT_WORK: float = 300.0  # per window, gate, step and layer
 ELEMENT_WORK_PER_UNIT: float = 30.0  # the same, per hidden unit
 EPOCH_WORK: float = 2.0e6  # optimizer, loss and bookkeeping per epoch
-MAX_WORK: float = 1.2e10
+MAX_WORK: float = 1.6e10
+MIN_EPOCHS: int = 30  # no reachable config trains fewer (unless its epochs say so)
+SECONDS_PER_WORK: float = 0.3e-9  # one core of the machine in bench/RESULTS.md
 
 
 @dataclass(frozen=True)
@@ -99,10 +112,10 @@ class ExperimentConfig:
     def from_values(
         cls, values: Mapping[str, Any], notes: list[Note] | None = None
     ) -> tuple["ExperimentConfig", list[Note]]:
-        """Build a config from already-typed values, clamping into bounds and budget.
-
-        Returns (config, notes): `notes` (appended to) or a new list, one Note per
-        value changed."""
+        """Build a config from already-typed values, clamping into bounds and budget:
+        the window to half the points, the points to `max_points`, the epochs to
+        `max_epochs`. Returns (config, notes): `notes` (appended to) or a new list, one
+        Note per value changed. Applied to its own result it changes nothing."""
         notes = [] if notes is None else notes
         clean: dict[str, Any] = {}
         for p in PARAMS:
@@ -117,6 +130,20 @@ class ExperimentConfig:
             clean["seq_length"] = n_points // 2
             notes.append(_window_note(seq_length, n_points))
         cfg = cls(**clean)
+        most = cfg.max_points()
+        if cfg.n_points > most:
+            notes.append(
+                Note(
+                    "note.points_budget",
+                    {
+                        "param": "n_points",
+                        "value": cfg.n_points,
+                        "min_epochs": MIN_EPOCHS,
+                        "lowered": most,
+                    },
+                )
+            )
+            cfg = replace(cfg, n_points=most)
         budgeted = cfg.within_budget()
         if budgeted.epochs != cfg.epochs:
             notes.append(
@@ -144,31 +171,54 @@ class ExperimentConfig:
         return {p.name: format_value(getattr(self, p.name)) for p in PARAMS}
 
     # ---- cost ------------------------------------------------------------
-    def work(self) -> float:
-        """Training cost in work units (see MAX_WORK) for this config."""
-        n_windows = max(self.n_points - self.seq_length, 1)
+    def _epoch_terms(self) -> tuple[float, float]:
+        """(fixed, per window) work of one epoch: one epoch costs
+        fixed + per_window x number of windows."""
         h = self.hidden_size
-        per_step = 0.0  # one time step through every layer, all windows
+        per_step = per_window = 0.0  # one time step through every layer
         for layer in range(self.num_layers):
             h_in = 1 if layer == 0 else h
             elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
-            per_window = GATES[self.model] * (h * (h_in + h + 2) + elementwise)
-            per_step += STEP_WORK[self.model] + n_windows * per_window
-        return float(self.epochs * (self.seq_length * per_step + EPOCH_WORK))
+            per_step += STEP_WORK[self.model]
+            per_window += GATES[self.model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
+        return self.seq_length * per_step + EPOCH_WORK, self.seq_length * per_window
+
+    def work(self) -> float:
+        """Training cost in work units (see MAX_WORK) for this config."""
+        fixed, per_window = self._epoch_terms()
+        n_windows = max(self.n_points - self.seq_length, 1)
+        return float(self.epochs * (fixed + per_window * n_windows))
+
+    def seconds(self) -> float:
+        """About how long this config trains on one core (work x SECONDS_PER_WORK)."""
+        return self.work() * SECONDS_PER_WORK
 
     def max_epochs(self) -> int:
         """Most epochs this config may train within the budget."""
         per_epoch = replace(self, epochs=1).work()
         return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // per_epoch)))
 
+    def max_points(self) -> int:
+        """Most points these sizes (hidden size, layers, window) may train on so that
+        every model fits MIN_EPOCHS epochs within the budget, on the slider's steps; at
+        least twice the window (the bounds keep that within the budget) and at most the
+        bound."""
+        p = PARAM_BY_NAME["n_points"]
+        most = p.high
+        for model in MODELS:
+            fixed, per_window = replace(self, model=model)._epoch_terms()
+            n_windows = (MAX_WORK / MIN_EPOCHS - fixed) // per_window
+            most = min(most, int(n_windows) + self.seq_length)
+        most = p.low + (most - p.low) // p.step * p.step  # on the slider's steps
+        return max(most, 2 * self.seq_length, p.low)
+
     def fits_budget(self) -> bool:
-        """Whether this config may train: within MAX_WORK, or at the floor of one epoch
-        (the largest sizes cost more than the budget in one epoch; bench_cost measures
-        them well under the 10 s limit)."""
-        return self.work() <= MAX_WORK or self.epochs == 1
+        """Whether this config's training fits MAX_WORK (every config the page or a
+        link can reach does; configs built in code may not)."""
+        return self.work() <= MAX_WORK
 
     def within_budget(self) -> "ExperimentConfig":
-        """This config with epochs lowered so its work fits MAX_WORK."""
+        """This config with epochs lowered so its work fits MAX_WORK (at least one)."""
         return self if self.epochs <= self.max_epochs() else replace(self, epochs=self.max_epochs())
 
     def key(self) -> tuple:

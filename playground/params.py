@@ -1,10 +1,11 @@
 """The one parameter table behind widgets, URLs and validation, and the parsing of values.
 
-`PARAMS` gives, per setting, its type, default, bounds, step and help; the page builds its
-widgets from it (labels and help in each language are the locale keys
-`param.<name>.label` / `.help`), `config.ExperimentConfig.from_query_params` parses and
-clamps URL values with it. Nothing else in the app knows a bound. Every value changed on
-the way in is reported as an `i18n.Note` whose `param` field is the parameter's name.
+`PARAMS` gives, per setting, its type, default, bounds, step (or the widget's values)
+and help; the page builds its widgets from it (labels and help in each language are the
+locale keys `param.<name>.label` / `.help`), `config.ExperimentConfig.from_query_params`
+parses and clamps URL values with it (and snaps them to a setting's values). Nothing
+else in the app knows a bound. Every value changed on the way in is reported as an
+`i18n.Note` whose `param` field is the parameter's name.
 """
 
 from __future__ import annotations
@@ -21,6 +22,15 @@ SIGNALS: tuple[str, ...] = (  # tables read better aligned
     "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
     "random_walk", "airline", "sunspots",
 )
+# fmt: on
+
+# The learning rates the page offers (a select slider, a log scale: 1-2-5 and 3 steps);
+# every preset's rate is one of them. A URL value between them is snapped to the nearest
+# (on a log scale), with a note; configs built in code may hold any rate in the bounds.
+LEARNING_RATES: tuple[float, ...] = (
+    0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1,
+)  # fmt: skip
+
 
 @dataclass(frozen=True)
 class Param:
@@ -33,6 +43,7 @@ class Param:
     high: Any = None  # inclusive upper bound (numbers)
     step: Any = None  # widget step; URL values are not snapped to it
     choices: tuple[str, ...] = ()  # allowed values (strings)
+    steps: tuple[float, ...] = ()  # the widget's values (numbers); URL values snap to them
     help: str = ""  # one-line help text shown beside the widget
     advanced: bool = False  # shown in the "advanced" group
 
@@ -41,7 +52,7 @@ class Param:
 PARAMS: tuple[Param, ...] = (
     Param("noise", float, 0.1, 0.0, 1.0, 0.01,
           help="Standard deviation of the Gaussian noise added to the signal."),
-    Param("seq_length", int, 10, 2, 60, 1,
+    Param("seq_length", int, 10, 2, 50, 1,
           help="How many past values the network sees to predict the next one."),
     Param("hidden_size", int, 32, 1, 128, 1,
           help="Number of units in the recurrent layer's hidden state."),
@@ -51,7 +62,7 @@ PARAMS: tuple[Param, ...] = (
           help="Vanilla RNN, LSTM or GRU cell."),
     Param("seed", int, 0, 0, 9999, 1,
           help="Seeds the noise and the initial weights: same seed, same result."),
-    Param("learning_rate", float, 0.01, 0.0001, 0.1, 0.0001,
+    Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
           help="Adam step size.", advanced=True),
     Param("num_layers", int, 1, 1, 3, 1,
           help="Stacked recurrent layers.", advanced=True),
@@ -68,8 +79,13 @@ PARAMS: tuple[Param, ...] = (
           help="Multiplies the initial recurrent weights; above ~2 gradients can explode.",
           advanced=True),
     Param("keep_gate_bias", float, 0.0, 0.0, 6.0, 0.5,
-          help="Added at init to the LSTM forget-gate and GRU update-gate biases "
-               "(keeps memory ~1 + e^b steps; 0 = PyTorch's init).", advanced=True),
+          help=(
+               "Added at initialisation to the bias of the gate that keeps the memory "
+               "(LSTM forget gate, GRU update gate): at b the gate starts near σ(b), "
+               "and a stored value lasts about 1 + e^b steps. 0 is PyTorch's default "
+               "(the gate starts half open); 4 keeps it open for ~55 steps. No effect "
+               "on the plain RNN."
+          ), advanced=True),
 )
 # fmt: on
 
@@ -100,7 +116,8 @@ def format_value(value: Any) -> str:
 
 
 def parse_value(p: Param, raw: Any) -> tuple[Any, Note | None]:
-    """Parse one raw URL value for `p`: (value, Note or None); never raises.
+    """Parse one raw URL value for `p`: (value, Note or None); never raises. A value
+    between `p.steps` is snapped to the nearest (`note.snapped`).
 
     Note fields are shown as text: `value` is the raw text quoted and cut to 24
     characters, `default` the URL form of the default."""
@@ -119,7 +136,18 @@ def parse_value(p: Param, raw: Any) -> tuple[Any, Note | None]:
         if not math.isfinite(number):
             return p.default, Note("note.not_finite", fallback)
         value = number
-    return coerce(p, value)
+    value, note = coerce(p, value)
+    if p.steps and value not in p.steps:
+        value, note = snap(p, value)
+    return value, note
+
+
+def snap(p: Param, value: float) -> tuple[float, Note]:
+    """The nearest of `p.steps` to `value` on a log scale (they are all positive), with
+    its note. Fields are shown as text (`:g`)."""
+    nearest = min(p.steps, key=lambda s: (abs(math.log(s) - math.log(value)), s))
+    note = Note("note.snapped", {"param": p.name, "value": f"{value:g}", "snapped": f"{nearest:g}"})
+    return nearest, note
 
 
 def coerce(p: Param, value: Any) -> tuple[Any, Note | None]:

@@ -23,8 +23,8 @@ def run_app(**query) -> AppTest:
 
 
 def widget(at: AppTest, key: str):
-    """The slider, selectbox or number input keyed `key`."""
-    for kind in (at.slider, at.selectbox, at.number_input):
+    """The slider, selectbox, select slider or number input keyed `key`."""
+    for kind in (at.slider, at.selectbox, at.select_slider, at.number_input):
         for w in kind:
             if w.key == key:
                 return w

@@ -104,3 +104,62 @@ def assert_tooltips_labelled(spec: dict) -> None:
         assert has_cjk(tip["title"]), tip
         if tip["type"] == "nominal":
             assert tip["field"].endswith("_label") and tip["field"] in computed, tip
+
+
+# ---- Structure: views, encodings, legends, axes ---------------------------------------
+def units(spec: dict) -> list[dict]:
+    """Every unit view of a spec (one with a mark), through layers, concats and facets,
+    in drawing order."""
+    if "mark" in spec:
+        return [spec]
+    found = []
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for child in spec.get(key, []):
+            found += units(child)
+    if isinstance(spec.get("spec"), dict):
+        found += units(spec["spec"])
+    return found
+
+
+def mark_type(unit: dict) -> str:
+    """The mark type of a unit view ("line", "circle", ...)."""
+    m = unit["mark"]
+    return m["type"] if isinstance(m, dict) else m
+
+
+def channel_defs(spec: dict, channel: str) -> list[dict]:
+    """The definitions of `channel` ("x", "color", ...) of every unit view of the spec."""
+    return [u["encoding"][channel] for u in units(spec) if channel in u.get("encoding", {})]
+
+
+def legends(spec: dict) -> list[dict]:
+    """Every legend definition of the spec's encodings (legend=None and the config's
+    legend defaults left out)."""
+    views = {k: v for k, v in spec.items() if k != "config"}
+    return [n["legend"] for n in nodes(views) if isinstance(n.get("legend"), dict)]
+
+
+def log_axes(spec: dict) -> list[dict]:
+    """The axis definition of every position channel on a log scale (an empty dict where
+    none is set)."""
+    return [
+        d.get("axis") or {}
+        for ch in ("x", "y")
+        for d in channel_defs(spec, ch)
+        if (d.get("scale") or {}).get("type") == "log"
+    ]
+
+
+def rows(spec: dict, *columns: str) -> list[dict]:
+    """The inline data rows of the spec that hold all of `columns`."""
+    return [
+        row
+        for data in spec.get("datasets", {}).values()
+        for row in data
+        if all(c in row for c in columns)
+    ]
+
+
+def filters(unit: dict) -> list[str]:
+    """The filter expressions of a unit view (Altair writes `datum.x == ...` as text)."""
+    return [str(tr["filter"]) for tr in unit.get("transform", []) if "filter" in tr]

@@ -2,7 +2,8 @@
 
 import pytest
 
-from pagekit import chart_data, chart_frames, run_app, widget
+from pagekit import chart_data, chart_frames, run_app
+from test_app_controls import widget  # pagekit's, and the learning rate's select slider
 from playground.config import PARAM_BY_NAME
 
 

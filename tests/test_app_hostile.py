@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 import playground.pipeline.experiment
 from playground import PARAMS, ExperimentConfig, run_experiment
 from playground.i18n import t
-from playground.config import PARAM_BY_NAME
+from playground.config import MIN_EPOCHS, PARAM_BY_NAME
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT_S = 120  # a run on a busy 2-core box; examples are kept to a few epochs
@@ -44,7 +44,7 @@ def run_page(query: dict[str, Any]) -> AppTest:
 
 def widget_values(at: AppTest) -> dict[str, Any]:
     """Current value of every settings widget, by key (= PARAMS name)."""
-    widgets = list(at.slider) + list(at.selectbox) + list(at.number_input)
+    widgets = list(at.slider) + list(at.selectbox) + list(at.number_input) + list(at.select_slider)
     return {w.key: w.value for w in widgets if w.key in PARAM_BY_NAME}
 
 
@@ -72,7 +72,8 @@ def notes(at: AppTest) -> list[str]:
 
 
 def is_bad(name: str, raw: str | list[str]) -> bool:
-    """Independent oracle: is `raw` not a valid, in-range value for setting `name`?
+    """Independent oracle: is `raw` not a valid, in-range value for setting `name` (one
+    of the offered values, for a setting that offers some)?
 
     Follows the documented rule that of a repeated key the last value counts.
     """
@@ -86,6 +87,8 @@ def is_bad(name: str, raw: str | list[str]) -> bool:
         return True
     if not math.isfinite(number) or not p.low <= number <= p.high:
         return True
+    if p.steps:
+        return number not in p.steps
     return p.kind is int and not number.is_integer()
 
 
@@ -179,19 +182,25 @@ def test_no_link_breaks_the_page(query):
 
 
 def test_the_largest_link_is_held_to_the_budget():
-    """Everything at its maximum: epochs are lowered so the run fits MAX_WORK."""
+    """Everything at its maximum: the points, then the epochs are lowered so the run fits
+    MAX_WORK with at least MIN_EPOCHS; the controls show what runs, and so does the URL."""
     biggest = {p.name: str(p.high) for p in PARAMS if p.kind is not str}
     query = biggest | {"model": "lstm", "epochs": "1000"}
     cfg, warnings = ExperimentConfig.from_query_params(query)
-    assert cfg.epochs < 1000 and cfg.fits_budget()
-    assert any(n.key == "note.budget" for n in warnings)
+    assert MIN_EPOCHS <= cfg.epochs < 1000 and cfg.fits_budget()
+    assert [n.key for n in warnings] == ["note.points_budget", "note.budget"]
     # The page applies the same budget and trains exactly the lowered epochs.
     at = run_page(query)
     assert not at.exception
     ran = ran_config(at)
-    assert ran.fits_budget()
-    assert int(chart_frames(at)[1].epoch.max()) == ran.epochs
+    assert ran == cfg and ran.fits_budget()
+    trained = int(chart_frames(at)[1].epoch.max())
+    assert widget_values(at)["epochs"] == trained == ran.epochs >= MIN_EPOCHS
+    assert at.query_params["epochs"] == str(trained)
+    in_url = int(at.query_params.get("n_points", PARAM_BY_NAME["n_points"].default))
+    assert widget_values(at)["n_points"] == cfg.n_points == in_url  # (100: not in the URL)
     assert any(n.startswith(("epochs:", "Epochs:")) for n in notes(at)), notes(at)
+    assert any(n.startswith("Number of points:") for n in notes(at)), notes(at)
 
 
 # ---- links Streamlit's own URL binding read differently from our parser ---------------

@@ -94,13 +94,13 @@ def test_the_signals_own_settings_leave_an_upload_alone():
     changes nothing drawn. (That they no longer split the run cache, so nothing is
     trained again, is `ExperimentConfig.for_series`'s test in test_config.py: the
     charts here would be equal after a retraining too, since training is deterministic.)"""
-    at = upload(run_app(epochs="2"), "good.csv", ramp(60))
-    before = chart_data(at)
-    widget(at, "noise").set_value(0.5).run()
-    widget(at, "signal").select("square").run()
+    plain = upload(run_app(epochs="2"), "good.csv", ramp(60))
+    at = upload(run_app(epochs="2", noise="0.5", signal="square"), "good.csv", ramp(60))
     assert not at.exception
-    assert chart_data(at) == before
+    assert chart_data(at) == chart_data(plain)
     assert at.query_params["noise"] == "0.5"  # the link still holds what was set
+    # With a file in, they cannot be moved at all (disabled, the reason in their help).
+    assert widget(at, "noise").disabled and widget(at, "signal").disabled
 
 
 @pytest.mark.parametrize(

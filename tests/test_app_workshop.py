@@ -8,11 +8,12 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pagekit import chart_data, run_app, widget
+from pagekit import chart_data, run_app
 from playground.config import PARAMS
 from playground.i18n import strings, t
 from playground.workshop.presets import PRESETS
 from speckit import english_words, has_cjk, shown_labels, titles
+from test_app_controls import widget  # pagekit's, and the learning rate's select slider
 
 
 def rerun(at: AppTest) -> AppTest:
@@ -166,6 +167,13 @@ def test_lock_disables_those_widgets_only():
     assert not widget(at, "noise").disabled and not widget(at, "hidden_size").disabled
     assert "Set by your instructor." in widget(at, "model").help
     assert any("Epochs" in c.value and "Model type" in c.value for c in at.caption)
+
+
+def test_an_unknown_setting_in_lock_is_said_and_the_known_one_locked():
+    at = run_app(lock="model,foo", epochs="2")
+    assert widget(at, "model").disabled and not widget(at, "noise").disabled
+    notes = [w.value for w in at.warning]
+    assert notes == [t("en", "instructor.unknown_lock", name="foo")], notes
 
 
 def test_hide_text_hides_explanations_and_unknown_options_are_noted():

@@ -130,7 +130,9 @@ def test_unknown_signal_is_a_named_error(monkeypatch):
 
 
 def test_script_name():
-    assert script_name(ExperimentConfig(model="lstm", seed=5)) == "rnn_playground_lstm_seed5.py"
+    name = script_name(ExperimentConfig(model="lstm", seed=5))
+    assert name.startswith("rnn_playground_lstm_seed5_") and name.endswith(".py")
+    assert name != script_name(ExperimentConfig(model="lstm", seed=5, noise=0.2))
 
 
 def test_every_registered_signal_has_a_script_source():

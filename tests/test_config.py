@@ -1,5 +1,6 @@
 """ExperimentConfig: defaults, validation, URL round trip and clamping of any input."""
 
+import itertools
 import math
 from dataclasses import asdict, replace
 
@@ -8,7 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground.config import (
+    LEARNING_RATES,
     MAX_WORK,
+    MIN_EPOCHS,
+    MODELS,
     PARAM_BY_NAME,
     PARAMS,
     SIGNALS,
@@ -27,6 +31,8 @@ NOTE_KEYS = {
     "note.clamped",
     "note.seq_too_long",
     "note.budget",
+    "note.points_budget",
+    "note.snapped",
 }
 
 
@@ -59,7 +65,8 @@ def test_config_is_frozen():
         {"model": "transformer"},
         {"hidden_size": 2.5},
         {"noise": float("nan")},
-        {"seq_length": 60, "n_points": 100},
+        {"seq_length": 30, "n_points": 40},  # more than half the points
+        {"seq_length": 51},
         {"epochs": True},
     ],
 )
@@ -108,24 +115,31 @@ def test_repeated_key_takes_last_value():
 
 
 # Every size setting at its upper bound: far beyond the budget.
-LARGEST = {
-    "model": "lstm",
-    "hidden_size": 128,
-    "seq_length": 60,
-    "n_points": 1000,
-    "num_layers": 3,
-    "epochs": 1000,
-}
+SIZES = ("hidden_size", "seq_length", "n_points", "num_layers", "epochs")
+LARGEST = {"model": "lstm"} | {name: PARAM_BY_NAME[name].high for name in SIZES}
 
 
-def test_budget_lowers_epochs_and_says_so():
+def test_budget_lowers_points_then_epochs_and_says_so():
     cfg, notes = ExperimentConfig.from_values(LARGEST)
     assert cfg.fits_budget()
-    assert cfg.epochs < 1000
-    assert notes == [Note("note.budget", {"param": "epochs", "value": 1000, "lowered": cfg.epochs})]
+    assert MIN_EPOCHS <= cfg.epochs < 1000
+    assert 2 * cfg.seq_length <= cfg.n_points < 1000
+    assert (cfg.hidden_size, cfg.num_layers, cfg.seq_length) == (128, 3, 50)  # as asked
+    assert notes == [
+        Note(
+            "note.points_budget",
+            {"param": "n_points", "value": 1000, "min_epochs": MIN_EPOCHS, "lowered": cfg.n_points},
+        ),
+        Note("note.budget", {"param": "epochs", "value": 1000, "lowered": cfg.epochs}),
+    ]
 
 
-@given(st.integers(4, 2000), st.integers(2, 60), st.floats(0, 1), st.sampled_from(SIGNALS))
+@given(
+    st.integers(4, 2000),
+    st.integers(2, PARAM_BY_NAME["seq_length"].high),
+    st.floats(0, 1),
+    st.sampled_from(SIGNALS),
+)
 def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length, noise, signal):
     cfg = ExperimentConfig(seq_length=seq_length, n_points=1000, noise=noise, signal=signal)
     fitted, notes = cfg.for_series(n_values)
@@ -149,27 +163,135 @@ def test_for_series_fits_the_window_to_a_shorter_series(n_values, seq_length, no
 
 
 def test_window_longer_than_half_the_series_is_lowered():
-    cfg, notes = ExperimentConfig.from_values({"n_points": 40, "seq_length": 60})
+    cfg, notes = ExperimentConfig.from_values({"n_points": 40, "seq_length": 30})
     assert cfg.seq_length == 20
     assert notes == [
         Note(
             "note.seq_too_long",
-            {"param": "seq_length", "value": 60, "n_points": 40, "lowered": 20},
+            {"param": "seq_length", "value": 30, "n_points": 40, "lowered": 20},
         )
     ]
 
 
-def valid_configs():
-    """Any config the bounds allow (then budgeted)."""
+def in_bounds():
+    """Any values the controls can take (a number's bounds, a setting's offered values),
+    before the window and budget rules."""
     fields = {}
     for p in PARAMS:
         if p.kind is str:
             fields[p.name] = st.sampled_from(p.choices)
+        elif p.steps:
+            fields[p.name] = st.sampled_from(p.steps)
         elif p.kind is int:
             fields[p.name] = st.integers(p.low, p.high)
         else:
             fields[p.name] = st.floats(p.low, p.high, allow_nan=False)
-    return st.fixed_dictionaries(fields).map(lambda v: ExperimentConfig.from_values(v)[0])
+    return st.fixed_dictionaries(fields)
+
+
+def valid_configs():
+    """Any config the controls or a link can reach: values in bounds, then budgeted."""
+    return in_bounds().map(lambda v: ExperimentConfig.from_values(v)[0])
+
+
+# ---- the budget: every reachable config trains at least MIN_EPOCHS ----------------------
+@given(in_bounds())
+def test_every_reachable_config_may_train_min_epochs(values):
+    cfg, _ = ExperimentConfig.from_values(values)
+    assert cfg.max_epochs() >= MIN_EPOCHS
+    assert cfg.epochs == min(values["epochs"], cfg.max_epochs())  # lowered only to the most
+    assert cfg.fits_budget()
+    # What runs is settled: the controls set to it stay there, without a note.
+    assert ExperimentConfig.from_values(asdict(cfg)) == (cfg, [])
+
+
+def corners():
+    """Every combination of the size settings at their bounds (both ends), and model."""
+    ends = [(PARAM_BY_NAME[n].low, PARAM_BY_NAME[n].high) for n in SIZES]
+    for model in MODELS:
+        for combo in itertools.product(*ends):
+            yield {"model": model} | dict(zip(SIZES, combo))
+
+
+def test_every_corner_trains_min_epochs_for_every_model():
+    for values in corners():
+        cfg, _ = ExperimentConfig.from_values(values)
+        for model in MODELS:  # Compare and Forecast train all three on these points
+            other = replace(cfg, model=model)
+            assert other.max_epochs() >= MIN_EPOCHS, values
+            assert replace(other, epochs=MIN_EPOCHS).fits_budget(), values
+
+
+def test_the_points_floor_of_twice_the_window_is_never_needed():
+    """`max_points` falls back to twice the window (the least the window rule allows);
+    the bounds keep that within the budget: at the largest sizes, for every window, the
+    points it allows fit MIN_EPOCHS for every model."""
+    for layers, hidden, window in itertools.product(
+        (1, 2, 3), (1, 64, 128), range(2, PARAM_BY_NAME["seq_length"].high + 1)
+    ):
+        cfg = ExperimentConfig(
+            hidden_size=hidden, num_layers=layers, seq_length=window, n_points=2 * max(window, 20)
+        )
+        most = cfg.max_points()
+        for model in MODELS:
+            at_most = replace(cfg, model=model, n_points=most, epochs=MIN_EPOCHS)
+            assert at_most.fits_budget(), (layers, hidden, window, model, most)
+
+
+def test_the_points_limit_does_not_depend_on_the_model_or_epochs():
+    cfg = ExperimentConfig(hidden_size=128, num_layers=3, seq_length=40)
+    assert (
+        len({replace(cfg, model=m, epochs=e).max_points() for m in MODELS for e in (1, 999)}) == 1
+    )
+
+
+def test_the_tutorial_and_the_presets_are_untouched_by_the_points_limit():
+    assert ExperimentConfig().max_points() == PARAM_BY_NAME["n_points"].high
+    assert ExperimentConfig().max_epochs() == PARAM_BY_NAME["epochs"].high
+
+
+def test_cost_in_seconds_follows_work():
+    cfg = ExperimentConfig()
+    assert 0 < cfg.seconds() < 1  # the tutorial trains in well under a second
+    assert replace(cfg, epochs=200).seconds() > cfg.seconds()
+
+
+# ---- the learning rate: a log scale of round values; URLs snap to it --------------------
+def test_learning_rates_are_a_log_scale_holding_every_preset_and_the_bounds():
+    from playground.workshop.presets import PRESETS
+
+    p = PARAM_BY_NAME["learning_rate"]
+    assert p.steps == LEARNING_RATES == tuple(sorted(LEARNING_RATES))
+    assert (LEARNING_RATES[0], LEARNING_RATES[-1]) == (p.low, p.high)
+    assert p.default in LEARNING_RATES
+    assert all(preset.config.learning_rate in LEARNING_RATES for preset in PRESETS.values())
+    ratios = [b / a for a, b in itertools.pairwise(LEARNING_RATES)]
+    assert all(1.2 < r <= 2.5 for r in ratios), ratios  # no step more than 2.5x
+
+
+@given(st.floats(1e-4, 0.1))
+def test_a_url_learning_rate_snaps_to_the_nearest_on_a_log_scale(lr):
+    cfg, notes = ExperimentConfig.from_query_params({"learning_rate": repr(lr)})
+    assert cfg.learning_rate in LEARNING_RATES
+    distance = abs(math.log(cfg.learning_rate) - math.log(lr))
+    assert all(distance <= abs(math.log(r) - math.log(lr)) + 1e-12 for r in LEARNING_RATES)
+    if lr in LEARNING_RATES:
+        assert (cfg.learning_rate, notes) == (lr, [])
+    else:
+        assert notes == [
+            Note(
+                "note.snapped",
+                {"param": "learning_rate", "value": f"{lr:g}", "snapped": f"{cfg.learning_rate:g}"},
+            )
+        ]
+
+
+@given(st.floats(1e-4, 0.1))
+def test_configs_in_code_keep_any_learning_rate(lr):
+    """Only links snap (the controls offer the steps); a config built in code, or read
+    from an exported settings file, keeps its rate."""
+    cfg, notes = ExperimentConfig.from_values({"learning_rate": lr})
+    assert cfg.learning_rate == lr and notes == []
 
 
 @given(valid_configs())
@@ -233,10 +355,15 @@ def test_from_values_never_raises_on_odd_python_values(value):
     assert notes[0].params["param"] == "noise" and notes[0].params["default"] == "0.1"
 
 
-def test_one_epoch_is_the_floor_of_the_budget():
+def test_no_reachable_config_needs_the_one_epoch_floor():
+    """The largest sizes once cost more than the budget in one epoch (they trained 1
+    epoch); now the points are lowered first and they train at least MIN_EPOCHS."""
     cfg, _ = ExperimentConfig.from_values(LARGEST)
-    assert cfg.epochs == 1 and cfg.fits_budget()
-    assert cfg.work() > MAX_WORK  # even one epoch is over: the floor, not the budget, holds
+    assert cfg.epochs >= MIN_EPOCHS and cfg.work() <= MAX_WORK
+    # A config built in code beyond the points limit is not held to it: its epochs are
+    # lowered, at worst to the floor of one, which may still be over the budget.
+    big = replace(cfg, n_points=1000)
+    assert big.within_budget().epochs < MIN_EPOCHS
 
 
 def test_negative_zero_becomes_zero():
@@ -254,6 +381,22 @@ P = PARAM_BY_NAME
     ("name", "raw", "value", "note"),
     [
         ("noise", "0.3", 0.3, None),
+        ("learning_rate", "0.003", 0.003, None),
+        (
+            "learning_rate",
+            "0.0123",
+            0.01,
+            Note("note.snapped", {"param": "learning_rate", "value": "0.0123", "snapped": "0.01"}),
+        ),
+        (  # on a log scale 0.00015 is nearer 0.0002 (x1.33) than 0.0001 (x1.5)
+            "learning_rate",
+            "0.00015",
+            0.0002,
+            Note(
+                "note.snapped",
+                {"param": "learning_rate", "value": "0.00015", "snapped": "0.0002"},
+            ),
+        ),
         (
             "noise",
             "",

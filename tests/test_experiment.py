@@ -8,9 +8,14 @@ import pytest
 import torch
 
 from playground import ExperimentConfig, run_experiment
+from playground.pipeline.experiment import ExperimentResult
 from playground.pipeline.train import train
 
 FAST = ExperimentConfig(epochs=5)
+EXPERIMENT_FIELDS = [  # ExperimentResult's fields before snapshots
+    "config", "predictions", "losses", "metrics", "diverged", "stopped_epoch",
+    "train_seconds", "fitted",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +113,15 @@ def test_huge_learning_rate_run_never_returns_non_finite_losses():
     assert np.isfinite(r.losses.loss).all()
     assert r.diverged or r.stopped_epoch == 60  # either it stopped early and said so, or ran all
     assert len(r.losses) == 2 * r.stopped_epoch
+
+
+def test_result_carries_snapshots_through_the_unchanged_api():
+    r = run_experiment(FAST, None, None)  # run_experiment(cfg, on_epoch=None, series=None)
+    assert list(r.snapshots.columns) == ["epoch", "t", "value"]
+    assert sorted(set(r.snapshots.epoch)) == [0, 1, 2, 3, 4, 5]
+    pred = r.predictions[r.predictions.series == "prediction"]
+    last = r.snapshots[r.snapshots.epoch == 5]
+    np.testing.assert_array_equal(last.value.to_numpy(), pred.value.to_numpy())
+    # Results made without snapshots (any caller building one) get an empty frame.
+    bare = ExperimentResult(**{f: getattr(r, f) for f in EXPERIMENT_FIELDS})
+    assert len(bare.snapshots) == 0 and list(bare.snapshots.columns) == ["epoch", "t", "value"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import io
 import json
 
@@ -175,5 +177,10 @@ def test_weights_load_into_a_fresh_model(result):
 
 def test_script_and_names():
     assert script_bytes(CFG).decode("utf-8").startswith('"""RNN Playground run')
-    assert file_name(CFG, "losses") == "rnn_playground_gru_seed4_losses.csv"
+    name = file_name(CFG, "losses")
+    assert name.startswith("rnn_playground_gru_seed4_") and name.endswith("_losses.csv")
+    assert file_name(CFG, "losses") == name  # the same settings, the same name
+    others = [replace(CFG, noise=0.35), replace(CFG, epochs=CFG.epochs + 1), replace(CFG, seed=5)]
+    names = {file_name(c, "losses") for c in [CFG, *others]}
+    assert len(names) == 4  # settings that differ never collide
     assert {mime_type(k) for k in FILE_TYPES} >= {"text/csv", "application/json"}

@@ -199,13 +199,31 @@ URL_CASES = [
         {
             "model": "lstm",
             "hidden_size": "128",
-            "n_points": "1000",
-            "seq_length": "60",
+            "n_points": "100",
+            "seq_length": "50",
             "num_layers": "3",
             "epochs": "1000",
         },
         "note.budget",
-        "Epochs: 1000 would exceed the compute budget for this model and size; lowered to 1",
+        "Epochs: 1000 would exceed the compute budget for this model and size; lowered to 31",
+    ),
+    (
+        {
+            "model": "lstm",
+            "hidden_size": "128",
+            "n_points": "1000",
+            "seq_length": "50",
+            "num_layers": "3",
+            "epochs": "30",
+        },
+        "note.points_budget",
+        "Number of points: 1000 would leave fewer than 30 epochs within the compute budget "
+        "for this model and size; lowered to 100",
+    ),
+    (
+        {"learning_rate": "0.0123"},
+        "note.snapped",
+        "Learning rate: 0.0123 is not one of the offered values; using the nearest, 0.01",
     ),
 ]
 

@@ -111,3 +111,37 @@ def test_non_finite_start_stops_before_any_step() -> None:
     fit = train(net, *data(), epochs=5, learning_rate=0.01)
     assert fit.diverged and fit.stopped_epoch == 0 and fit.train_loss == []
     assert all(torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
+
+
+def test_snapshots_are_the_outputs_of_each_epochs_weights_and_change_nothing() -> None:
+    x_tr, y_tr, x_te, y_te = data()
+    plain_net, snap_net = fresh(), fresh()
+    plain = train(plain_net, *data(), epochs=8, learning_rate=0.01)
+    fit = train(snap_net, *data(), epochs=8, learning_rate=0.01, snapshot_epochs=range(20))
+    assert fit.train_loss == plain.train_loss and fit.test_loss == plain.test_loss
+    for a, b in zip(plain_net.parameters(), snap_net.parameters(), strict=True):
+        assert torch.equal(a, b)
+    # The loop runs the weights after epochs 0..7 over all windows; never the final ones.
+    assert sorted(fit.snapshots) == list(range(8))
+    x_all = torch.cat([x_tr, x_te])
+    for epoch in (0, 3, 7):
+        net = fresh()
+        train(net, *data(), epochs=epoch, learning_rate=0.01)
+        with torch.no_grad():
+            expected = net(x_all)
+        assert not fit.snapshots[epoch].requires_grad
+        assert torch.allclose(fit.snapshots[epoch], expected, rtol=0, atol=1e-6), epoch
+
+
+def test_only_requested_epochs_are_kept() -> None:
+    fit = train(fresh(), *data(), epochs=10, learning_rate=0.01, snapshot_epochs={0, 4, 9, 10})
+    assert sorted(fit.snapshots) == [0, 4, 9]  # 10: the final weights, the caller's to run
+    assert train(fresh(), *data(), epochs=3, learning_rate=0.01).snapshots == {}
+
+
+def test_divergence_drops_snapshots_of_weights_thrown_away() -> None:
+    net = BlowsUpAfter(fresh(), n=5)  # kept: epochs 1..3 (see the test above)
+    fit = train(net, *data(), epochs=20, learning_rate=0.01, snapshot_epochs=range(21))
+    assert fit.diverged and fit.stopped_epoch == 3
+    assert sorted(fit.snapshots) == [0, 1, 2]  # 3: the restored final weights
+    assert all(torch.isfinite(s).all() for s in fit.snapshots.values())

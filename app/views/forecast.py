@@ -18,7 +18,7 @@ def render(ctx: PageContext) -> None:
     # they are fetched first, so no cache computation waits inside another.
     fits = fitted_models(ctx.cfg, MODELS, run=ctx.run)
     key = view_key("forecast", ctx.cfg, ctx.data)
-    forecast = ctx.cached(key, lambda report: forecast_frames(fits))
+    forecast = ctx.cached(key, lambda report: forecast_frames(fits, report=report))
     ctx.draw(key, "paths", lambda: forecast_chart(forecast.paths, ctx.lang))
     st.subheader(ctx.t("forecast.horizon"))
     ctx.draw(key, "horizon", lambda: horizon_chart(forecast.horizon, ctx.lang))

@@ -1,13 +1,21 @@
-"""?view=inside: hidden states and gates on one window, and the hidden trajectory."""
+"""?view=inside: hidden states and gates on one window, and the hidden trajectory with
+that window marked on it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.context import PageContext
-from playground.charts import gates_chart, hidden_heatmap, trajectory_chart
+from app.views.cell import render_cell
+from playground.charts import SPLITS, gates_chart, hidden_heatmap, labels
+from playground.charts.inside import marked_trajectory
 from playground.serve.keys import view_key
 from playground.views.inside import inside_frames
+
+
+def shown_time(value: float) -> str:
+    """A time as the reader would write it: 12, 11.06, 1960.25."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def render(ctx: PageContext) -> None:
@@ -20,6 +28,9 @@ def render(ctx: PageContext) -> None:
     window = st.slider(
         ctx.t("inside.window"), 0, n_windows - 1, min(n_train, n_windows - 1), key="window"
     )
+    target = predicted.iloc[window]  # the window's prediction: its target's time and split
+    split = labels(ctx.lang, "split", SPLITS)[target.split]
+    st.caption(ctx.t("inside.window_at", window=window, t=shown_time(target.t), split=split))
     key = view_key("inside", ctx.cfg, ctx.data, window)
     inside = ctx.cached(key, lambda report: inside_frames(result.fitted, window))
     st.subheader(ctx.t("inside.hidden"))
@@ -30,5 +41,6 @@ def render(ctx: PageContext) -> None:
     else:
         st.caption(ctx.t("inside.no_gates"))
     st.subheader(ctx.t("inside.trajectory"))
-    ctx.draw(key, "trajectory", lambda: trajectory_chart(inside.trajectory, ctx.lang))
+    ctx.draw(key, "trajectory", lambda: marked_trajectory(inside.trajectory, window, ctx.lang))
     st.caption(ctx.t("inside.explained", share=sum(inside.explained)))
+    render_cell(ctx, window)  # one step of this window's computation, unit by unit

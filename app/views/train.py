@@ -1,11 +1,13 @@
-"""?view=train: the signal and the prediction, the loss per epoch and the errors."""
+"""?view=train: the signal and the prediction (with the replay of training), the loss per
+epoch and the errors."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.context import PageContext
-from playground.serve.keys import run_key, spec_key
+from playground.charts.replay import replay_html
+from playground.serve.keys import run_key
 from playground.serve.specs import build_chart_specs
 
 
@@ -14,12 +16,10 @@ def render(ctx: PageContext) -> None:
     ctx.explain("train")
     st.subheader(ctx.t("section.signal"))
     # Specs are built once per result and language and shared by every session.
-    specs = ctx.cache.get_or_compute(
-        spec_key(run_key(ctx.cfg, ctx.data), "run", ctx.lang),
-        lambda report: build_chart_specs(result, ctx.lang),
-        pooled=False,
-    )
+    run = run_key(ctx.cfg, ctx.data)
+    specs = ctx.shared(run, "run", lambda: build_chart_specs(result, ctx.lang))
     st.vega_lite_chart(specs["predictions"], width="stretch")
+    replay(ctx)
     left, right = st.columns(2)
     with left:
         st.subheader(ctx.t("section.loss"))
@@ -30,3 +30,13 @@ def render(ctx: PageContext) -> None:
         ctx.metrics_table(result.metrics)
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
+
+
+def replay(ctx: PageContext) -> None:
+    """The training replay under the prediction chart: an HTML player that animates the
+    snapshots in the browser (no rerun per frame), built once per result and language."""
+    result = ctx.result
+    html = ctx.shared(run_key(ctx.cfg, ctx.data), "replay", lambda: replay_html(result, ctx.lang))
+    with st.expander(ctx.t("replay.title"), icon=":material/play_circle:"):
+        st.caption(ctx.t("replay.caption"))
+        st.iframe(html, height="content", alt=ctx.t("replay.frame"))

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from playground.charts.labels import (
+    FIT_WIDTH,
     MODELS,
     TIME_SCALE,
     label_fields,
@@ -13,6 +14,11 @@ from playground.charts.labels import (
     labels,
     legend,
     model_color,
+    region_frame,
+    region_layers,
+    stacked_legends,
+    step_axis,
+    time_axis,
 )
 from playground.i18n import t
 
@@ -21,17 +27,34 @@ MODES = ("observed", "free_running", "one_step")  # forecast paths: truth, then 
 REGIONS = ("train", "test", "beyond")  # where a forecast point lies
 
 
+def forecast_regions(paths: pd.DataFrame) -> pd.DataFrame:
+    """The shaded regions of a forecast chart: the observed test points ("test") and
+    from the end of the data to the last forecast past it ("beyond")."""
+    observed = paths[paths["mode"] == "observed"]
+    test, beyond = observed[observed.region == "test"].t, paths[paths.region == "beyond"].t
+    nan = float("nan")
+    spans = {"test": (test.min(), test.max()) if len(test) else (nan, nan)}
+    if len(beyond) and len(observed):
+        spans["beyond"] = (observed.t.max(), beyond.max())
+    return region_frame(spans)
+
+
 def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Observed series (grey points) with one-step (dashed) and free-running (solid)
-    forecasts per model, including past the series end."""
-    modes = labels(lang, "mode", MODES)
+    forecasts per model, including past the series end; the test region is shaded, and
+    the part past the end of the data shaded apart, after a rule at the data's end."""
+    modes, regions = labels(lang, "mode", MODES), labels(lang, "region", REGIONS)
+    x_title, axis = t(lang, "chart.title.t"), time_axis(paths.t)
+    shade = region_layers(
+        forecast_regions(paths), regions, t(lang, "chart.title.region"), x_title, axis
+    )
     base = label_fields(
         alt.Chart(paths),
         model=labels(lang, "model", MODELS),
         mode=modes,
-        region=labels(lang, "region", REGIONS),
+        region=regions,
     ).encode(
-        x=alt.X("t:Q", title=t(lang, "chart.title.t"), scale=TIME_SCALE),
+        x=alt.X("t:Q", title=x_title, scale=TIME_SCALE, axis=axis),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
         color=model_color(lang, paths),
         tooltip=[
@@ -42,21 +65,23 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
             alt.Tooltip("value:Q", format=".4f", title=t(lang, "chart.title.value")),
         ],
     )
-    truth = base.transform_filter(alt.datum.mode == "observed").mark_circle(size=20, opacity=0.6)
     forecasts = (
         base.transform_filter(alt.datum.mode != "observed")
-        .mark_line()
+        .mark_line(opacity=0.85)
         .encode(
             strokeDash=alt.StrokeDash(
                 "mode:N",
                 sort=["free_running", "one_step"],
                 title=t(lang, "chart.title.mode"),
-                legend=legend(modes),
+                legend=legend(modes, symbolType="stroke", symbolStrokeWidth=2),
             ),
             detail="mode:N",
         )
     )
-    return alt.layer(truth, forecasts).properties(height=320)
+    truth = base.transform_filter(alt.datum.mode == "observed").mark_circle(size=20, opacity=0.6)
+    return stacked_legends(
+        alt.layer(*shade, forecasts, truth).properties(height=320, autosize=FIT_WIDTH)
+    )
 
 
 def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -65,7 +90,7 @@ def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
         label_fields(alt.Chart(horizon), model=labels(lang, "model", MODELS))
         .mark_line(point=True)
         .encode(
-            x=alt.X("horizon:Q", title=t(lang, "chart.title.steps_ahead")),
+            x=alt.X("horizon:Q", title=t(lang, "chart.title.steps_ahead"), axis=step_axis()),
             y=alt.Y("mse:Q", title=t(lang, "chart.title.mse")),
             color=model_color(lang, horizon),
             tooltip=[
@@ -75,5 +100,5 @@ def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("n_origins:Q", title=t(lang, "chart.title.n_origins")),
             ],
         )
-        .properties(height=260)
+        .properties(height=260, autosize=FIT_WIDTH)
     )

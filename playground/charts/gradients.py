@@ -6,38 +6,58 @@ import altair as alt
 import pandas as pd
 
 from playground.charts.labels import (
+    FIT_WIDTH,
     MODELS,
     label_fields,
     label_tip,
     labels,
     legend,
+    log_axis,
     model_color,
+    stacked_legends,
+    step_axis,
 )
 from playground.i18n import t
 
 
 STAGES = ("init", "trained")  # weights a gradient is taken at
+STAGE_DASHES = [[5, 4], [1, 0]]  # initial dashed, trained solid
+STAGE_OPACITY = [0.55, 1.0]  # initial fainter
 
 
 def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """‖∂L/∂h_t‖ per time step, log scale; colour = model, dash = init / trained."""
+    """‖∂L/∂h_t‖ per whole time step, log scale; colour = model; initial weights dashed
+    and fainter, trained solid, in one legend drawn with line samples. Lines only: a line
+    with point overlays draws its legend's samples as dots, the same for both stages."""
     stages = labels(lang, "stage", STAGES)
-    return (
+    title = t(lang, "chart.title.weights")
+    stage_legend = legend(stages, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+    chart = (
         label_fields(alt.Chart(frame), model=labels(lang, "model", MODELS), stage=stages)
-        .mark_line(point=True)
+        .mark_line(strokeWidth=2)
         .encode(
-            x=alt.X("step:Q", title=t(lang, "chart.title.grad_step")),
+            x=alt.X("step:Q", title=t(lang, "chart.title.grad_step"), axis=step_axis()),
             y=alt.Y(
                 "grad_norm:Q",
                 scale=alt.Scale(type="log"),
+                axis=log_axis(),
                 title=t(lang, "chart.title.grad_norm_log"),
             ),
             color=model_color(lang, frame),
+            # One legend for dash and opacity (the same field and title).
             strokeDash=alt.StrokeDash(
-                "stage:N",
+                "stage:O",
                 sort=list(STAGES),
-                title=t(lang, "chart.title.weights"),
-                legend=legend(stages),
+                scale=alt.Scale(domain=list(STAGES), range=STAGE_DASHES),
+                title=title,
+                legend=stage_legend,
+            ),
+            opacity=alt.Opacity(
+                "stage:O",
+                sort=list(STAGES),
+                scale=alt.Scale(domain=list(STAGES), range=STAGE_OPACITY),
+                title=title,
+                legend=stage_legend,
             ),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
@@ -46,5 +66,6 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("grad_norm:Q", format=".3e", title=t(lang, "chart.title.grad_norm")),
             ],
         )
-        .properties(height=280)
+        .properties(height=280, autosize=FIT_WIDTH)
     )
+    return stacked_legends(chart)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from playground.i18n import t
@@ -25,6 +26,20 @@ MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
 SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
 # Time axes span the data, not from 0: an upload's last rows may be rows 4700..4999.
 TIME_SCALE = alt.Scale(zero=False)
+# One number format on every log axis (1e-14, 1e-6, 1e-2; not 0.000001 next to 1e-14).
+LOG_FORMAT = "~e"
+# Legends go below the plot, so that a narrow (phone) screen keeps the plot wide, one
+# under the other (Vega's default puts them side by side, past a phone's edge); a legend
+# of more than `LEGEND_ROW` entries wraps into rows of `LEGEND_ROW`.
+LEGEND_ORIENT = "bottom"
+LEGEND_LAYOUT = {"expr": "{bottom: {direction: 'vertical', anchor: 'start'}}"}
+LEGEND_ROW = 3
+# The page draws charts at their column's width: the whole chart (axes and legends too)
+# fits that width, and `height` stays the plot's own height (a plain "fit" would take the
+# legends below the plot out of it).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Shading of a region of the time axis (the test part; past the end of the data).
+REGION_COLORS = {"test": "#1f77b4", "beyond": "#8c8c8c"}
 # Rows a chart may carry. Altair refuses more than 5,000 by default, a guard for data
 # embedded as JSON in notebooks; our specs carry Arrow bytes (chart_specs.page_spec), and
 # the largest chart the bounds allow, the hidden-state heatmap at 60 steps x 128 units,
@@ -56,8 +71,8 @@ def _js(text: str) -> str:
 
 
 def legend(key_labels: Mapping[str, str], **kwargs: Any) -> alt.Legend:
-    """A legend showing each key by its label."""
-    return alt.Legend(labelExpr=label_expr(key_labels), **kwargs)
+    """A legend below the plot showing each key by its label."""
+    return alt.Legend(labelExpr=label_expr(key_labels), **{"orient": LEGEND_ORIENT, **kwargs})
 
 
 def label_fields(chart: alt.Chart, **by_field: Mapping[str, str]) -> alt.Chart:
@@ -81,10 +96,91 @@ MODEL_COLORS = alt.Scale(
 def model_color(lang: str, frame: pd.DataFrame) -> alt.Color:
     """Colour by model (the same colour for a model in every chart), the legend naming,
     in `lang`, only the models `frame` holds."""
-    present = set(frame["model"])
+    present = [m for m in MODELS if m in set(frame["model"])]
+    wrap = {"columns": LEGEND_ROW} if len(present) > LEGEND_ROW + 1 else {}
     return alt.Color(
         "model:N",
         scale=MODEL_COLORS,
         title=t(lang, "chart.title.model"),
-        legend=legend(labels(lang, "model", MODELS), values=[m for m in MODELS if m in present]),
+        legend=legend(labels(lang, "model", MODELS), values=present, **wrap),
     )
+
+
+def stacked_legends(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """`chart` (a top-level chart) with its legends one under the other below the plot."""
+    return chart.configure_legend(layout=LEGEND_LAYOUT)
+
+
+# ---- Axes -----------------------------------------------------------------------------
+WHOLE_TICKS_SPAN = 6  # time units: a span this wide shows at least 6 whole ticks
+
+
+def step_axis(**kwargs: Any) -> alt.Axis:
+    """An axis of time steps: whole numbers only (1, 2, 3; never 1.5)."""
+    return alt.Axis(format="d", tickMinStep=1, **kwargs)
+
+
+def log_axis(**kwargs: Any) -> alt.Axis:
+    """An axis of a log scale, every label in one format (`LOG_FORMAT`)."""
+    return alt.Axis(format=LOG_FORMAT, **kwargs)
+
+
+def time_axis(t: Iterable[float]) -> alt.Axis:
+    """An axis for the time values `t`, in a format chosen from the data: whole ticks
+    written without separators or decimals ("1949", "12") when the values are whole
+    (years, row numbers) or span at least `WHOLE_TICKS_SPAN` units (monthly years,
+    0..4π); else as few digits as each tick needs ("0.25"), never a thousands separator."""
+    values = np.asarray(list(t), dtype=float)
+    values = values[np.isfinite(values)]
+    if len(values) and (
+        np.all(values == np.round(values)) or values.max() - values.min() >= WHOLE_TICKS_SPAN
+    ):
+        return alt.Axis(format="d", tickMinStep=1)
+    return alt.Axis(format="~r")
+
+
+# ---- Regions of the time axis ---------------------------------------------------------
+def region_frame(spans: Mapping[str, tuple[float, float]]) -> pd.DataFrame:
+    """Columns region, start, end: one row per named, non-empty span of time."""
+    rows = [
+        (name, float(start), float(end))
+        for name, (start, end) in spans.items()
+        if np.isfinite(start) and np.isfinite(end)
+    ]
+    return pd.DataFrame(rows, columns=["region", "start", "end"])
+
+
+def region_layers(
+    regions: pd.DataFrame,
+    key_labels: Mapping[str, str],
+    tip_title: str,
+    x_title: str,
+    axis: alt.Axis,
+) -> list[alt.Chart]:
+    """Layers marking regions of the time axis, drawn under a chart's data on its time
+    scale (`TIME_SCALE`, title `x_title`, `axis`): a shaded band per region (its own
+    shade: `REGION_COLORS`) with its label inside it (the test region's at its top left;
+    past the end of the data, at the bottom right, so a narrow band's label runs back
+    over the plot, not out of it), and a dashed rule where the data ends."""
+    shades = alt.Scale(domain=list(REGION_COLORS), range=list(REGION_COLORS.values()))
+    base = label_fields(alt.Chart(regions), region=key_labels).encode(
+        x=alt.X("start:Q", scale=TIME_SCALE, title=x_title, axis=axis),
+        tooltip=[label_tip("region", tip_title)],
+    )
+    band = base.mark_rect(opacity=0.12).encode(
+        x2="end:Q", fill=alt.Fill("region:N", scale=shades, legend=None)
+    )
+    writing = {"color": "#555555", "fontSize": 11}
+    text = (
+        base.transform_filter(alt.datum.region != "beyond")
+        .mark_text(align="left", baseline="top", dx=4, dy=4, **writing)
+        .encode(y=alt.value(0), text="region_label:N")
+    )
+    if not (regions.region == "beyond").any():
+        return [band, text]
+    beyond = base.transform_filter(alt.datum.region == "beyond")
+    end = beyond.mark_rule(strokeDash=[4, 3], color=writing["color"])
+    beyond_text = beyond.mark_text(
+        align="right", baseline="bottom", dx=-4, dy=-4, **writing
+    ).encode(x="end:Q", y=alt.value("height"), text="region_label:N")
+    return [band, text, end, beyond_text]

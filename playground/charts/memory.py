@@ -6,11 +6,13 @@ import altair as alt
 import pandas as pd
 
 from playground.charts.labels import (
+    FIT_WIDTH,
     MODELS,
     label_fields,
     label_tip,
     labels,
     model_color,
+    step_axis,
 )
 from playground.i18n import t
 
@@ -19,7 +21,7 @@ def memory_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Test error relative to guessing against lag: seeds as points, median as line."""
     y_title = t(lang, "chart.title.relative_mse_axis")
     base = label_fields(alt.Chart(sweep), model=labels(lang, "model", MODELS)).encode(
-        x=alt.X("lag:Q", title=t(lang, "chart.title.lag_axis")),
+        x=alt.X("lag:Q", title=t(lang, "chart.title.lag_axis"), axis=step_axis()),
         color=model_color(lang, sweep),
     )
     points = base.mark_circle(size=40, opacity=0.5).encode(
@@ -33,4 +35,4 @@ def memory_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         ],
     )
     median = base.mark_line().encode(y=alt.Y("median(relative_mse):Q", title=y_title))
-    return alt.layer(points, median).properties(height=280)
+    return alt.layer(points, median).properties(height=280, autosize=FIT_WIDTH)

@@ -47,4 +47,3 @@ def seed_spread_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.LayerChart
     )
     median = base.mark_tick(thickness=3, size=36).encode(y=alt.Y("median(mse):Q"))
     return alt.layer(dots, median).properties(height=240)
-

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from playground.charts.labels import (
+    FIT_WIDTH,
     METRICS,
     MODELS,
     SERIES,
@@ -18,24 +19,33 @@ from playground.charts.labels import (
     label_tip,
     labels,
     legend,
+    log_axis,
+    region_frame,
+    region_layers,
+    step_axis,
+    time_axis,
 )
 from playground.i18n import t
 
+PANEL_WIDTH = 64  # px per metric panel: three panels with their axes fit a 358 px phone column
+
+
+def held_out_span(truth: pd.DataFrame) -> tuple[float, float]:
+    """First and last time of the observed test points (NaN, NaN if there are none)."""
+    test = truth[truth.split == "test"].t
+    return (float(test.min()), float(test.max())) if len(test) else (float("nan"),) * 2
+
 
 def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
-    """Signal (grey points) and prediction (red line); the test region is shaded."""
+    """Signal (grey points, drawn above the line so that a prediction through every point
+    hides none) and prediction (red, translucent line); the test region is shaded."""
     series, splits = labels(lang, "series", SERIES), labels(lang, "split", SPLITS)
-    test = predictions[(predictions.series == "truth") & (predictions.split == "test")]
-    region = pd.DataFrame({"start": [test.t.min()], "end": [test.t.max()], "label": ["test"]})
-    shade = label_fields(
-        alt.Chart(region).mark_rect(opacity=0.12, color="#1f77b4"), label=splits
-    ).encode(
-        x=alt.X("start:Q", scale=TIME_SCALE),
-        x2="end:Q",
-        tooltip=[label_tip("label", t(lang, "chart.title.region"))],
-    )
+    x_title, axis = t(lang, "chart.title.t"), time_axis(predictions.t)
+    truth_rows = predictions[predictions.series == "truth"]
+    held_out = region_frame({"test": held_out_span(truth_rows)})
+    shade = region_layers(held_out, splits, t(lang, "chart.title.region"), x_title, axis)
     base = label_fields(alt.Chart(predictions), series=series, split=splits).encode(
-        x=alt.X("t:Q", title=t(lang, "chart.title.t"), scale=TIME_SCALE),
+        x=alt.X("t:Q", title=x_title, scale=TIME_SCALE, axis=axis),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
         color=alt.Color(
             "series:N",
@@ -50,9 +60,13 @@ def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerC
             label_tip("split", t(lang, "chart.title.split")),
         ],
     )
-    truth = base.transform_filter(alt.datum.series == "truth").mark_circle(size=28, opacity=0.7)
-    pred = base.transform_filter(alt.datum.series == "prediction").mark_line(strokeWidth=2.5)
-    return alt.layer(shade, truth, pred).properties(height=320)
+    pred = base.transform_filter(alt.datum.series == "prediction").mark_line(
+        strokeWidth=2.5, opacity=0.75
+    )
+    truth = base.transform_filter(alt.datum.series == "truth").mark_circle(
+        size=30, opacity=0.8, stroke="white", strokeWidth=0.5
+    )
+    return alt.layer(*shade, pred, truth).properties(height=320, autosize=FIT_WIDTH)
 
 
 def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
@@ -62,8 +76,13 @@ def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
         label_fields(alt.Chart(losses), split=splits)
         .mark_line()
         .encode(
-            x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch")),
-            y=alt.Y("loss:Q", scale=alt.Scale(type="log"), title=t(lang, "chart.title.mse_log")),
+            x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch"), axis=step_axis()),
+            y=alt.Y(
+                "loss:Q",
+                scale=alt.Scale(type="log"),
+                axis=log_axis(),
+                title=t(lang, "chart.title.mse_log"),
+            ),
             color=alt.Color(
                 "split:N",
                 scale=alt.Scale(domain=list(SPLITS)),
@@ -76,12 +95,14 @@ def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("loss:Q", format=".5f", title=t(lang, "chart.title.mse")),
             ],
         )
-        .properties(height=260)
+        .properties(height=260, autosize=FIT_WIDTH)
     )
 
 
-def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """MSE, MAE and RMSE per split as grouped bars."""
+def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.FacetChart:
+    """MSE, MAE and RMSE per split as bars, one panel per metric, each on its own y scale
+    (an airline MSE of 4,560 next to an MAE of 55 would flatten the MAE panel). Narrow
+    panels: the three fit a phone-wide column (the page draws this chart at its own width)."""
     splits, names = labels(lang, "split", SPLITS), labels(lang, "metric", METRICS)
     models = labels(lang, "model", MODELS)
     long = metrics.melt(
@@ -95,16 +116,10 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 "split:N",
                 title=None,
                 sort=list(SPLITS),
-                axis=alt.Axis(labelExpr=label_expr(splits)),
+                axis=alt.Axis(labelExpr=label_expr(splits), labelAngle=0),
             ),
-            y=alt.Y("value:Q", title=t(lang, "chart.title.error")),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(labelLimit=48)),
             color=alt.Color("split:N", scale=alt.Scale(domain=list(SPLITS)), legend=None),
-            column=alt.Column(
-                "metric:N",
-                title=None,
-                sort=list(METRICS),
-                header=alt.Header(labelExpr=label_expr(names)),
-            ),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
                 label_tip("split", t(lang, "chart.title.split")),
@@ -112,5 +127,15 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("value:Q", format=".5f", title=t(lang, "chart.title.value")),
             ],
         )
-        .properties(height=200, width=90)
+        .properties(height=200, width=PANEL_WIDTH)
+        .facet(
+            column=alt.Column(
+                "metric:N",
+                title=None,
+                sort=list(METRICS),
+                header=alt.Header(labelExpr=label_expr(names)),
+            ),
+            spacing=12,
+        )
+        .resolve_scale(y="independent")
     )

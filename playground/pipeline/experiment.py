@@ -2,12 +2,18 @@
 
 config -> signal -> windows (train/test) -> scaled tensors -> model -> training
 -> predictions -> frames. No step reaches back.
+
+Snapshots (the replay of training): the prediction over every window at about
+SNAPSHOTS epochs, from the untrained network to the last (every epoch for short runs,
+geometrically spaced otherwise: dense early, where the fit changes fastest). Training
+already runs each epoch's weights over all windows, so they cost no extra pass; the last
+snapshot is the final prediction itself.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -50,6 +56,20 @@ class Fitted:
         return self.config.seq_length + self.n_train
 
 
+SNAPSHOTS = 60  # replay frames a run aims for (all epochs when it has fewer)
+
+
+def empty_snapshots() -> pd.DataFrame:
+    """A snapshots frame without rows (columns epoch, t, value)."""
+    return pd.DataFrame(
+        {
+            "epoch": np.array([], dtype=np.int64),
+            "t": np.array([], dtype=np.float64),
+            "value": np.array([], dtype=np.float64),
+        }
+    )
+
+
 @dataclass(frozen=True)
 class ExperimentResult:
     """Everything the page shows about one run, and the fitted network behind it."""
@@ -62,10 +82,29 @@ class ExperimentResult:
     stopped_epoch: int  # last epoch kept
     train_seconds: float  # wall time of the training loop
     fitted: Fitted = field(repr=False, compare=False)  # read-only: see Fitted
+    # epoch, t, value: the one-step prediction over every window (signal units, the t of
+    # the prediction rows) at each snapshot epoch, 0 (untrained) .. stopped_epoch; the
+    # last is `predictions`' prediction values. Empty when run without snapshots.
+    snapshots: pd.DataFrame = field(default_factory=empty_snapshots, repr=False, compare=False)
 
 
 # run(cfg) -> the result of cfg: run_experiment, or a caller's cache of it.
 Runner = Callable[[ExperimentConfig], ExperimentResult]
+
+
+def snapshot_epochs(epochs: int, count: int = SNAPSHOTS) -> tuple[int, ...]:
+    """The epochs 0..`epochs` to snapshot: all of them when that is at most `count`,
+    else `count` of them: every epoch up to some k, then geometrically spaced to the last
+    (k the smallest that leaves the geometric steps at least one epoch apart)."""
+    if epochs + 1 <= count:
+        return tuple(range(epochs + 1))
+    for k in range(1, count - 1):  # k = count - 2 always works: one step, k -> epochs
+        steps = count - 1 - k
+        ratio = (epochs / k) ** (1.0 / steps)
+        if k * (ratio - 1.0) >= 1.0:
+            break
+    spaced = np.rint(k * ratio ** np.arange(1, steps + 1)).astype(int).tolist()
+    return (*range(k + 1), *spaced[:-1], epochs)
 
 
 def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
@@ -80,9 +119,11 @@ def fit(
     cfg: ExperimentConfig,
     on_epoch: EpochCallback | None = None,
     series: tuple[np.ndarray, np.ndarray] | None = None,
+    snapshot_at: Collection[int] = (),
 ) -> Fitted:
     """Make the data for `cfg` (or use `series` = (t, y), e.g. an uploaded one), train
-    the network and return it with everything needed to probe it. Deterministic."""
+    the network and return it with everything needed to probe it. Deterministic.
+    `snapshot_at`: epochs whose outputs training keeps (`train_result.snapshots`)."""
     t, y = make_signal(cfg) if series is None else series  # (n,), (n,)
     t, y = np.asarray(t, dtype=np.float64), np.asarray(y, dtype=np.float64)
     X, Y = make_windows(y, cfg.seq_length)  # (N, L), (N,)
@@ -104,6 +145,7 @@ def fit(
         loss_scale=scaler.half_range**2,
         on_epoch=on_epoch,
         clip_grad=cfg.clip_grad,
+        snapshot_epochs=snapshot_at,
     )
     seconds = time.perf_counter() - started
     net.eval()
@@ -120,19 +162,41 @@ def predict(fitted: Fitted, X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(pred), pred, np.nan)
 
 
+def snapshots_frame(fitted: Fitted, final: np.ndarray) -> pd.DataFrame:
+    """Columns epoch, t, value: training's kept outputs in signal units (NaN where not
+    finite, as `predict`), then `final` (the prediction shown) at the last kept epoch."""
+    kept = fitted.train_result.snapshots  # epoch -> (N,) scaled, epochs < stopped_epoch
+    epochs = [*sorted(kept), fitted.train_result.stopped_epoch]
+    values = [fitted.scaler.inverse(kept[e].double().numpy()) for e in epochs[:-1]]
+    values = np.stack([*values, final])  # (S, N); the scaled -> signal map of `predict`
+    t = fitted.t[fitted.config.seq_length :]  # (N,) the t of the prediction rows
+    return pd.DataFrame(
+        {
+            "epoch": np.repeat(np.asarray(epochs, dtype=np.int64), len(t)),
+            "t": np.tile(t, len(epochs)),
+            "value": np.where(np.isfinite(values), values, np.nan).ravel(),
+        }
+    )
+
+
 def run_experiment(
     cfg: ExperimentConfig,
     on_epoch: EpochCallback | None = None,
     series: tuple[np.ndarray, np.ndarray] | None = None,
+    *,
+    snapshots: bool = True,
 ) -> ExperimentResult:
     """Train the model `cfg` describes on its signal and return tidy results.
 
     Deterministic: the same config gives the same numbers (seeded numpy and torch
     generators, no global RNG). `on_epoch(epoch, train_loss, test_loss)` is called
     after each epoch. `series` = (t, y) replaces the config's signal (uploaded data).
+    `snapshots=False` skips recording the replay (`result.snapshots` is then empty).
     """
-    fitted = fit(cfg, on_epoch, series)
+    fitted = fit(cfg, on_epoch, series, snapshot_epochs(cfg.epochs) if snapshots else ())
     pred = predict(fitted, fitted.X)  # (N,) NaN only if even the first weights blew up
+    replay = snapshots_frame(fitted, pred) if snapshots else empty_snapshots()
+    fitted.train_result.snapshots = {}  # now in `replay`, in signal units
     predictions = predictions_frame(fitted.t, fitted.y, pred, cfg.seq_length, fitted.n_train)
     return ExperimentResult(
         config=cfg,
@@ -143,6 +207,7 @@ def run_experiment(
         stopped_epoch=fitted.train_result.stopped_epoch,
         train_seconds=fitted.train_seconds,
         fitted=fitted,
+        snapshots=replay,
     )
 
 

@@ -5,12 +5,19 @@ arithmetic. One forward pass over train and test windows together gives the trai
 the step and the test loss of the weights it starts from (no separate test pass); Adam
 runs fused (one kernel per parameter); the divergence guard copies the weights in place
 into one preallocated buffer instead of cloning a state_dict every epoch.
+
+Snapshots (the replay of training): the forward pass of epoch e + 1 is the prediction of
+the weights after epoch e over every window, so asking for `snapshot_epochs` keeps a
+reference to that output (no extra pass, no copy, the arithmetic unchanged). It is run
+in training mode: equal to an inference pass for RNN and GRU, within the last float32 bit
+for LSTM (CPU kernels differ). The weights after the last epoch are never run over all
+windows in the loop: the caller's final prediction is that snapshot.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import torch
@@ -31,6 +38,10 @@ class TrainResult:
     test_loss: list[float] = field(default_factory=list)  # MSE per epoch, signal units
     diverged: bool = False  # the loss became NaN/inf; weights are the last good ones
     stopped_epoch: int = 0  # last epoch whose results were kept
+    # epoch e -> (N_train + N_test,) scaled outputs over train then test windows of the
+    # weights after e updates (0 = untrained): each requested e < stopped_epoch (the
+    # loop never runs the final weights over all windows: see the module doc).
+    snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
 
 
 def train(
@@ -44,18 +55,22 @@ def train(
     loss_scale: float = 1.0,  # multiply scaled MSE by this to get signal units
     on_epoch: EpochCallback | None = None,
     clip_grad: float = 0.0,  # max total gradient norm per step; 0 = no clipping
+    snapshot_epochs: Collection[int] = (),  # keep the outputs of these weights (0 = initial)
 ) -> TrainResult:
     """Train `net` in place with Adam on MSE, one full-batch step per epoch.
 
     Epoch e records the train loss of its step (the weights before its update, as in
     the tutorial) and the test loss of the weights after its update. Stops early if a
     loss is NaN/inf, restoring the weights of the last epoch whose losses were finite.
+    Outputs of the weights after each epoch in `snapshot_epochs` go to
+    `result.snapshots` (those before `stopped_epoch`).
     """
     params = [p for p in net.parameters() if p.requires_grad]
     opt = torch.optim.Adam(params, lr=learning_rate, fused=True)
     x_all = torch.cat([x_train, x_test])  # (N, L): one pass serves both losses
     n_train = len(x_train)
     result = TrainResult()
+    wanted = frozenset(snapshot_epochs)
     before = [p.detach().clone() for p in params]  # weights before the latest step
     net.train()
 
@@ -66,6 +81,7 @@ def train(
                 for p, b in zip(params, before, strict=True):
                     p.copy_(b)
             result.diverged = True
+            drop_snapshots_from(result.stopped_epoch)
             return False
         result.train_loss.append(train_loss)
         result.test_loss.append(test_loss)
@@ -74,10 +90,18 @@ def train(
             on_epoch(epoch, train_loss, test_loss)
         return True
 
+    def drop_snapshots_from(first: int) -> None:
+        """On divergence: keep only snapshots of epochs before `first` (the last kept
+        epoch, whose weights the caller runs; later weights were thrown away)."""
+        for e in [e for e in result.snapshots if e >= first]:
+            del result.snapshots[e]
+
     pending: float | None = None  # train loss of the previous epoch, awaiting its test
     for epoch in range(1, epochs + 1):
         opt.zero_grad(set_to_none=True)
         out = net(x_all)  # (N,) predictions of the weights before this step
+        if epoch - 1 in wanted:  # those are the weights after epoch - 1
+            result.snapshots[epoch - 1] = out.detach()  # a reference: `out` is never written
         loss = F.mse_loss(out[:n_train], y_train)
         train_loss = loss.item() * loss_scale
         if pending is not None:
@@ -91,6 +115,7 @@ def train(
                     for p, b in zip(params, before, strict=True):
                         p.copy_(b)
             result.diverged = True
+            drop_snapshots_from(result.stopped_epoch)
             return result
         pending = train_loss
         with torch.no_grad():

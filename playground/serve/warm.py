@@ -56,8 +56,9 @@ def _all_jobs(cache: RunCache) -> Iterator[Job]:
             yield key, lambda c=cfg, lang=lang: build_chart_specs(run(c), lang)
         if view == "compare":  # the runs Compare asks for, each into the cache
             key = ("warm", "compare", cfg.key())
-            yield key, lambda c=cfg, m=tuple(models): compare_models(
-                c, m, seeds_after(c.seed), run=run
+            yield (
+                key,
+                lambda c=cfg, m=tuple(models): compare_models(c, m, seeds_after(c.seed), run=run),
             )
         elif view in ("forecast", "gradients"):
             frames = forecast_frames if view == "forecast" else gradient_frames

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from playground.config import ExperimentConfig
+from playground.i18n import Note
 from playground.pipeline.experiment import Fitted, fitted_models, predict
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
+Report = Callable[[Any], None]  # takes (fraction done, Note), as the page's cache expects
 
 BASELINES: tuple[str, ...] = ("persistence", "linear_ar")
 # Starting points of the horizon curves, evenly spaced over the test region. Each costs a
@@ -72,7 +75,9 @@ def _predictors(fits: dict[str, Fitted]) -> dict[str, Predictor]:
     return preds
 
 
-def forecast_frames(fits: dict[str, Fitted], beyond: int | None = None) -> Forecast:
+def forecast_frames(
+    fits: dict[str, Fitted], beyond: int | None = None, report: Report | None = None
+) -> Forecast:
     """Forecast frames for fitted models sharing one series (plus the baselines).
 
     paths: per model, mode "one_step" over the test region (each point predicted from
@@ -81,6 +86,8 @@ def forecast_frames(fits: dict[str, Fitted], beyond: int | None = None) -> Forec
     as many steps as the test region has). The observed series comes as model "truth",
     mode "observed", region "train" | "test".
     horizon: free-running error against steps ahead h (see `horizon_errors`).
+    `report((fraction, Note))`, if given, hears when the work starts and after each
+    rollout (two per forecaster: the path and the horizon starts).
     """
     ref = next(iter(fits.values()))
     t, y, L = ref.t, ref.y, ref.config.seq_length
@@ -101,7 +108,15 @@ def forecast_frames(fits: dict[str, Fitted], beyond: int | None = None) -> Forec
         )
     ]
     horizons = []
-    for name, predictor in _predictors(fits).items():
+    predictors = _predictors(fits)
+    total = 2 * len(predictors)  # rollouts: one path and one set of horizon starts each
+
+    def done(count: int) -> None:
+        if report is not None:
+            report((count / total, Note("progress.forecast", {"done": count, "total": total})))
+
+    done(0)
+    for i, (name, predictor) in enumerate(predictors.items()):
         one = predictor(ref.X[ref.n_train :])  # (n_test,) windows whose targets are test
         parts.append(
             pd.DataFrame(
@@ -120,7 +135,9 @@ def forecast_frames(fits: dict[str, Fitted], beyond: int | None = None) -> Forec
                 }
             )
         )
+        done(2 * i + 1)
         horizons.append(horizon_errors(predictor, y, first, L, name))
+        done(2 * i + 2)
     paths = pd.concat(parts, ignore_index=True)
     diverged = {m: f.train_result.diverged for m, f in fits.items()}
     return Forecast(ref.config, paths, pd.concat(horizons, ignore_index=True), diverged)

@@ -10,6 +10,8 @@ home sees the numbers the page showed. Its last line is machine-readable:
 
 from __future__ import annotations
 
+import hashlib
+
 from playground.config import PARAMS, ExperimentConfig, format_value
 from playground.workshop.script_signals import SIGNAL_SOURCES
 
@@ -240,6 +242,14 @@ def format_settings(cfg: ExperimentConfig) -> str:
     return "\n".join(lines)
 
 
+def run_name(cfg: ExperimentConfig) -> str:
+    """A name for files of the run `cfg`, e.g. `rnn_playground_lstm_seed0_3f2a9c1d`: the
+    model and seed to read, and 8 hex digits of the whole config so that two settings
+    never share a name."""
+    digest = hashlib.sha256(repr(cfg.key()).encode()).hexdigest()[:8]
+    return f"rnn_playground_{cfg.model}_seed{cfg.seed}_{digest}"
+
+
 def script_name(cfg: ExperimentConfig) -> str:
-    """A file name for the script, e.g. `rnn_playground_lstm_seed0.py`."""
-    return f"rnn_playground_{cfg.model}_seed{cfg.seed}.py"
+    """A file name for the script, e.g. `rnn_playground_lstm_seed0_3f2a9c1d.py`."""
+    return f"{run_name(cfg)}.py"

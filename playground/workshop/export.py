@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from playground.workshop.codegen import generate_script
+from playground.workshop.codegen import generate_script, run_name
 from playground.config import ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import ExperimentResult, fit
@@ -32,8 +32,9 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
 
 
 def file_name(cfg: ExperimentConfig, kind: str) -> str:
-    """e.g. `rnn_playground_lstm_seed0_losses.csv` for `kind` in FILE_TYPES."""
-    return f"rnn_playground_{cfg.model}_seed{cfg.seed}_{FILE_TYPES[kind][0]}"
+    """e.g. `rnn_playground_lstm_seed0_3f2a9c1d_losses.csv` for `kind` in FILE_TYPES
+    (codegen.run_name: other settings, other name)."""
+    return f"{run_name(cfg)}_{FILE_TYPES[kind][0]}"
 
 
 def mime_type(kind: str) -> str:

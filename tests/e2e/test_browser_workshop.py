@@ -86,7 +86,7 @@ CHART_TEXTS_JS = """() => Array.from(document.querySelectorAll('CHARTS')).map(ch
 CHART_WORDS = (
     ("chart.title.t", "chart.title.series", "chart.series.truth", "chart.series.prediction"),
     ("chart.title.epoch", "chart.title.mse_log", "chart.split.train", "chart.split.test"),
-    ("chart.title.error", "chart.metric.mse", "chart.metric.rmse", "chart.split.test"),
+    ("chart.metric.mse", "chart.metric.mae", "chart.metric.rmse", "chart.split.test"),
 )
 
 
