@@ -36,7 +36,7 @@ from playground.params import (  # noqa: F401  (re-exported: the table lives in 
 
 # Cost budget: one "work unit" is about 0.3 ns of one core here (bench/bench_cost.py,
 # SECONDS_PER_WORK). A recurrent step of one layer costs, per window,
-# GATES x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
+# WEIGHT_BLOCKS x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
 # matrices (input, hidden, biases; MAC_WORK units per multiply-accumulate, fitted to the
 # measured forward + backward times) and elementwise ops (the LSTM kernel's elementwise
 # part grows with H); plus STEP_WORK[model] once for the op dispatch that dominates small
@@ -50,7 +50,7 @@ from playground.params import (  # noqa: F401  (re-exported: the table lives in 
 # epochs are lowered to what the budget allows (`max_epochs`). The bounds make this
 # possible: at hidden 128, 3 layers and a window of 50 the points can still go down to
 # 2 x 50 (tests/test_config.py checks every corner).
-GATES: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
+WEIGHT_BLOCKS: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}  # gate matrices per cell
 STEP_WORK: dict[str, float] = {"rnn": 3.0e5, "gru": 9.0e5, "lstm": 3.0e5}  # per step, layer
 MAC_WORK: float = 0.4  # per multiply-accumulate of a gate matrix (forward and backward)
 ELEMENT_WORK: float = 300.0  # per window, gate, step and layer
@@ -180,7 +180,7 @@ class ExperimentConfig:
             h_in = 1 if layer == 0 else h
             elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
             per_step += STEP_WORK[self.model]
-            per_window += GATES[self.model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
+            per_window += WEIGHT_BLOCKS[self.model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
         return self.seq_length * per_step + EPOCH_WORK, self.seq_length * per_window
 
     def work(self) -> float:
