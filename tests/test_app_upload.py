@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pagekit import chart_data, run_app, widget
+from pagekit import chart_data, chart_frames, run_app, widget
 from playground.i18n import t
 from playground.pipeline.upload import MAX_BYTES, MAX_ROWS, UploadError, parse_csv
 from test_app_views import observed
@@ -116,3 +116,15 @@ def test_odd_encodings_and_delimiters_train_on_the_file(encoding, sep, decimal):
     at.selectbox(key="column").select("niveau°").run()
     assert not at.exception and not at.sidebar.error
     np.testing.assert_allclose(observed(at), values)
+
+
+def test_a_date_column_gives_the_time_axis():
+    """An uploaded file's dates are the x axis (decimal years), not row numbers."""
+    from test_upload import monthly
+
+    at = upload(run_app(epochs="2"), "monthly.csv", monthly(40))
+    assert not at.exception and not at.sidebar.error
+    frames = [f for f in chart_frames(at)[0] if "series" in f.columns]
+    truth = max(frames, key=len)
+    truth = truth[truth.series == "truth"]
+    assert truth.t.min() == 1949.0 and truth.t.max() == 1949 + 39 / 12

@@ -9,6 +9,7 @@ from playground.i18n import LANGUAGES, Note, render, t
 from playground import ExperimentConfig, run_experiment
 from playground.serve.specs import build_chart_specs
 from playground.pipeline.upload import (
+    decimal_year,
     MAX_ABS,
     MAX_COLUMNS,
     MAX_ROWS,
@@ -199,3 +200,45 @@ def test_any_numbers_in_a_column_train_and_chart_without_error(values):
     result = run_experiment(cfg, series=(t_, y))
     build_chart_specs(result)
     assert result.diverged or np.isfinite(result.metrics[["mse", "mae"]].to_numpy()).all()
+
+
+def monthly(n: int, start: int = 1949) -> bytes:
+    """A CSV of `n` months from January of `start`: a date column and a value column."""
+    rows = (f"{start + i // 12}-{i % 12 + 1:02d},{100 + 3 * i}" for i in range(n))
+    return ("month,passengers\n" + "\n".join(rows)).encode()
+
+
+def test_a_date_column_is_the_time_axis_in_decimal_years():
+    parsed = parse_csv(monthly(40))
+    assert parsed.numeric_columns() == ["passengers"]  # the dates are not a series
+    t, y, notes = column_series(parsed, "passengers")
+    assert t[0] == 1949.0 and t[12] == 1950.0 and t[1] == pytest.approx(1949 + 1 / 12)
+    assert np.all(np.diff(t) > 0) and len(t) == len(y) == 40 and notes == []
+
+
+@pytest.mark.parametrize(
+    ("cell", "year"),
+    [
+        ("1949-01", 1949.0),
+        ("2024/03/01", 2024 + 2 / 12),
+        ("2024.7.16", 2024 + 6 / 12 + 15 / 365.25),
+    ],
+)
+def test_date_cells(cell, year):
+    assert decimal_year(cell) == pytest.approx(year)
+
+
+@pytest.mark.parametrize("cell", ["1949", "49-01-01", "2024-13", "2024-02-40", "soon", ""])
+def test_not_date_cells(cell):
+    assert decimal_year(cell) is None
+
+
+def test_rows_without_a_date_are_dropped_and_no_date_column_counts_rows():
+    text = monthly(30).decode().replace("1949-03,", ",")  # one row loses its date
+    t, y, _ = column_series(parse_csv(text.encode()), "passengers")
+    assert len(t) == len(y) == 29 and 1949 + 2 / 12 not in t
+    t, _, _ = column_series(parse_csv(("v\n" + "\n".join(map(str, range(30)))).encode()), "v")
+    assert list(t[:3]) == [0.0, 1.0, 2.0]
+    shuffled = monthly(30).decode().splitlines()
+    shuffled[1], shuffled[2] = shuffled[2], shuffled[1]  # dates out of order: not a time axis
+    assert parse_csv("\n".join(shuffled).encode()).time is None

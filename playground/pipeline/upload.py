@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,8 @@ MAX_ABS = 1e100  # larger magnitudes are dropped like infinities (their squares 
 SNIFF_LINES, SNIFF_CHARS = 20, 2_000  # what the delimiter is guessed from, per line
 ENCODINGS = ("utf-8-sig", "latin-1")  # utf-8-sig also reads plain UTF-8
 DELIMITERS = ",;\t"
+# A date cell: year-month or year-month-day, separated by -, / or . (ISO and its kin).
+DATE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?\s*$")
 
 
 class UploadError(ValueError):
@@ -54,6 +57,7 @@ class ParsedCSV:
     n_rows: int  # data rows kept
     notices: tuple[Note, ...] = ()  # what was changed, for the user
     digest: str = ""  # sha256 of the file's bytes (16 hex digits): the data's identity
+    time: np.ndarray | None = None  # (n_rows,) decimal years of the first date column
 
     def numeric_columns(self) -> list[str]:
         """Names of the columns a user can pick, in file order."""
@@ -103,6 +107,32 @@ def _head(text: str, n: int) -> tuple[list[str], int]:
             if len(head) == n:
                 return head, n + sum(1 for rest in lines[i + 1 :] if rest.strip())
     return head, len(head)
+
+
+def decimal_year(cell: str) -> float | None:
+    """A date cell ("1949-01", "2024/3/15") as a decimal year (1949.0, 2024.205), or None."""
+    match = DATE.match(cell)
+    if match is None:
+        return None
+    year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return year + (month - 1) / 12 + (day - 1) / 365.25
+
+
+def date_column(body: list[list[str]], n_cols: int) -> np.ndarray | None:
+    """Decimal years of the first column whose filled cells are all dates, increasing;
+    None when there is none (rows are then counted from 0)."""
+    for j in range(n_cols):
+        cells = [r[j].strip() for r in body]
+        years = [decimal_year(c) if c else math.nan for c in cells]
+        filled = [y for y, c in zip(years, cells) if c]
+        if len(filled) >= 2 and all(y is not None for y in filled):
+            time = np.array(years, dtype=np.float64)
+            finite = time[np.isfinite(time)]
+            if np.all(np.diff(finite) > 0):
+                return time
+    return None
 
 
 def parse_csv(
@@ -183,21 +213,24 @@ def parse_csv(
             Note("note.upload_column_short", {"column": column, "count": usable, "min": min_points})
         )
     digest = hashlib.sha256(data).hexdigest()[:16]
-    return ParsedCSV(columns, len(body), tuple(notices), digest)
+    return ParsedCSV(columns, len(body), tuple(notices), digest, date_column(body, n_cols))
 
 
 def column_series(
     parsed: ParsedCSV, column: str, min_points: int = MIN_POINTS
 ) -> tuple[np.ndarray, np.ndarray, list[Note]]:
-    """(t, y, notices) for `column`: t counts rows from 0; blank, non-numeric, NaN,
-    infinite and beyond-±MAX_ABS cells are dropped with a notice. Raises UploadError
-    (unknown_column, too_short) when the column cannot be used."""
+    """(t, y, notices) for `column`: t is the file's date column in decimal years when it
+    has one (rows without a date are dropped), else counts rows from 0; blank,
+    non-numeric, NaN, infinite and beyond-±MAX_ABS cells are dropped with a notice.
+    Raises UploadError (unknown_column, too_short) when the column cannot be used."""
     if column not in parsed.columns:
         raise UploadError(
             "unknown_column", f"There is no numeric column named {column!r}.", column=column
         )
     values = parsed.columns[column]
     keep = np.isfinite(values)
+    if parsed.time is not None:
+        keep &= np.isfinite(parsed.time)
     notices = list(parsed.notices)
     dropped = int(np.sum(~keep))
     if dropped:
@@ -210,4 +243,5 @@ def column_series(
             column=column,
             min_points=min_points,
         )
-    return np.arange(len(y), dtype=np.float64), y.astype(np.float64), notices
+    t = np.arange(len(y), dtype=np.float64) if parsed.time is None else parsed.time[keep]
+    return t, y.astype(np.float64), notices
