@@ -305,3 +305,17 @@ def test_forecast_reports_each_rollout():
         assert render("en", note).startswith("Forecasting: ")
         assert render("zh", note).startswith("预测中")
     assert np.isclose(fractions[-1], 1.0)
+
+
+def test_train_more_continues_as_the_longer_run_of_the_same_settings():
+    """ "Train more" is the longer run (deterministic): the epochs control, the URL and the
+    loss chart all show the new total, and the replay covers the whole history."""
+    at = run_app(epochs="40")
+    at.button(key="train_more").click().run()
+    assert not at.exception, at.exception
+    assert widget(at, "epochs").value == 140 and at.query_params["epochs"] == "140"
+    (loss,) = [f for f in chart_frames(at)[1] if "epoch" in f.columns]
+    assert loss.epoch.max() == 140
+    longer = run_app(epochs="140")  # the same run, reached by a link
+    assert chart_frames(longer)[1][0].equals(chart_frames(at)[1][0])
+    assert not run_app(epochs="40", lock="epochs").button  # a locked page keeps its epochs
