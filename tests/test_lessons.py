@@ -261,3 +261,16 @@ def test_signals_differ_in_difficulty():
     assert holds(vs_persistence > 1 for _, vs_persistence in square), square
     assert holds(saw[0] > 10 * sin[0] for saw, sin in zip(sawtooth, sine)), (sawtooth, sine)
     assert holds(vs_persistence > 0.8 for _, vs_persistence in walk), walk
+
+
+def test_the_fit_changes_fastest_in_the_first_epochs():
+    """replay.caption: the first epochs are shown one by one "where the fit changes
+    fastest": the prediction moves more per epoch over epochs 1-10 than after epoch 50."""
+    faster = []
+    for c in seeds_of(ExperimentConfig()):
+        snaps = run(c).snapshots.pivot(index="epoch", columns="t", values="value")
+        epochs = snaps.index.to_numpy()
+        moved = np.abs(np.diff(snaps.to_numpy(), axis=0)).mean(axis=1) / np.diff(epochs)
+        early, late = moved[epochs[1:] <= 10].mean(), moved[epochs[1:] > 50].mean()
+        faster.append(early > late)
+    assert holds(faster), faster
