@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from configs import CHAOTIC
 from playground import ExperimentConfig, run_experiment
 from playground.pipeline.experiment import fitted_models
 from playground.views.forecast import forecast_frames
@@ -32,19 +33,7 @@ CONFIGS = [
     ExperimentConfig(model="gru", hidden_size=6, epochs=7, seed=3),
     ExperimentConfig(model="rnn", hidden_size=64, seq_length=30, n_points=300, epochs=30),
     ExperimentConfig(model="lstm", hidden_size=48, num_layers=2, epochs=20, seed=1),
-    # Chaotic: a last-bit difference grows into another result.
-    ExperimentConfig(
-        model="lstm",
-        num_layers=2,
-        noise=0.3,
-        clip_grad=1.0,
-        init_scale=2.5,
-        signal="square",
-        train_fraction=0.7,
-        hidden_size=16,
-        epochs=150,
-        seed=7,
-    ),
+    CHAOTIC,  # a last-bit difference grows into another result
 ]
 
 
