@@ -148,3 +148,17 @@ def open_view() -> str:
     view = view_of(st.session_state.get("view")) or "train"
     sync_url("view", view, "train")
     return view
+
+
+def previous_run(cfg: ExperimentConfig, data_key: tuple) -> tuple[ExperimentConfig, tuple] | None:
+    """The settings and data key of the run this session showed before the last change
+    (None before any change): the run shown last is remembered, and when the run
+    changes, it becomes the previous one, until the next change. Session state holds
+    only these small keys; the runs stay in the shared cache."""
+    state = st.session_state
+    shown = (cfg, data_key)
+    last = state.get("run_shown")
+    if last is not None and last != shown:
+        state.run_before = last
+    state.run_shown = shown
+    return state.get("run_before")

@@ -1,16 +1,18 @@
-"""?view=train: the signal and the prediction (with the replay of training), the loss per
-epoch and the errors."""
+"""?view=train: the signal and the prediction (with the replay of training, and the
+previous run's prediction as a faint line after a change), the loss per epoch and the
+errors."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.context import PageContext
-from app.session import on_setting_change
-from playground.config import PARAM_BY_NAME
+from app.session import on_setting_change, previous_run
+from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
+from playground.config import PARAM_BY_NAME
 from playground.serve.keys import run_key
-from playground.serve.specs import build_chart_specs
+from playground.serve.specs import before_after_spec, build_chart_specs
 
 
 def render(ctx: PageContext) -> None:
@@ -20,7 +22,7 @@ def render(ctx: PageContext) -> None:
     # Specs are built once per result and language and shared by every session.
     run = run_key(ctx.cfg, ctx.data)
     specs = ctx.shared(run, "run", lambda: build_chart_specs(result, ctx.lang))
-    st.vega_lite_chart(specs["predictions"], width="stretch")
+    st.vega_lite_chart(before_and_after(ctx, specs["predictions"]), width="stretch")
     replay(ctx)
     train_more(ctx)
     left, right = st.columns(2)
@@ -33,6 +35,30 @@ def render(ctx: PageContext) -> None:
         ctx.metrics_table(result.metrics)
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
+
+
+def before_and_after(ctx: PageContext, spec: dict) -> dict:
+    """The prediction chart's spec: `spec` (this run's, shared), or, after a change of
+    settings, this run's chart with the previous run's prediction as a faint line
+    labelled with what changed. That chart is its own spec per (previous run, run,
+    language), shared too; the previous run comes from the cache or not at all (no line
+    rather than a training). No line after a change of series (another signal or file:
+    its prediction would not be about these points) or when the previous run diverged."""
+    before = previous_run(ctx.cfg, ctx.data.key)
+    if before is None or not comparable(*before, ctx.cfg, ctx.data.key):
+        return spec
+    prev_cfg = before[0]
+    prev_key = run_key(prev_cfg, ctx.data)  # the same data key (comparable)
+    previous = ctx.cache.get(prev_key)
+    if previous is None or previous.diverged:
+        return spec
+    label = change_label(ctx.lang, prev_cfg, ctx.cfg)
+    result = ctx.result
+    return ctx.shared(
+        ("before", prev_key, run_key(ctx.cfg, ctx.data)),
+        "predictions",
+        lambda: before_after_spec(result, previous, label, ctx.lang),
+    )
 
 
 def replay(ctx: PageContext) -> None:

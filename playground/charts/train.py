@@ -3,7 +3,12 @@ errors per split. Pure: no page calls."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from playground.charts.labels import (
@@ -36,16 +41,41 @@ def held_out_span(truth: pd.DataFrame) -> tuple[float, float]:
     return (float(test.min()), float(test.max())) if len(test) else (float("nan"),) * 2
 
 
-def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+def predictions_chart(
+    predictions: pd.DataFrame,
+    lang: str = "en",
+    before: pd.DataFrame | None = None,
+    before_label: str = "",
+) -> alt.LayerChart:
     """Signal (grey points, drawn above the line so that a prediction through every point
-    hides none) and prediction (red, translucent line); the test region is shaded."""
+    hides none) and prediction (red, translucent line); the test region is shaded. With
+    `before` (t, value: the previous run's prediction), that prediction as a faint dashed
+    line under this one, its legend entry `before_label` (what changed)."""
+    layers = prediction_layers(predictions, lang)
+    if before is not None:
+        layers.insert(-2, before_layer(predictions, before, before_label, lang))
+    return alt.layer(*layers).properties(height=320, autosize=FIT_WIDTH)
+
+
+def _x(predictions: pd.DataFrame, lang: str, field: str = "t") -> alt.X:
+    """The time axis of the prediction chart (every layer shares it)."""
+    return alt.X(
+        f"{field}:Q",
+        title=t(lang, "chart.title.t"),
+        scale=TIME_SCALE,
+        axis=time_axis(predictions.t),
+    )
+
+
+def prediction_layers(predictions: pd.DataFrame, lang: str = "en") -> list[alt.Chart]:
+    """The prediction chart's layers: test-region shading, prediction line, signal."""
     series, splits = labels(lang, "series", SERIES), labels(lang, "split", SPLITS)
     x_title, axis = t(lang, "chart.title.t"), time_axis(predictions.t)
     truth_rows = predictions[predictions.series == "truth"]
     held_out = region_frame({"test": held_out_span(truth_rows)})
     shade = region_layers(held_out, splits, t(lang, "chart.title.region"), x_title, axis)
     base = label_fields(alt.Chart(predictions), series=series, split=splits).encode(
-        x=alt.X("t:Q", title=x_title, scale=TIME_SCALE, axis=axis),
+        x=_x(predictions, lang),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
         color=alt.Color(
             "series:N",
@@ -66,7 +96,125 @@ def predictions_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerC
     truth = base.transform_filter(alt.datum.series == "truth").mark_circle(
         size=30, opacity=0.8, stroke="white", strokeWidth=0.5
     )
-    return alt.layer(*shade, pred, truth).properties(height=320, autosize=FIT_WIDTH)
+    return [*shade, pred, truth]
+
+
+# ---- Before and after: the previous run's prediction, faint ----------------------------
+BEFORE_COLOR = "#d62728"  # the prediction's colour, faint and dashed
+BEFORE_DASH = [5, 3]
+BEFORE_LABEL_PX = 360  # the legend's label is cut here (the tooltip has all of it)
+
+
+def before_frame(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Columns t, value: the finite prediction points of a run (the faint line)."""
+    rows = predictions[predictions.series == "prediction"][["t", "value"]]
+    return rows[np.isfinite(rows.value.to_numpy(dtype=float))].reset_index(drop=True)
+
+
+def before_layer(
+    predictions: pd.DataFrame, before: pd.DataFrame, label: str, lang: str = "en"
+) -> alt.Chart:
+    """The previous run's prediction (`before`: t, value) as a faint dashed line, with a
+    legend entry of its own (a stroke, not the series' colour) saying what changed
+    ("Before: Hidden size 32 → 64"); its tooltip names it the previous run."""
+    return (
+        alt.Chart(before[["t", "value"]])
+        .transform_calculate(change=_js_string(label))
+        .mark_line(strokeWidth=2, opacity=0.4, strokeDash=BEFORE_DASH)
+        .encode(
+            x=_x(predictions, lang),
+            y=alt.Y("value:Q"),
+            stroke=alt.Stroke(
+                "change:N",
+                scale=alt.Scale(range=[BEFORE_COLOR]),
+                legend=alt.Legend(
+                    title=None,
+                    labelExpr=_js_string(t(lang, "before_after.legend", changes=label)),
+                    orient="bottom",
+                    symbolDash=BEFORE_DASH,
+                    symbolOpacity=0.5,
+                    symbolType="stroke",
+                    labelLimit=BEFORE_LABEL_PX,
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("change:N", title=t(lang, "before_after.title")),
+                alt.Tooltip("t:Q", format=".3f", title=t(lang, "chart.title.t")),
+                alt.Tooltip("value:Q", format=".4f", title=t(lang, "chart.title.value")),
+            ],
+        )
+    )
+
+
+def _js_string(text: str) -> str:
+    """`text` as a string literal of a Vega expression."""
+    return json.dumps(str(text), ensure_ascii=False)
+
+
+# ---- Pick a window: a click on a prediction point ---------------------------------------
+PICK = "pick"  # the point selection a click makes (its field: window)
+CHOSEN = "chosen_window"  # the window marked (a param: `with_window` moves it)
+MARK_COLOR = "#d62728"
+WINDOW_SHADE = "#ff7f0e"
+
+
+def window_frame(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Columns window, t, value, start, end: one row per prediction (window i predicts
+    the point after its inputs, which run from `start` to `end`)."""
+    truth_t = predictions[predictions.series == "truth"].t.to_numpy(dtype=float)
+    pred = predictions[predictions.series == "prediction"]
+    n_windows = len(pred)
+    length = len(truth_t) - n_windows  # every window's inputs: the points before its target
+    idx = np.arange(n_windows)
+    return pd.DataFrame(
+        {
+            "window": idx,
+            "t": pred.t.to_numpy(dtype=float),
+            "value": pred.value.to_numpy(dtype=float),
+            "start": truth_t[idx],
+            "end": truth_t[idx + length - 1],
+        }
+    )
+
+
+def window_picker_chart(predictions: pd.DataFrame, lang: str = "en", window: int = 0):
+    """The prediction chart to pick a window on: a click anywhere picks the nearest
+    prediction point (selection PICK, field window); the chosen window's inputs are
+    shaded and its prediction ringed (param CHOSEN, moved by `with_window`)."""
+    windows = window_frame(predictions)
+    chosen = alt.param(name=CHOSEN, value=int(window))
+    pick = alt.selection_point(
+        name=PICK, fields=["window"], nearest=True, on="click", toggle=False, clear=False
+    )
+    tip = [
+        alt.Tooltip("window:Q", title=t(lang, "inside.window_tip")),
+        alt.Tooltip("t:Q", format=".3f", title=t(lang, "chart.title.t")),
+        alt.Tooltip("value:Q", format=".4f", title=t(lang, "chart.title.value")),
+    ]
+    base = alt.Chart(windows).encode(x=_x(predictions, lang))
+    marked = base.transform_filter(f"datum.window == {CHOSEN}")
+    span = marked.mark_rect(opacity=0.18, color=WINDOW_SHADE).encode(x2="end:Q")
+    span = span.encode(x=_x(predictions, lang, "start"))
+    dots = base.mark_circle(size=22, opacity=0.35, color=MARK_COLOR, cursor="pointer").encode(
+        y="value:Q", tooltip=tip
+    )
+    ring = marked.mark_point(
+        shape="circle", size=220, filled=False, strokeWidth=3, color=MARK_COLOR
+    ).encode(y="value:Q", tooltip=tip)
+    return (
+        alt.layer(span, *prediction_layers(predictions, lang), dots.add_params(pick), ring)
+        .add_params(chosen)
+        .properties(height=240, autosize=FIT_WIDTH)
+    )
+
+
+def with_window(spec: Mapping[str, Any], window: int) -> dict[str, Any]:
+    """A copy of a `window_picker_chart` spec (a dict) with window `window` marked."""
+    params = [
+        {**p, "value": int(window)} if p.get("name") == CHOSEN else p
+        for p in spec.get("params", [])
+    ]
+    return {**spec, "params": params}
 
 
 def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:

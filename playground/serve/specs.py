@@ -16,7 +16,13 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 
-from playground.charts.train import loss_chart, metrics_chart, predictions_chart
+from playground.charts.train import (
+    before_frame,
+    loss_chart,
+    metrics_chart,
+    predictions_chart,
+    window_picker_chart,
+)
 from playground.pipeline.experiment import ExperimentResult
 
 
@@ -47,3 +53,19 @@ def build_chart_specs(result: ExperimentResult, lang: str = "en") -> dict[str, d
         "loss": page_spec(loss_chart(result.losses, lang)),
         "metrics": page_spec(metrics_chart(result.metrics, lang)),
     }
+
+
+def before_after_spec(
+    result: ExperimentResult, previous: ExperimentResult, label: str, lang: str = "en"
+) -> dict[str, Any]:
+    """The prediction chart of `result` with `previous`'s prediction as a faint line
+    whose legend says `label` (what changed). Its own spec, per (previous run, run,
+    language): the shared spec of `result` stays without it."""
+    before = before_frame(previous.predictions)
+    return page_spec(predictions_chart(result.predictions, lang, before, label))
+
+
+def window_picker_spec(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
+    """The prediction chart on which a click picks a window (`window_picker_chart`),
+    window 0 marked (`charts.train.with_window` moves the mark on this spec)."""
+    return page_spec(window_picker_chart(result.predictions, lang))

@@ -1,0 +1,123 @@
+"""Before and after, on the page (AppTest): when a setting changes, the Train tab's
+prediction chart keeps the previous run's prediction as a faint line labelled with what
+changed, until the next change; never in another session's chart of the same run, never
+across another series."""
+
+from __future__ import annotations
+
+import json
+
+import pyarrow as pa
+import pytest
+
+from pagekit import run_app, widget
+from test_app_upload import ramp, upload
+
+EPOCHS = "3"
+
+
+def prediction_chart(at):
+    """The Train tab's prediction chart: its spec (a dict) and its datasets by name."""
+    chart = at.get("vega_lite_chart")[0]
+    spec = json.loads(chart.proto.spec)
+    data = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+    return spec, data
+
+
+def faint_lines(spec) -> list[dict]:
+    """The layers drawn as a dashed line: the previous run's prediction."""
+    return [
+        layer
+        for layer in spec.get("layer", [])
+        if isinstance(layer.get("mark"), dict)
+        and layer["mark"].get("type") == "line"
+        and layer["mark"].get("strokeDash")
+    ]
+
+
+def before_label(spec) -> str | None:
+    """The label of the faint line (its one stroke value), or None without one."""
+    lines = faint_lines(spec)
+    if not lines:
+        return None
+    (line,) = lines
+    (calc,) = [tr["calculate"] for tr in line.get("transform", []) if "calculate" in tr]
+    return json.loads(calc)
+
+
+def predicted(data) -> list[float]:
+    """The prediction values the chart's main dataset holds."""
+    (main,) = [f for f in data.values() if "series" in f.columns]
+    return main[main.series == "prediction"].value.round(6).tolist()
+
+
+def faint_values(spec, data) -> list[float]:
+    (line,) = faint_lines(spec)
+    return data[line["data"]["name"]].value.round(6).tolist()
+
+
+@pytest.fixture(scope="module")
+def changed_once():
+    """A page at hidden 32, then hidden 64: (its chart before, the app after)."""
+    at = run_app(epochs=EPOCHS)
+    first = prediction_chart(at)
+    widget(at, "hidden_size").set_value(64).run()
+    assert not at.exception, at.exception
+    return first, at
+
+
+def test_no_line_before_any_change(changed_once):
+    (spec, _), _ = changed_once
+    assert before_label(spec) is None
+
+
+def test_a_change_leaves_the_previous_prediction_faint_and_labelled(changed_once):
+    (_, first_data), at = changed_once
+    spec, data = prediction_chart(at)
+    assert before_label(spec) == "Hidden size 32 → 64"
+    assert faint_values(spec, data) == predicted(first_data)  # the run at hidden 32
+    assert predicted(data) != predicted(first_data)  # drawn under this run's own
+    assert "Before: Hidden size 32 → 64" in json.dumps(spec, ensure_ascii=False)  # legend
+    assert not at.error and not at.warning
+
+
+def test_the_line_speaks_the_readers_language():
+    at = run_app(epochs=EPOCHS)
+    widget(at, "hidden_size").set_value(64).run()
+    at.selectbox(key="lang").select("zh").run()  # no new run: the line stays, in Chinese
+    assert before_label(prediction_chart(at)[0]) == "隐藏层大小 32 → 64"
+
+
+def test_the_next_change_replaces_it():
+    at = run_app(epochs=EPOCHS)
+    widget(at, "hidden_size").set_value(64).run()
+    middle = predicted(prediction_chart(at)[1])
+    widget(at, "model").select("lstm").run()
+    spec, data = prediction_chart(at)
+    assert before_label(spec) == "Model type RNN → LSTM"  # the hidden change is gone
+    assert faint_values(spec, data) == middle  # the run it replaced: hidden 64, RNN
+    at.run()  # a rerun with no change keeps it
+    assert before_label(prediction_chart(at)[0]) == "Model type RNN → LSTM"
+
+
+def test_another_session_of_the_same_run_has_no_line(changed_once):
+    """The faint line is per session: the shared spec of the run at hidden 64 (cached
+    for every session) stays without it."""
+    _, at = changed_once
+    other = run_app(epochs=EPOCHS, hidden_size="64")
+    assert before_label(prediction_chart(other)[0]) is None
+    assert before_label(prediction_chart(at)[0]) == "Hidden size 32 → 64"
+
+
+def test_no_line_across_another_series():
+    """A file is another series than the built-in signal (and another signal than the
+    sine): the previous prediction would not be about these points."""
+    at = run_app(epochs=EPOCHS)
+    upload(at, "good.csv", ramp(60))
+    assert before_label(prediction_chart(at)[0]) is None
+    widget(at, "hidden_size").set_value(16).run()  # on the same file: a line again
+    assert before_label(prediction_chart(at)[0]) == "Hidden size 32 → 16"
+    upload(at, "", None)  # back to the sine: another series
+    assert before_label(prediction_chart(at)[0]) is None
+    widget(at, "signal").select("square").run()
+    assert before_label(prediction_chart(at)[0]) is None
