@@ -22,7 +22,7 @@ draw with its closed input gate ended with more error on this task.)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from playground.i18n import Note
 from playground.pipeline.models import SequenceRegressor, init_model
 from playground.pipeline.threads import single_threaded
 from playground.pipeline.train import train
+from playground.views.saliency import by_lag, input_saliency
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
 MAX_LAG = 40  # longest lag the view offers; keep gates start open for longer than this
@@ -70,14 +71,27 @@ def build_recall_model(model: str, mc: MemoryConfig, seed: int) -> SequenceRegre
     return init_model(model, mc.hidden_size, 1, seed, keep_gate_bias=mc.keep_gate_bias)
 
 
+@dataclass(frozen=True)
+class RecallRun:
+    """One training on the recall task: its test error and what its answers depend on."""
+
+    test_mse: float  # NaN if training diverged at its first step
+    # stage ("init" | "trained") -> (lag + 1,) mean over the test sequences of
+    # |∂ŷ/∂x_{t−k}|, k = 0 (the last input) .. lag (the cue, the value to recall), with
+    # the initial and the trained weights. A perfect recaller (ŷ = cue) has 1 at k = lag
+    # and 0 elsewhere.
+    saliency: dict[str, np.ndarray] = field(repr=False)
+
+
 @single_threaded
-def recall_error(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig()) -> float:
-    """Test MSE of `model` trained on delayed recall at `lag` (seeded data and weights).
-    NaN if training diverged at its first step."""
+def recall_run(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig()) -> RecallRun:
+    """`model` trained on delayed recall at `lag` (seeded data and weights): its test
+    MSE and the saliency of its test answers per lag."""
     rng = np.random.default_rng([seed, lag])
     x, y = make_recall_data(lag, mc.n_train + mc.n_test, rng)
     X, Y = torch.from_numpy(x).float(), torch.from_numpy(y).float()  # (n, lag+1), (n,)
     net = build_recall_model(model, mc, seed)
+    saliency = {"init": by_lag(input_saliency(net, X[mc.n_train :]).mean(axis=0))}
     result = train(
         net,
         X[: mc.n_train],
@@ -87,18 +101,43 @@ def recall_error(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfi
         epochs=mc.epochs,
         learning_rate=mc.learning_rate,
     )
-    return result.test_loss[-1] if result.test_loss else float("nan")
+    net.eval()
+    mse = result.test_loss[-1] if result.test_loss else float("nan")
+    saliency["trained"] = by_lag(input_saliency(net, X[mc.n_train :]).mean(axis=0))
+    return RecallRun(mse, saliency)
 
 
-def memory_sweep(
-    mc: MemoryConfig = MemoryConfig(), on_run: RunCallback | None = None
-) -> pd.DataFrame:
-    """Columns model, lag, seed, test_mse, relative_mse: one row per training."""
-    rows = []
+def recall_error(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig()) -> float:
+    """Test MSE of `model` trained on delayed recall at `lag` (seeded data and weights).
+    NaN if training diverged at its first step."""
+    return recall_run(model, lag, seed, mc).test_mse
+
+
+SWEEP_COLUMNS = ["model", "lag", "seed", "test_mse", "relative_mse"]
+# saliency frame: task_lag is the recall task's lag (the sweep's `lag`); stage the weights
+# ("init" | "trained"); lag is k, the steps back from the answer of the input
+# differentiated; cue marks k == task_lag.
+SALIENCY_COLUMNS = ["model", "task_lag", "seed", "stage", "lag", "saliency", "cue"]
+STAGES = ("init", "trained")
+
+
+@dataclass(frozen=True)
+class MemoryRuns:
+    """The sweep and, for every training in it, what its answers depend on."""
+
+    sweep: pd.DataFrame  # SWEEP_COLUMNS: one row per training
+    saliency: pd.DataFrame  # SALIENCY_COLUMNS: per training, one row per input step
+
+
+def memory_runs(mc: MemoryConfig = MemoryConfig(), on_run: RunCallback | None = None) -> MemoryRuns:
+    """Train every model at every lag and seed of `mc`: the errors (`memory_sweep`'s
+    frame) and the saliency of each run's test answers per input step."""
+    rows, parts = [], []
     for lag in mc.lags:
         for model in mc.models:
             for seed in mc.seeds:
-                mse = recall_error(model, lag, seed, mc)
+                run = recall_run(model, lag, seed, mc)
+                mse = run.test_mse
                 rows.append(
                     {
                         "model": model,
@@ -108,9 +147,52 @@ def memory_sweep(
                         "relative_mse": mse / VARIANCE,
                     }
                 )
+                ks = np.arange(lag + 1)
+                parts.extend(
+                    pd.DataFrame(
+                        {
+                            "model": model,
+                            "task_lag": lag,
+                            "seed": seed,
+                            "stage": stage,
+                            "lag": ks,
+                            "saliency": run.saliency[stage],
+                            "cue": ks == lag,
+                        }
+                    )
+                    for stage in STAGES
+                )
                 if on_run is not None:
                     on_run(model, lag, seed, mse)
-    return pd.DataFrame(rows, columns=["model", "lag", "seed", "test_mse", "relative_mse"])
+    sweep = pd.DataFrame(rows, columns=SWEEP_COLUMNS)
+    saliency = (
+        pd.concat(parts, ignore_index=True)[SALIENCY_COLUMNS]
+        if parts
+        else pd.DataFrame(columns=SALIENCY_COLUMNS)
+    )
+    return MemoryRuns(sweep, saliency)
+
+
+def memory_sweep(
+    mc: MemoryConfig = MemoryConfig(), on_run: RunCallback | None = None
+) -> pd.DataFrame:
+    """Columns model, lag, seed, test_mse, relative_mse: one row per training."""
+    return memory_runs(mc, on_run).sweep
+
+
+def cue_saliency(
+    saliency: pd.DataFrame,
+    stage: str = "trained",
+    task_lag: int | None = None,
+    k: int | None = None,
+) -> pd.DataFrame:
+    """Per seed (rows) and model (columns): the saliency at `stage` of the answer on the
+    input k steps back (default the cue) at `task_lag` (default the longest in
+    `saliency`)."""
+    lag = int(saliency.task_lag.max()) if task_lag is None else task_lag
+    at = saliency[(saliency.task_lag == lag) & (saliency.stage == stage)]
+    at = at[at.cue] if k is None else at[at.lag == k]
+    return at.pivot(index="seed", columns="model", values="saliency")
 
 
 def memory_verdicts(sweep: pd.DataFrame) -> list[Note]:
