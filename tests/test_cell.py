@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
 from playground.charts.cell import (
@@ -26,13 +28,15 @@ from playground.charts.cell import (
     units_svg,
     with_step,
 )
+from playground.charts.train import CHOSEN, PICK, window_frame, window_picker_chart, with_window
 from playground.config import ExperimentConfig
 from playground.i18n import format_fields, strings, t
 from playground.pipeline.cells import trace
-from playground.pipeline.experiment import fit
+from playground.pipeline.experiment import fit, run_experiment
 from playground.views.cell import (
     CELL_GATES,
     cell_step,
+    picked_window,
     top_units,
     unit_arithmetic,
     window_inputs,
@@ -333,6 +337,54 @@ def test_step_chart_marks_the_step_through_its_param(fitted):
     assert [p["value"] for p in moved["params"] if p["name"] == STEP_PARAM] == [4]
     assert [p["value"] for p in spec["params"] if p["name"] == STEP_PARAM] == [1]  # not changed
     assert t("zh", "chart.title.time_step") in str(spec)
+
+
+# ---- Pick a window: a click on a prediction point ------------------------------------
+@pytest.fixture(scope="module")
+def small_run():
+    return run_experiment(ExperimentConfig(epochs=3, seq_length=6, n_points=60))
+
+
+def test_each_prediction_point_is_its_window_with_its_inputs_span(small_run):
+    windows = window_frame(small_run.predictions)
+    predicted = small_run.predictions.query("series == 'prediction'")
+    assert list(windows.window) == list(range(len(predicted))) == list(range(60 - 6))
+    np.testing.assert_array_equal(windows.t, predicted.t)
+    for w in (0, 17, len(windows) - 1):  # the inputs the cell view steps through
+        inputs = window_inputs(small_run.fitted, w)
+        assert windows.start[w] == inputs.t.iloc[0] and windows.end[w] == inputs.t.iloc[-1]
+        assert windows.end[w] < windows.t[w]  # the prediction comes after its inputs
+
+
+def test_picking_chart_selects_a_window_by_click_and_marks_it_by_param(small_run):
+    spec = window_picker_chart(small_run.predictions, "zh", 5).to_dict()
+    (pick,) = [p for p in spec["params"] if p["name"] == PICK]
+    assert pick["select"]["fields"] == ["window"] and pick["select"]["nearest"] is True
+    assert pick["select"]["on"] == "click" and pick["select"]["toggle"] is False
+    moved = with_window(spec, 12)
+    assert [p["value"] for p in moved["params"] if p["name"] == CHOSEN] == [12]
+    assert [p["value"] for p in spec["params"] if p["name"] == CHOSEN] == [5]  # not changed
+    assert t("zh", "inside.window_tip") in str(spec)
+
+
+@given(hs.integers(-3, 60), hs.integers(1, 50))
+def test_a_click_picks_a_window_of_the_run_or_nothing(window, n_windows):
+    state = {"selection": {"pick": [{"window": window}]}}
+    expected = window if 0 <= window < n_windows else None
+    assert picked_window(state, n_windows) == expected
+    assert picked_window({"selection": {"pick": [{"window": float(window)}]}}, n_windows) == (
+        expected
+    )
+
+
+@pytest.mark.parametrize(
+    "state",
+    [None, {}, {"selection": {}}, {"selection": {"pick": []}}, {"selection": {"pick": [{}]}},
+     {"selection": {"pick": [{"window": 2.5}]}}, {"selection": {"pick": [{"window": "x"}]}},
+     {"selection": {"pick": [{"window": None}]}}, {"selection": {"other": [{"window": 1}]}}],
+)  # fmt: skip
+def test_no_usable_click_picks_nothing(state):
+    assert picked_window(state, 10) is None
 
 
 # ---- The page part (AppTest, render_cell alone) ---------------------------------------
