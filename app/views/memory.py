@@ -1,5 +1,6 @@
 """?view=memory: the delayed-recall task swept over the lag (on its button), over seeds,
-with the keep-gate bias of the sidebar."""
+with the keep-gate bias of the sidebar; then what the answers depend on at the longest
+lag (the saliency each run kept)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ import streamlit as st
 
 from app.context import PageContext
 from playground.charts import memory_chart
+from playground.charts.saliency import recall_saliency_chart
 from playground.i18n import Note
 from playground.i18n import render as render_note
-from playground.views.memory import MAX_LAG, MemoryConfig, memory_sweep, memory_verdicts
+from playground.views.memory import (
+    MAX_LAG,
+    MemoryConfig,
+    MemoryRuns,
+    memory_runs,
+    memory_verdicts,
+    saliency_verdicts,
+)
 
 SEEDS = (0, 1, 2)  # the sweep's seeds: its claims are counted over these
 DEFAULT_LAG = 30
@@ -22,13 +31,16 @@ def memory_config(ctx: PageContext, max_lag: int) -> MemoryConfig:
 
 
 def sweep_key(mc: MemoryConfig) -> tuple:
-    """The cache key of a sweep (the task depends on the sidebar's keep-gate bias only)."""
+    """The cache key of a sweep's runs (`MemoryRuns`; the task depends on the sidebar's
+    keep-gate bias only)."""
     return ("view", "memory", mc)
 
 
 def current_sweep(ctx: PageContext):
-    """The sweep of the tab's current settings if it has run (for the challenges)."""
-    return ctx.cache.get(sweep_key(memory_config(ctx, st.session_state.get("lag", DEFAULT_LAG))))
+    """The sweep frame of the tab's current settings if it has run (for the challenges)."""
+    mc = memory_config(ctx, st.session_state.get("lag", DEFAULT_LAG))
+    runs = ctx.cache.get(sweep_key(mc))
+    return None if runs is None else runs.sweep
 
 
 def render(ctx: PageContext) -> None:
@@ -38,23 +50,37 @@ def render(ctx: PageContext) -> None:
     mc = memory_config(ctx, max_lag)
     lags, key = mc.lags, sweep_key(mc)
     runs = len(lags) * len(mc.models) * len(mc.seeds)
-    sweep = ctx.cache.get(key)
-    if sweep is None and st.button(ctx.t("memory.run"), key="run_memory"):
+    done: MemoryRuns | None = ctx.cache.get(key)
+    if done is None and st.button(ctx.t("memory.run"), key="run_memory"):
 
         def compute(report):
-            done = [0]
+            count = [0]
 
             def on_run(model, lag, seed, mse):
-                done[0] += 1
+                count[0] += 1
                 note = Note("progress.memory_run", {"model": model.upper(), "lag": lag})
-                report((done[0] / runs, note))
+                report((count[0] / runs, note))
 
-            return memory_sweep(mc, on_run=on_run)
+            return memory_runs(mc, on_run=on_run)
 
-        sweep = ctx.cached(key, compute)
-    if sweep is not None:
-        for note in memory_verdicts(sweep):
+        done = ctx.cached(key, compute)
+    if done is not None:
+        for note in memory_verdicts(done.sweep):
             st.markdown(f"**{render_note(ctx.lang, note)}**")
-        ctx.draw(key, "sweep", lambda: memory_chart(sweep, ctx.lang))
+        ctx.draw(key, "sweep", lambda: memory_chart(done.sweep, ctx.lang))
+        render_saliency(ctx, key, done)
     else:
         st.caption(ctx.t("memory.cost", runs=runs))
+
+
+def render_saliency(ctx: PageContext, key: tuple, done: MemoryRuns) -> None:
+    """What each model's answer depends on at the sweep's longest lag, before and after
+    training: the cue against the inputs after it."""
+    st.subheader(ctx.t("memory.saliency.title"))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("memory.saliency.explain", lag=int(done.sweep.lag.max())))
+    for note in saliency_verdicts(done.saliency):
+        st.markdown(f"**{render_note(ctx.lang, note)}**")
+    ctx.draw(key, "saliency", lambda: recall_saliency_chart(done.saliency, ctx.lang))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("memory.saliency.lesson"))

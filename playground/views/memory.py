@@ -17,6 +17,10 @@ Chrono initialization (Tallec & Ollivier 2018) sets the bias from the length T o
 dependencies, b_f ≈ log T (drawn per unit as log U(1, T_max − 1), input gate −b_f); we keep
 one constant bias and set it by that rule: b = 4 ≈ log 55, above MAX_LAG. (The per-unit
 draw with its closed input gate ended with more error on this task.)
+
+What an answer depends on: each run also keeps |∂ŷ/∂x_{t−k}| averaged over its test
+sequences, before and after training (`memory_runs`). The answer should be the cue, the
+input at k = lag, so a perfect recaller has 1 there and 0 elsewhere.
 """
 
 from __future__ import annotations
@@ -219,3 +223,27 @@ def memory_verdicts(sweep: pd.DataFrame) -> list[Note]:
             )
         )
     return notes
+
+
+def saliency_verdicts(saliency: pd.DataFrame) -> list[Note]:
+    """What the seeds say about the cue at the longest lag of `saliency` (memory_runs'
+    frame): for each gated cell, in how many seeds its trained answer depends more on the
+    cue than the RNN's, with both medians."""
+    at = cue_saliency(saliency)
+    if "rnn" not in at:
+        return []
+    lag = int(saliency.task_lag.max())
+    return [
+        Note(
+            "memory.saliency.verdict",
+            {
+                "lag": lag,
+                "model": model.upper(),
+                "wins": int((at[model] > at["rnn"]).sum()),
+                "n": len(at),
+                "gated": float(at[model].median()),
+                "rnn": float(at["rnn"].median()),
+            },
+        )
+        for model in (m for m in at.columns if m != "rnn")
+    ]
