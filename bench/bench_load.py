@@ -1,4 +1,4 @@
-"""Room-scale load: 50 websocket sessions against a real `streamlit run` server.
+"""Room-scale load: 60 websocket sessions against a real `streamlit run` server.
 
 Speaks Streamlit's own browser protocol: a websocket to /_stcore/stream (subprotocol
 "streamlit"), binary BackMsg protobufs up (`rerun_script` carrying a ClientState with the
@@ -7,14 +7,25 @@ session first loads the default page (a rerun with no widget states, as the brow
 first message), reads the widget ids from the deltas, then changes a slider by sending
 that widget's state, as the frontend does on release.
 
-Scenarios (one server, started and stopped here, bound to 127.0.0.1):
-  a. same:      every session moves "hidden_size" 32 -> 48 (one training serves the room)
-  b. different: session i moves "hidden_size" to its own value (50 distinct trainings)
+Scenarios (one server, started and stopped here, bound to 127.0.0.1), issue #14:
+  same:      every session on the default page moves "hidden_size" 32 -> 48 (one
+             training serves the room)
+  different: session i moves "hidden_size" to its own value (N distinct trainings); the
+             page must show each queued session its place ("Queued: k ahead of you")
+  compare:   N new sessions open a preset link (--preset, default tutorial_rnn), then
+             all click the Compare tab at once
 Per scenario: p50/p95 seconds from sending the rerun to its script_finished, errors
-(exceptions on the page, timeouts, dropped sockets), and GET /_stcore/health latency
-probed every 0.2 s during the load. Peak server memory is VmHWM from /proc.
+(exceptions on the page, timeouts, dropped sockets, pages without a chart), and GET
+/_stcore/health latency probed every 0.2 s during the load. Peak server memory is VmHWM
+from /proc. Before the room arrives the bench waits for the server's warm-up to finish
+(its log line "warm-up done", at most --wait-warm s), as a room arriving after the
+instructor opened the link would find it.
 
-Run: python bench/bench_load.py [--sessions 50] [--spread 0]
+`--probe` serves through bench/serve_probe.py and prints what the server keeps per
+session (live sessions, their state's bytes) while sessions are open and after they
+close (not for timing: the probe walks session state).
+
+Run: python bench/bench_load.py [--sessions 60] [--scenarios same,compare,different]
 """
 
 from __future__ import annotations
@@ -22,7 +33,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -41,6 +54,17 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 REQUEST_TIMEOUT_S = 90.0  # one rerun may not take longer than this
 MAX_SESSIONS = 200  # hard bound, whatever the flag says
 LOG_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_server.log")
+PROBE_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_probe.jsonl")
+WARM_DONE = "warm-up done"  # serve/warm.py's log line when every warm job is done
+
+
+def english(key: str) -> str:
+    with open(os.path.join(ROOT, "playground", "locales", "en.json"), encoding="utf-8") as f:
+        return json.load(f)[key]
+
+
+# The queued session's progress text, e.g. "Queued: 3 ahead of you" (ahead -> a number).
+QUEUED = re.compile(re.escape(english("progress.queued")).replace(r"\{ahead\}", r"(\d+)"))
 
 
 @dataclass
@@ -48,6 +72,8 @@ class Outcome:
     seconds: float | None = None  # request to script_finished; None on error
     error: str = ""
     chart: str = ""  # digest of the first chart shown: which result the page drew
+    progress: int = 0  # progress-bar updates seen (the session computed or waited)
+    queue_places: tuple[int, ...] = ()  # places shown while queued ("k ahead of you")
 
 
 @dataclass
@@ -59,6 +85,7 @@ class Session:
     widget_ids: dict[str, str] = field(default_factory=dict)  # key -> widget id
     exceptions: list[str] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)  # digests of charts, in order
+    progress_texts: list[str] = field(default_factory=list)  # progress-bar texts shown
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(
@@ -74,6 +101,7 @@ class Session:
             msg.rerun_script.widget_states.widgets.append(state)
         self.exceptions.clear()
         self.charts.clear()
+        self.progress_texts.clear()
         started = time.perf_counter()
         try:
             await self.ws.send(msg.SerializeToString())
@@ -93,7 +121,15 @@ class Session:
                         return Outcome(error="compile error")
                     if self.exceptions:
                         return Outcome(error="page exception: " + self.exceptions[0][:120])
-                    return Outcome(seconds=seconds, chart=(self.charts or [""])[0])
+                    places = tuple(
+                        int(m.group(1)) for m in map(QUEUED.search, self.progress_texts) if m
+                    )
+                    return Outcome(
+                        seconds=seconds,
+                        chart=(self.charts or [""])[0],
+                        progress=len(self.progress_texts),
+                        queue_places=places,
+                    )
         except TimeoutError:
             return Outcome(error=f"no script_finished within {REQUEST_TIMEOUT_S} s")
         except websockets.ConnectionClosed as exc:
@@ -101,6 +137,12 @@ class Session:
 
     def read_delta(self, fwd: ForwardMsg) -> None:
         delta = fwd.delta
+        if delta.WhichOneof("type") == "add_block":
+            block = delta.add_block
+            if block.WhichOneof("type") == "tab_container" and block.tab_container.id:
+                widget_id = block.tab_container.id  # st.tabs(key=...) is a widget
+                self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+            return
         if delta.WhichOneof("type") != "new_element":
             return
         element = delta.new_element
@@ -109,6 +151,8 @@ class Session:
             self.exceptions.append(element.exception.message)
             return
         inner = getattr(element, kind)
+        if kind == "progress":
+            self.progress_texts.append(inner.text)
         if "vega_lite" in (kind or ""):
             self.charts.append(hashlib.sha1(inner.SerializeToString()).hexdigest()[:12])
         widget_id = getattr(inner, "id", "") if kind else ""
@@ -119,6 +163,12 @@ class Session:
         state = BackMsg().rerun_script.widget_states.widgets.add()
         state.id = self.widget_ids[key]
         state.double_array_value.data.append(value)
+        return state
+
+    def tab_state(self, key: str, label: str):
+        state = BackMsg().rerun_script.widget_states.widgets.add()
+        state.id = self.widget_ids[key]
+        state.string_value = label
         return state
 
 
@@ -180,16 +230,28 @@ class HealthProbe(threading.Thread):
             self.stop.wait(self.interval)
 
 
-def start_server(port: int, app: str, options: list[str]) -> subprocess.Popen:
+def start_server(
+    port: int,
+    app: str,
+    options: list[str],
+    root: str = ROOT,
+    env: dict[str, str] | None = None,
+    probe: bool = False,
+) -> subprocess.Popen:
+    """`streamlit run app` from `root` (another tree: an earlier version) on 127.0.0.1."""
+    launcher = [os.path.join(ROOT, "bench", "serve_probe.py")] if probe else ["-m", "streamlit"]
     cmd = [
-        sys.executable, "-m", "streamlit", "run", app,
+        sys.executable, *launcher, "run", app,
         "--server.headless", "true", "--server.address", "127.0.0.1",
         "--server.port", str(port), "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ] + [f"--{option}" for option in options]  # fmt: skip
     log = open(LOG_PATH, "w")  # noqa: SIM115 - the server writes to it until it stops
-    env = dict(os.environ, PYTHONPATH=ROOT)  # a page outside the repo still finds the package
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    # a page outside the tree still finds the package
+    env = dict(os.environ, PYTHONPATH=root, PROBE_OUT=PROBE_PATH, **(env or {}))
+    if probe and os.path.exists(PROBE_PATH):
+        os.remove(PROBE_PATH)
+    server = subprocess.Popen(cmd, cwd=root, stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         try:
@@ -211,24 +273,24 @@ def percentile(values: list[float], q: float) -> float:
 async def scenario(
     name: str,
     sessions: list[Session],
-    values: list[float],
+    send,
     spread: float,
     base: str,
     default_chart: str,
     server_pid: int,
 ) -> dict[str, object]:
-    """Every session sends its slider change (spread evenly over `spread` s).
+    """Every session i awaits `send(session, i)` (a rerun), spread evenly over `spread` s.
 
-    distinct_results counts different predictions charts drawn (a: 1, b: one per
-    session); unchanged_results counts pages still showing the default (should be 0).
-    """
+    distinct_results counts different first charts drawn (same: 1, different: one per
+    session); unchanged_results counts pages still showing the default chart;
+    queue_shown counts sessions whose page showed their place in the queue, of those
+    that showed a progress bar (waited)."""
     probe = HealthProbe(base)
     probe.start()
 
     async def one(i: int) -> Outcome:
         await asyncio.sleep(spread * i / max(len(sessions) - 1, 1))
-        state = sessions[i].slider_state("hidden_size", values[i])
-        return await sessions[i].rerun(f"hidden_size={int(values[i])}", [state])
+        return await send(sessions[i], i)
 
     started = time.perf_counter()
     server_cpu, client_cpu = cpu_seconds(server_pid), time.process_time()
@@ -251,6 +313,8 @@ async def scenario(
         "errors": len(errors),
         "distinct_results": len({o.chart for o in outcomes if o.chart}),
         "unchanged_results": sum(o.chart == default_chart for o in outcomes),
+        "waited": sum(o.progress > 0 for o in outcomes),
+        "queue_shown": sum(bool(o.queue_places) for o in outcomes),
         "health_p50_s": statistics.median(health),
         "health_p95_s": percentile(health, 0.95),
         "health_failures": probe.failures,
@@ -261,17 +325,19 @@ async def scenario(
     }
 
 
-async def open_sessions(url: str, n: int) -> tuple[list[Session], list[float], str]:
-    """Connect n sessions and load the default page in each (concurrently)."""
+async def open_sessions(
+    url: str, n: int, query: str = "", need: str = "hidden_size"
+) -> tuple[list[Session], list[float], str]:
+    """Connect n sessions and load the page of `query` in each (concurrently)."""
     sessions = [Session(url) for _ in range(n)]
     await asyncio.gather(*(s.connect() for s in sessions))
-    outcomes = await asyncio.gather(*(s.rerun() for s in sessions))
+    outcomes = await asyncio.gather(*(s.rerun(query) for s in sessions))
     bad = [o.error for o in outcomes if o.error]
     if bad:
         raise RuntimeError(f"{len(bad)} sessions failed to load the page: {bad[0]}")
-    missing = [s for s in sessions if "hidden_size" not in s.widget_ids]
+    missing = [s for s in sessions if need not in s.widget_ids]
     if missing:
-        raise RuntimeError("the page showed no hidden_size slider")
+        raise RuntimeError(f"the page showed no {need} widget")
     return sessions, [o.seconds for o in outcomes], outcomes[0].chart
 
 
@@ -296,38 +362,112 @@ async def sequential(url: str, reps: int = 5) -> None:
     )
 
 
+def wait_for_warm_up(limit: float) -> float | None:
+    """Seconds waited until the server's log says the warm-up is done (None: it did not
+    within `limit` s, e.g. an earlier version without the log line)."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        with open(LOG_PATH, errors="replace") as f:
+            if WARM_DONE in f.read():
+                return time.monotonic() - started
+        time.sleep(0.5)
+    return None
+
+
+def probe_rows(last: int = 1) -> list[dict]:
+    """The server probe's last rows (bench/serve_probe.py), if it runs."""
+    try:
+        with open(PROBE_PATH) as f:
+            return [json.loads(line) for line in f.read().splitlines()[-last:]]
+    except FileNotFoundError:
+        return []
+
+
 async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> None:
     base = f"http://127.0.0.1:{port}"
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     n = min(args.sessions, MAX_SESSIONS)
+    chosen = args.scenarios.split(",")
     warm = Session(url)  # trains the default config once, like the first visitor
     await warm.connect()
     cold = await warm.rerun()
     print(f"first page load (cold, trains defaults): {cold.seconds} s {cold.error}")
     await warm.ws.close()
+    if args.wait_warm > 0:
+        waited = await asyncio.to_thread(wait_for_warm_up, args.wait_warm)
+        print(f"warm-up done after {waited} s more (None: not within {args.wait_warm} s)")
 
     await sequential(url)
     rows = []
-    sessions, loads, default_chart = await open_sessions(url, n)
-    print(
-        f"{n} sessions loaded the default page: p50 {statistics.median(loads):.2f} s, "
-        f"p95 {percentile(loads, 0.95):.2f} s"
-    )
-    same = [48.0] * n
-    rows.append(
-        await scenario(
-            "a_same_change", sessions, same, args.spread, base, default_chart, server.pid
+    if "same" in chosen or "different" in chosen:
+        sessions, loads, default_chart = await open_sessions(url, n)
+        print(
+            f"{n} sessions loaded the default page: p50 {statistics.median(loads):.2f} s, "
+            f"p95 {percentile(loads, 0.95):.2f} s; probe {probe_rows()}"
         )
-    )
-    print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB")
-    values = [float(60 + i) for i in range(n)]  # hidden sizes 60.. : all new configs
-    rows.append(
-        await scenario(
-            "b_all_different", sessions, values, args.spread, base, default_chart, server.pid
+
+        def change(values: list[float]):
+            async def send(session: Session, i: int) -> Outcome:
+                state = session.slider_state("hidden_size", values[i])
+                return await session.rerun(f"hidden_size={int(values[i])}", [state])
+
+            return send
+
+        if "same" in chosen:
+            rows.append(
+                await scenario(
+                    "same_change",
+                    sessions,
+                    change([48.0] * n),
+                    args.spread,
+                    base,
+                    default_chart,
+                    server.pid,
+                )
+            )
+            print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB", flush=True)
+        if "different" in chosen:
+            values = [float(60 + i) for i in range(n)]  # hidden sizes 60.. : all new configs
+            rows.append(
+                await scenario(
+                    "all_different",
+                    sessions,
+                    change(values),
+                    args.spread,
+                    base,
+                    default_chart,
+                    server.pid,
+                )
+            )
+            print(f"  peak RSS so far {peak_rss_mb(server.pid):.0f} MB", flush=True)
+        await asyncio.gather(*(s.ws.close() for s in sessions))
+    if "compare" in chosen:
+        query = f"preset={args.preset}"
+        sessions, loads, preset_chart = await open_sessions(url, n, query, need="view")
+        print(
+            f"{n} sessions loaded {query}: p50 {statistics.median(loads):.2f} s, "
+            f"p95 {percentile(loads, 0.95):.2f} s",
+            flush=True,
         )
-    )
-    await asyncio.gather(*(s.ws.close() for s in sessions))
-    header = list(rows[0])
+        label = english("view.compare.title")
+
+        async def open_compare(session: Session, i: int) -> Outcome:
+            return await session.rerun(query, [session.tab_state("view", label)])
+
+        rows.append(
+            await scenario(
+                f"compare_on_{args.preset}",
+                sessions,
+                open_compare,
+                args.spread,
+                base,
+                "",
+                server.pid,
+            )
+        )
+        print(f"  probe with {n} sessions open: {probe_rows()}")
+        await asyncio.gather(*(s.ws.close() for s in sessions))
+    header = list(rows[0]) if rows else []
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for row in rows:
@@ -337,11 +477,35 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> 
             + " |"
         )
     print(f"peak server RSS (VmHWM): {peak_rss_mb(server.pid):.0f} MB; load {os.getloadavg()}")
+    if args.probe:
+        # Streamlit keeps a closed session 2 min for a reconnect, and drops expired ones
+        # when it next stores one: after 130 s, one more session opens and closes.
+        for after in (5, 65, 130):
+            await asyncio.sleep(after - (0 if after == 5 else 60 if after == 65 else 65))
+            print(f"  probe {after} s after closing all sessions: {probe_rows()}", flush=True)
+        late = Session(url)
+        await late.connect()
+        await late.rerun()
+        await late.ws.close()
+        await asyncio.sleep(2 * float(os.environ.get("PROBE_INTERVAL_S", "2")) + 1)
+        print(f"  probe after one more session opened and closed: {probe_rows()}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=50)
+    parser.add_argument("--sessions", type=int, default=60)
+    parser.add_argument(
+        "--scenarios", default="same,compare,different", help="comma-separated, run in this order"
+    )
+    parser.add_argument("--preset", default="tutorial_rnn", help="the compare scenario's link")
+    parser.add_argument(
+        "--wait-warm", type=float, default=300, help="wait for the warm-up (s; 0: do not)"
+    )
+    parser.add_argument("--root", default=ROOT, help="tree to serve (e.g. an earlier version)")
+    parser.add_argument(
+        "--env", action="append", default=[], help="server environment KEY=VALUE (repeatable)"
+    )
+    parser.add_argument("--probe", action="store_true", help="serve via bench/serve_probe.py")
     parser.add_argument(
         "--spread",
         type=float,
@@ -363,11 +527,13 @@ def main() -> None:
     port = free_port()
     print(
         f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, "
-        f"app {args.app}, options {args.option}"
+        f"app {args.app}, root {args.root}, options {args.option}, env {args.env}"
     )
-    server = start_server(port, os.path.abspath(os.path.join(ROOT, args.app)), args.option)
+    env = dict(item.split("=", 1) for item in args.env)
+    app = os.path.abspath(os.path.join(args.root, args.app))
+    server = start_server(port, app, args.option, args.root, env, args.probe)
     try:
-        asyncio.run(asyncio.wait_for(run(args, port, server), timeout=600))
+        asyncio.run(asyncio.wait_for(run(args, port, server), timeout=1500))
     finally:
         server.terminate()
         try:

@@ -2,15 +2,22 @@
 sessions in this process, so the shared cache is the server's), with the cache's byte
 budget. Reports VmHWM (peak RSS) and VmRSS from /proc, and the cache's own estimate.
 
-Run: python bench/bench_memory.py [--settings 12] [--max-mb 256]
+Each line also gives the seconds since start and the load average (the machine is
+shared). `--trim` calls glibc's malloc_trim(0) after each setting (what the allocator
+keeps of freed memory: RSS with and without), `--env MALLOC_ARENA_MAX=2`-style variants
+are set by the caller.
+
+Run: python bench/bench_memory.py [--settings 12] [--trim]
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import random
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +57,12 @@ def large_settings(n: int, seed: int = 0) -> list[dict[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--settings", type=int, default=12)
+    parser.add_argument("--trim", action="store_true", help="malloc_trim(0) after each")
     args = parser.parse_args()
+    arenas = os.environ.get("MALLOC_ARENA_MAX", "default")
+    print(f"# nproc {os.cpu_count()}, load {os.getloadavg()}, MALLOC_ARENA_MAX {arenas}")
     print(f"start: VmRSS {status('VmRSS'):.0f} MB")
+    started = time.monotonic()
     for i, query in enumerate(large_settings(args.settings)):
         at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
         at.query_params.update(query)
@@ -62,9 +73,12 @@ def main() -> None:
         from app.context import shared_cache  # the process's one cache
 
         cache = shared_cache()
+        if args.trim:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
         print(
             f"{i + 1:3d} settings: VmHWM {status('VmHWM'):.0f} MB, VmRSS {status('VmRSS'):.0f} MB,"
-            f" cache {len(cache)} entries ~{cache.bytes / 2**20:.0f} MB",
+            f" cache {len(cache)} entries ~{cache.bytes / 2**20:.0f} MB,"
+            f" {time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.1f}",
             flush=True,
         )
 

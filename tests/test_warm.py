@@ -1,16 +1,25 @@
-"""The warm-up: what it trains (the page's own keys) and that users go first."""
+"""The warm-up: what it computes (the page's own keys: a first visit after it computes
+nothing), in what order, and that users go first."""
 
 from __future__ import annotations
 
 import threading
 import time
 
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
 from playground import ExperimentConfig
-from playground.i18n import LANGUAGES
+from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.warm import warm_jobs, warm_up
+from playground.serve.warm import FIRST_LANGUAGE, compare_jobs, links, warm_jobs, warm_up
 from playground.workshop.presets import PRESETS
+
+
+def test_links_are_the_default_page_then_the_presets_as_listed():
+    assert [link.name for link in links()] == ["default", *PRESETS]
 
 
 def test_jobs_cover_the_default_page_every_preset_and_their_first_view():
@@ -19,11 +28,24 @@ def test_jobs_cover_the_default_page_every_preset_and_their_first_view():
         assert run_key(cfg, SIGNAL) in keys
         for lang in LANGUAGES:
             assert spec_key(run_key(cfg, SIGNAL), "run", lang) in keys
+            assert spec_key(run_key(cfg, SIGNAL), "replay", lang) in keys
     gradients = PRESETS["vanishing_gradients"]
     assert gradients.view == "gradients"
     assert view_key("gradients", gradients.config, SIGNAL) in keys
     assert keys.index(run_key(ExperimentConfig(), SIGNAL)) == 0  # the default page first
     assert len(keys) == len(set(keys))
+
+
+def test_every_link_is_ready_in_the_first_language_before_any_other_work():
+    keys = [key for key, _ in warm_jobs(RunCache())]
+    last_ready = keys.index(("warm", "ready", links()[-1].name))
+    before = keys[:last_ready]
+    assert all(key[0] != "spec" or key[-1] == FIRST_LANGUAGE for key in before)
+    assert not any(
+        key[:2] == ("warm", "compare") and key[3] == ("rnn", "lstm", "gru") for key in before
+    )  # only the Compare link's own comparison
+    ready = [keys.index(("warm", "ready", link.name)) for link in links()]
+    assert ready == sorted(ready)  # in the order the page lists the links
 
 
 def test_warm_up_computes_missing_jobs_once_into_the_cache():
@@ -63,3 +85,50 @@ def test_warm_up_stops_when_asked():
     cache, stop = RunCache(max_workers=1), threading.Event()
     stop.set()
     assert warm_up(cache, iter([("x", lambda: 1)]), stop) == 0 and cache.get("x") is None
+
+
+@pytest.fixture(scope="module")
+def warmed():
+    """The page's shared cache, emptied, then warmed (first visits only: the Compare
+    runs of every link would cost ~1 min of CPU)."""
+    from app.context import shared_cache
+
+    shared_cache.clear()
+    cache = shared_cache()  # PLAYGROUND_WARM_UP=0: no thread; warmed here
+    warm_up(cache, warm_jobs(cache, compare=False))
+    yield cache
+    shared_cache.clear()
+
+
+def trainings(keys) -> set:
+    """The keys of work that trains (runs) or runs networks over a whole view (seconds);
+    chart specs and one window's saliency cost milliseconds and may be left to the page."""
+    return {
+        k for k in keys if k[0] == "run" or k[:2] in (("view", "gradients"), ("view", "forecast"))
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("link", links(), ids=lambda link: link.name)
+def test_after_the_warm_up_a_first_visit_to_any_link_trains_nothing(warmed, link, lang):
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    if link.name != "default":
+        at.query_params["preset"] = link.name
+    at.query_params["lang"] = lang
+    before = set(warmed.keys())
+    at.run()
+    assert not at.exception
+    assert at.get("vega_lite_chart")
+    assert not trainings(set(warmed.keys()) - before), f"{link.name} ({lang}) trained"
+
+
+def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
+    warm_up(warmed, compare_jobs(warmed, links()[0], "en"))
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    at.query_params["lang"] = "en"
+    at.run()
+    before = set(warmed.keys())
+    at.session_state["view"] = t("en", "view.compare.title")
+    at.run()
+    assert not at.exception
+    assert not trainings(set(warmed.keys()) - before)

@@ -104,6 +104,11 @@ class RunCache:
         with self._cond:
             return len(self._results)
 
+    def keys(self) -> list[Hashable]:
+        """The cached keys, least recently used first."""
+        with self._cond:
+            return list(self._results)
+
     def busy(self) -> bool:
         """Whether pooled work (a user's training or view) is running or waiting."""
         with self._cond:

@@ -1,27 +1,38 @@
-"""Warm start: before the room arrives, train what its first clicks ask for.
+"""Warm start: before the room arrives, compute what its first clicks ask for.
 
 A workshop opens the default page and the presets, most in the same minute. At server
-start `warm_up` computes, into the one cache and under the page's own keys, the run of
-the default config and of every preset, the runs and results of each preset's first
-view (the Compare seeds, the Forecast and Gradients models), and the Train charts' specs
-in every language. It runs in one background thread (one core at most) and yields to
-users: before each job it waits while any user work is running or queued, and its jobs
-take no worker slot, so a user's request never queues behind it.
+start `warm_up` computes, into the one cache and under the page's own keys, what the
+first visit to each link draws, link by link in the order the page lists them (the
+default page, then the presets): its run, the Train charts and the replay, and its first
+view (the Compare seeds and charts, the Gradients models and chart, the Forecast frames).
+Then the same in the other languages (charts carry words), then each link's Compare
+runs and charts (the room's likely next click). `tests/test_warm.py` checks that a first
+visit to every link, after the warm-up, computes nothing.
+
+It runs in one background thread (one core at most) and yields to users: before each job
+it waits while any user work is running or queued, and its jobs take no worker slot, so
+a user's request never queues behind it. It logs when each link is ready and when it is
+done ("warm-up done").
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from playground.charts import compare_chart, compare_loss_chart, gradient_chart
+from playground.charts.replay import replay_html
+from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import fitted_models, run_experiment
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.specs import build_chart_specs
+from playground.serve.specs import build_chart_specs, page_spec
 from playground.views.compare import compare_models, seeds_after
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
@@ -29,41 +40,114 @@ from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
 IDLE_WAIT_S = 0.2  # how often a yielding warm-up looks again
+FIRST_LANGUAGE = "en"  # most first visits; the others are warmed after every link
+LOG = logging.getLogger(__name__)
 
 
-def warm_jobs(cache: RunCache) -> Iterator[Job]:
-    """The jobs in the order a room needs them: the default page, then each preset with
-    its first view, each key once. Later jobs read earlier results from `cache`."""
+@dataclass(frozen=True)
+class Link:
+    """A link a room opens: its name in the log, settings, first view, Compare models."""
+
+    name: str  # "default" or the preset's key
+    cfg: ExperimentConfig
+    view: str
+    models: tuple[str, ...]  # the Compare tab's models, in MODELS order
+
+
+def links() -> list[Link]:
+    """The default page, then every preset in the order the page lists them."""
+    return [Link("default", ExperimentConfig(), "train", MODELS)] + [
+        Link(p.key, p.config, p.view, tuple(m for m in MODELS if m in (p.compare_models or MODELS)))
+        for p in PRESETS.values()
+    ]
+
+
+def warm_jobs(cache: RunCache, compare: bool = True) -> Iterator[Job]:
+    """The jobs in the order a room needs them, each key once (`compare`: then each
+    link's Compare tab). Later jobs read earlier results from `cache`. A job keyed
+    ("warm", "ready", name) marks a link ready."""
     seen: set[Hashable] = set()
-    for key, compute in _all_jobs(cache):
+    for key, compute in _all_jobs(cache, compare):
         if key not in seen:
             seen.add(key)
             yield key, compute
 
 
-def _all_jobs(cache: RunCache) -> Iterator[Job]:
+def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
+    others = [lang for lang in LANGUAGES if lang != FIRST_LANGUAGE]
+    for link in links():
+        yield from first_visit_jobs(cache, link, FIRST_LANGUAGE)
+        yield ("warm", "ready", link.name), lambda: True
+    for lang in others:
+        for link in links():
+            yield from first_visit_jobs(cache, link, lang)
+    for link in links() if compare else ():
+        if link.view != "compare":
+            for lang in (FIRST_LANGUAGE, *others):
+                yield from compare_jobs(cache, link, lang)
 
+
+def _run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
     def run(cfg: ExperimentConfig):
         return cache.get_or_compute(run_key(cfg, SIGNAL), lambda r: run_experiment(cfg))
 
-    starts = [(ExperimentConfig(), "train", MODELS)] + [
-        (p.config, p.view, p.compare_models or MODELS) for p in PRESETS.values()
-    ]
-    for cfg, view, models in starts:
-        yield run_key(cfg, SIGNAL), lambda c=cfg: run_experiment(c)
-        for lang in LANGUAGES:
-            key = spec_key(run_key(cfg, SIGNAL), "run", lang)
-            yield key, lambda c=cfg, lang=lang: build_chart_specs(run(c), lang)
-        if view == "compare":  # the runs Compare asks for, each into the cache
-            key = ("warm", "compare", cfg.key())
-            yield (
-                key,
-                lambda c=cfg, m=tuple(models): compare_models(c, m, seeds_after(c.seed), run=run),
-            )
-        elif view in ("forecast", "gradients"):
-            frames = forecast_frames if view == "forecast" else gradient_frames
-            key = view_key(view, cfg, SIGNAL)
-            yield key, lambda c=cfg, f=frames: f(fitted_models(c, MODELS, run=run))
+    return run
+
+
+def _cached(cache: RunCache, key: Hashable, compute: Callable[[], Any]) -> Callable[[], Any]:
+    """`compute()` through the cache under `key`: a job's own value, which later jobs read
+    (a hit once the job has run; never called from inside that job)."""
+    return lambda: cache.get_or_compute(key, lambda report: compute())
+
+
+def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
+    """The job of `ctx.spec(of, chart, build)` in `lang` (app/context.py)."""
+    return spec_key(of, chart, lang), lambda: page_spec(build())
+
+
+def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
+    """What the page computes on a first visit to `link` in `lang` (streamlit_app.py:
+    the run and the Train tab, always drawn; then the link's view)."""
+    run, cfg = _run(cache), link.cfg
+    key = run_key(cfg, SIGNAL)
+    yield key, lambda: run_experiment(cfg)
+    yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
+    yield spec_key(key, "replay", lang), lambda: replay_html(run(cfg), lang)
+    if link.view == "compare":
+        yield from compare_jobs(cache, link, lang)
+    elif link.view == "gradients":  # app/views/gradients.py
+        view = view_key("gradients", cfg, SIGNAL)
+        frames = lambda: gradient_frames(fitted_models(cfg, MODELS, run=run))  # noqa: E731
+        yield view, frames
+        grads = _cached(cache, view, frames)
+        yield _spec(view, "norms", lang, lambda: gradient_chart(grads().frame, lang))
+    elif link.view == "forecast":
+        view = view_key("forecast", cfg, SIGNAL)
+        yield view, lambda: forecast_frames(fitted_models(cfg, MODELS, run=run))
+
+
+def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
+    """The Compare tab's runs (each into the cache under its run key) and its charts
+    (app/views/compare.py)."""
+    cfg, models, seeds = link.cfg, link.models, seeds_after(link.cfg.seed)
+    view = view_key("compare", cfg, SIGNAL, models, seeds)
+
+    def compare():
+        return compare_models(cfg, models, seeds, run=_run(cache))
+
+    def this_seed(frame):
+        return frame[frame.seed == cfg.seed]
+
+    key = ("warm", "compare", cfg.key(), models, seeds)
+    yield key, compare
+    comparison = _cached(cache, key, compare)
+    yield _spec(view, "spread", lang, lambda: seed_spread_chart(comparison().metrics, lang))
+    yield _spec(
+        view, "predictions", lang, lambda: compare_chart(this_seed(comparison().predictions), lang)
+    )
+    yield _spec(
+        view, "loss", lang, lambda: compare_loss_chart(this_seed(comparison().losses), lang)
+    )
 
 
 def warm_up(
@@ -72,7 +156,7 @@ def warm_up(
     """Compute every job missing from `cache`, one at a time, each only while no user
     work is running or queued. Returns how many were computed. Errors are skipped (a
     user asking later sees them)."""
-    done = 0
+    done, started = 0, time.monotonic()
     for key, compute in warm_jobs(cache) if jobs is None else jobs:
         while cache.busy():  # users first
             if stop is not None and stop.is_set():
@@ -80,18 +164,28 @@ def warm_up(
             time.sleep(IDLE_WAIT_S)
         if stop is not None and stop.is_set():
             return done
+        if isinstance(key, tuple) and key[:2] == ("warm", "ready"):
+            LOG.info("warm-up: %s ready at %.1f s", key[2], time.monotonic() - started)
+            continue
         if cache.get(key) is not None:
             continue
         try:
             cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False)
             done += 1
         except Exception:  # noqa: BLE001 - a warm-up never breaks the server
+            LOG.exception("warm-up: %s failed", key[:2] if isinstance(key, tuple) else key)
             continue
+    LOG.info("warm-up done: %d computed in %.1f s", done, time.monotonic() - started)
     return done
 
 
 def start_warm_up(cache: RunCache) -> threading.Thread:
-    """`warm_up(cache)` in a daemon thread, started now."""
+    """`warm_up(cache)` in a daemon thread, started now; its log lines go to stderr."""
+    if not LOG.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+        LOG.addHandler(handler)
+        LOG.setLevel(logging.INFO)
     thread = threading.Thread(target=warm_up, args=(cache,), name="warm-up", daemon=True)
     thread.start()
     return thread

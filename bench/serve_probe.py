@@ -1,0 +1,82 @@
+"""`streamlit run` with a probe: what the server keeps per session, for bench_load.py
+--probe. Not for timing runs (the probe walks session state every few seconds).
+
+Runs Streamlit's own command line in this process, and a daemon thread that every
+`PROBE_INTERVAL_S` appends one JSON line to `$PROBE_OUT`: seconds since start, sessions
+connected, AppSession objects still alive (weak references: closed sessions that are
+kept for reconnection or not yet freed), the bytes their session state holds
+(`approx_bytes`, the cache's estimate), the cache's entries and bytes, VmRSS.
+
+Run: python bench/serve_probe.py run streamlit_app.py [streamlit options]
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import time
+import weakref
+
+PROBE_INTERVAL_S = float(os.environ.get("PROBE_INTERVAL_S", "2"))
+
+
+def vm_rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> None:
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.web import cli
+
+    sessions: weakref.WeakSet = weakref.WeakSet()
+    original_init = AppSession.__init__
+
+    def tracked_init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        sessions.add(self)
+
+    AppSession.__init__ = tracked_init
+    out = os.environ.get("PROBE_OUT", "/tmp/serve_probe.jsonl")
+    started = time.monotonic()
+
+    def probe() -> None:
+        from playground.serve.cache import approx_bytes
+
+        while True:
+            time.sleep(PROBE_INTERVAL_S)
+            row: dict[str, object] = {"t": round(time.monotonic() - started, 1)}
+            try:
+                from streamlit.runtime import Runtime
+
+                runtime = Runtime.instance()
+                row["connected"] = len(runtime._session_mgr.list_active_sessions())
+                alive = list(sessions)
+                row["app_sessions_alive"] = len(alive)
+                state_bytes = 0
+                for session in alive:
+                    state_bytes += approx_bytes(dict(session.session_state.filtered_state))
+                row["state_mb"] = round(state_bytes / 2**20, 2)
+                cache_module = sys.modules.get("app.context")
+                if cache_module is not None and alive:  # made by a session: never here
+                    cache = cache_module.shared_cache()
+                    row["cache_entries"] = len(cache)
+                    row["cache_mb"] = round(cache.bytes / 2**20, 1)
+            except Exception as exc:  # noqa: BLE001 - a probe never breaks the server
+                row["error"] = repr(exc)[:200]
+            row["rss_mb"] = round(vm_rss_mb())
+            with open(out, "a") as f:
+                f.write(json.dumps(row) + "\n")
+
+    threading.Thread(target=probe, name="probe", daemon=True).start()
+    sys.argv = ["streamlit", *sys.argv[1:]]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
