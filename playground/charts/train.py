@@ -27,6 +27,7 @@ from playground.charts.labels import (
     log_axis,
     region_frame,
     region_layers,
+    stacked_legends,
     step_axis,
     time_axis,
 )
@@ -52,9 +53,11 @@ def predictions_chart(
     `before` (t, value: the previous run's prediction), that prediction as a faint dashed
     line under this one, its legend entry `before_label` (what changed)."""
     layers = prediction_layers(predictions, lang)
-    if before is not None:
-        layers.insert(-2, before_layer(predictions, before, before_label, lang))
-    return alt.layer(*layers).properties(height=320, autosize=FIT_WIDTH)
+    if before is None:
+        return alt.layer(*layers).properties(height=320, autosize=FIT_WIDTH)
+    layers.insert(-2, before_layer(predictions, before, before_label, lang))
+    # Two legends, one under the other (side by side they pass a phone's edge).
+    return stacked_legends(alt.layer(*layers).properties(height=320, autosize=FIT_WIDTH))
 
 
 def _x(predictions: pd.DataFrame, lang: str, field: str = "t") -> alt.X:
