@@ -123,8 +123,8 @@ def test_forecast_tab_shows_paths_and_horizon():
 @pytest.mark.parametrize(("model", "extra"), [("rnn", 0), ("lstm", 1)])
 def test_inside_tab_shows_hidden_states_and_gates_only_for_gated_cells(model, extra):
     at = run_app("inside", epochs="2", model=model)
-    # hidden, trajectory, gates (gated cells), and the cell view's inputs with its step
-    assert len(at.get("vega_lite_chart")) == 3 + 2 + extra + 1
+    # hidden, trajectory, gates (gated cells), the window picker and the cell view's inputs
+    assert len(at.get("vega_lite_chart")) == 3 + 2 + extra + 1 + 1
     assert any(s.key == "window" for s in at.slider)
     no_gates = [c for c in at.caption if c.value == t("en", "inside.no_gates")]
     assert len(no_gates) == 1 - extra

@@ -36,7 +36,7 @@ VIEWPORTS = {1366: {"width": 1366, "height": 768}, 390: {"width": 390, "height":
 VIEWS = {
     "train": ("", [True, True, False]),  # prediction, loss, errors (colour = its x axis)
     # hidden, gates, trajectory, and the cell's inputs with the chosen step (no legend)
-    "inside": ("?view=inside&model=lstm", [True, True, True, False]),
+    "inside": ("?view=inside&model=lstm", [True, True, True, True, False]),
 }
 
 # Per visible chart: the boxes of the chart element, of its column, of Vega's drawing,
