@@ -5,11 +5,15 @@ cache with a progress bar, draw a chart, explain and show errors."""
 from __future__ import annotations
 
 import os
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from threading import Lock
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
 
 from playground import ExperimentConfig, run_experiment
@@ -24,6 +28,9 @@ from playground.workshop.instructor import InstructorOptions
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
+SHOWN_TABLES = 256  # errors tables kept ready to draw (a few hundred bytes each)
+_shown: OrderedDict[tuple[int, str], tuple[Any, pa.Table]] = OrderedDict()
+_shown_lock = Lock()
 
 
 @st.cache_resource
@@ -97,6 +104,10 @@ class PageContext:
     def run(self, cfg: ExperimentConfig) -> ExperimentResult:
         """The run of `cfg` on the page's data, through the cache. It reports as soon
         as training starts (the first epoch's losses come only after it)."""
+        return self.cached(run_key(cfg, self.data), self._training(cfg))
+
+    def _training(self, cfg: ExperimentConfig) -> Callable[[Callable[[Any], None]], Any]:
+        """The cache's job for the run of `cfg`: train it, reporting progress."""
 
         def compute(report: Callable[[Any], None]) -> ExperimentResult:
             report(
@@ -104,7 +115,29 @@ class PageContext:
             )
             return run_experiment(cfg, epoch_reporter(report, cfg.epochs), series=self.data.series)
 
-        return self.cached(run_key(cfg, self.data), compute)
+        return compute
+
+    def prefetch(self, cfgs: list[ExperimentConfig]) -> None:
+        """Start training the runs of `cfgs` not yet cached on a second thread, from the
+        last backwards, while the page asks for them from the first: on a machine with a
+        free core a view of many runs waits about half as long. Only when nothing else
+        waits for the cache's workers (in a busy room the page's own order is fair), and
+        through the cache: single flight, the workers bounded, the same numbers (torch is
+        set up per thread). A page that waits on a run the thread is training shows its
+        progress; the thread stops at its first error (the page meets it itself)."""
+        missing = [c for c in cfgs if self.cache.get(run_key(c, self.data)) is None]
+        if len(missing) < 2 or self.cache.busy():
+            return
+        jobs = [(run_key(c, self.data), self._training(c)) for c in reversed(missing[1:])]
+
+        def work() -> None:
+            for key, compute in jobs:
+                try:
+                    self.cache.get_or_compute(key, compute)
+                except Exception:  # noqa: BLE001 - the page meets the error itself
+                    return
+
+        threading.Thread(target=work, name="prefetch", daemon=True).start()
 
     def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
         """`build()` (something drawn from the value keyed `of`: specs, a player) made
@@ -128,11 +161,9 @@ class PageContext:
             st.info(self.t(f"view.{view}.explain"), icon=":material/lightbulb:")
 
     def metrics_table(self, metrics, container=st) -> None:
-        """The errors table in the reader's language (the frame keeps its keys)."""
-        shown = metrics.assign(
-            model=metrics.model.map(labels(self.lang, "model", MODELS)),
-            split=metrics.split.map(labels(self.lang, "split", SPLITS)),
-        )
+        """The errors table in the reader's language (the frame keeps its keys), drawn
+        from an Arrow table made once per frame and language (see `shown_table`)."""
+        shown = shown_table(metrics, self.lang)
         columns = {
             "model": st.column_config.TextColumn(self.t("chart.title.model")),
             "split": st.column_config.TextColumn(self.t("chart.title.split")),
@@ -141,3 +172,27 @@ class PageContext:
             for m in METRICS
         }
         container.dataframe(shown, hide_index=True, column_config=columns)
+
+
+def shown_table(metrics, lang: str) -> pa.Table:
+    """`metrics` with its model and split keys in `lang`'s words, as the Arrow table
+    `st.dataframe` would make of it. A room reruns the same result's table on every
+    rerun (pandas' map and the Arrow conversion: ~5 ms of CPU each time), so the last
+    SHOWN_TABLES are kept, by frame (identity: the cache's results do not change) and
+    language."""
+    key = (id(metrics), lang)
+    with _shown_lock:
+        hit = _shown.get(key)
+        if hit is not None and hit[0] is metrics:
+            _shown.move_to_end(key)
+            return hit[1]
+    shown = metrics.assign(
+        model=metrics.model.map(labels(lang, "model", MODELS)),
+        split=metrics.split.map(labels(lang, "split", SPLITS)),
+    )
+    table = pa.Table.from_pandas(shown, preserve_index=False)
+    with _shown_lock:
+        _shown[key] = (metrics, table)  # the frame kept: its id is not reused meanwhile
+        while len(_shown) > SHOWN_TABLES:
+            _shown.popitem(last=False)
+    return table

@@ -10,7 +10,7 @@ from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
 from playground.i18n import render as render_note
 from playground.serve.keys import view_key
-from playground.views.compare import compare_models, seeds_after, verdict
+from playground.views.compare import compare_configs, compare_models, seeds_after, verdict
 
 
 def render(ctx: PageContext) -> None:
@@ -29,6 +29,7 @@ def render(ctx: PageContext) -> None:
     # and every run here is the Train tab's run of those settings.
     models = tuple(m for m in MODELS if m in chosen)  # in a fixed order
     seeds = seeds_after(ctx.cfg.seed)
+    ctx.prefetch(compare_configs(ctx.cfg, models, seeds))
     comparison = compare_models(ctx.cfg, models, seeds, run=ctx.run)
     key = view_key("compare", ctx.cfg, ctx.data, models, seeds)
     note = verdict(comparison.metrics)

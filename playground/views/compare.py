@@ -44,6 +44,15 @@ def common_epochs(cfg: ExperimentConfig, models: tuple[str, ...]) -> int:
     return min(cfg.epochs, *(replace(cfg, model=m).max_epochs() for m in models))
 
 
+def compare_configs(
+    cfg: ExperimentConfig, models: tuple[str, ...], seeds: tuple[int, ...]
+) -> list[ExperimentConfig]:
+    """The runs of a comparison, in the order `compare_models` takes them: per seed, each
+    model, all for `common_epochs`."""
+    epochs = common_epochs(cfg, models)
+    return [replace(cfg, model=m, seed=s, epochs=epochs) for s in seeds for m in models]
+
+
 def compare_models(
     cfg: ExperimentConfig,
     models: tuple[str, ...] = MODELS,
@@ -63,23 +72,22 @@ def compare_models(
     seeds = (cfg.seed,) if seeds is None else tuple(seeds)
     epochs = common_epochs(cfg, models)
     preds, losses, metrics, diverged = [], [], [], dict.fromkeys(models, False)
-    for seed in seeds:
-        for i, model in enumerate(models):
-            mcfg = replace(cfg, model=model, seed=seed, epochs=epochs)
-            if run is None:
-                report = None
-                if on_epoch is not None:
-                    report = lambda e, tr, te, m=model: on_epoch(m, e, tr, te)
-                res = run_experiment(mcfg, report, series=series)
-            else:
-                res = run(mcfg)
-            p = res.predictions.assign(seed=seed)
-            if i == 0:  # the observed series once per seed (its noise depends on the seed)
-                preds.append(p[p.series == "truth"].assign(model="truth"))
-            preds.append(p[p.series == "prediction"].assign(model=model))
-            losses.append(res.losses.assign(model=model, seed=seed))
-            metrics.append(res.metrics.assign(seed=seed))
-            diverged[model] = diverged[model] or res.diverged
+    for mcfg in compare_configs(cfg, models, seeds):
+        seed, model = mcfg.seed, mcfg.model
+        if run is None:
+            report = None
+            if on_epoch is not None:
+                report = lambda e, tr, te, m=model: on_epoch(m, e, tr, te)
+            res = run_experiment(mcfg, report, series=series)
+        else:
+            res = run(mcfg)
+        p = res.predictions.assign(seed=seed)
+        if model == models[0]:  # the observed series once per seed (its noise is the seed's)
+            preds.append(p[p.series == "truth"].assign(model="truth"))
+        preds.append(p[p.series == "prediction"].assign(model=model))
+        losses.append(res.losses.assign(model=model, seed=seed))
+        metrics.append(res.metrics.assign(seed=seed))
+        diverged[model] = diverged[model] or res.diverged
     return Comparison(
         cfg,
         tuple(models),
