@@ -140,7 +140,7 @@ def test_window_slider_survives_a_shorter_series():
 
 def test_gradients_tab_shows_the_gradient_chart():
     at = run_app("gradients", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 3 + 1
+    assert len(at.get("vega_lite_chart")) == 3 + 2  # gradients, and what a prediction used
     assert any(c.value == t("en", "gradients.try") for c in at.caption)
 
 
@@ -167,7 +167,7 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     other = run_app("memory", epochs="2", keep_gate_bias="4.0")
     other.slider(key="lag").set_value(5).run()
     assert [b.key for b in other.button] == ["train_more"]  # no sweep button: it ran
-    assert len(other.get("vega_lite_chart")) == 4
+    assert len(other.get("vega_lite_chart")) == 5  # the sweep and what the answers used
 
 
 def test_chinese_tabs_open_too():
