@@ -7,6 +7,9 @@ connected, AppSession objects still alive (weak references: closed sessions that
 kept for reconnection or not yet freed), the bytes their session state holds
 (`approx_bytes`, the cache's estimate), the cache's entries and bytes, VmRSS.
 
+With `PROBE_PROFILE=FILE`, every script run is profiled (cProfile, the script thread's
+CPU time) and the merged stats are written to FILE (pstats) with each probe line.
+
 Run: python bench/serve_probe.py run streamlit_app.py [streamlit options]
 """
 
@@ -42,6 +45,25 @@ def main() -> None:
         sessions.add(self)
 
     AppSession.__init__ = tracked_init
+    profiles: list = []  # finished script runs' cProfile.Profile, merged by the probe
+    profile_out = os.environ.get("PROBE_PROFILE")
+    if profile_out:
+        import cProfile
+
+        from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+        original_run = ScriptRunner._run_script
+
+        def profiled_run(self, rerun_data):
+            profile = cProfile.Profile(time.thread_time)
+            profile.enable()
+            try:
+                return original_run(self, rerun_data)
+            finally:
+                profile.disable()
+                profiles.append(profile)
+
+        ScriptRunner._run_script = profiled_run
     out = os.environ.get("PROBE_OUT", "/tmp/serve_probe.jsonl")
     started = time.monotonic()
 
@@ -70,6 +92,17 @@ def main() -> None:
             except Exception as exc:  # noqa: BLE001 - a probe never breaks the server
                 row["error"] = repr(exc)[:200]
             row["rss_mb"] = round(vm_rss_mb())
+            if profile_out and profiles:
+                import pstats
+
+                done = [profiles.pop(0) for _ in range(len(profiles))]
+                merged = pstats.Stats(done[0])
+                for profile in done[1:]:
+                    merged.add(profile)
+                if os.path.exists(profile_out):
+                    merged.add(profile_out)
+                merged.dump_stats(profile_out)
+                row["profiled_runs"] = len(done)
             with open(out, "a") as f:
                 f.write(json.dumps(row) + "\n")
 

@@ -132,3 +132,32 @@ def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
     at.run()
     assert not at.exception
     assert not trainings(set(warmed.keys()) - before)
+
+
+def test_a_job_of_several_runs_waits_for_users_before_each_training(monkeypatch):
+    import playground.serve.warm as warm
+
+    cache, trained, user_running, release = (
+        RunCache(max_workers=1),
+        [],
+        threading.Event(),
+        threading.Event(),
+    )
+    monkeypatch.setattr(warm, "IDLE_WAIT_S", 0.01)
+    monkeypatch.setattr(warm, "run_experiment", lambda cfg: trained.append(time.monotonic()) or cfg)
+    run = warm.polite_run(cache)
+    run(ExperimentConfig())  # the first run: no user
+    user = threading.Thread(
+        target=lambda: cache.get_or_compute("user", lambda r: user_running.set() or release.wait(5))
+    )
+    user.start()
+    user_running.wait(5)
+    second = threading.Thread(target=run, args=(ExperimentConfig(seed=1),))
+    second.start()
+    time.sleep(0.3)
+    assert len(trained) == 1  # the second training waits for the user's work
+    released = time.monotonic()
+    release.set()
+    user.join(5)
+    second.join(5)
+    assert len(trained) == 2 and trained[1] >= released

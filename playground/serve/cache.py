@@ -10,6 +10,7 @@ queues behind a training. Keys come from `serve.keys`.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import OrderedDict, deque
@@ -30,6 +31,17 @@ class Status:
 StatusCallback = Callable[[Status], None]
 
 MAX_BYTES = 256 * 2**20  # default byte budget of one cache (see approx_bytes)
+
+
+def freeze_heap() -> None:
+    """Collect, then move every object alive now (the imported libraries: torch, pandas,
+    Altair, Streamlit, ~400k objects) out of the cyclic collector's reach (`gc.freeze`).
+    A full collection then costs ~0 ms instead of ~0.3 s of CPU under the GIL, so the
+    collector's own runs are cheap and free the cycles a rerun or a closed session
+    leaves sooner (bench/RESULTS.md, session 4). Frozen objects are still freed by
+    reference counting. Call once the server has imported what it uses."""
+    gc.collect()
+    gc.freeze()
 
 
 def approx_bytes(value: Any, seen: set[int] | None = None, depth: int = 0) -> int:

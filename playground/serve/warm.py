@@ -7,11 +7,11 @@ default page, then the presets): its run, the Train charts and the replay, and i
 view (the Compare seeds and charts, the Gradients models and chart, the Forecast frames).
 Then the same in the other languages (charts carry words), then each link's Compare
 runs and charts (the room's likely next click). `tests/test_warm.py` checks that a first
-visit to every link, after the warm-up, computes nothing.
+visit to every link, after the warm-up, trains nothing.
 
 It runs in one background thread (one core at most) and yields to users: before each job
-it waits while any user work is running or queued, and its jobs take no worker slot, so
-a user's request never queues behind it. It logs when each link is ready and when it is
+it waits while any user work is running or queued (a job of several trainings, before
+each), and its jobs take no worker slot, so a user's request never queues behind it. It logs when each link is ready and when it is
 done ("warm-up done").
 """
 
@@ -30,7 +30,7 @@ from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import fitted_models, run_experiment
-from playground.serve.cache import RunCache
+from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.specs import build_chart_specs, page_spec
 from playground.views.compare import compare_models, seeds_after
@@ -87,11 +87,26 @@ def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
                 yield from compare_jobs(cache, link, lang)
 
 
-def _run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
+def polite_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
+    """A job's `run(cfg)`: from the cache, or trained into it once no user work runs or
+    waits (a job of several runs, e.g. a comparison, yields before each training)."""
+
     def run(cfg: ExperimentConfig):
-        return cache.get_or_compute(run_key(cfg, SIGNAL), lambda r: run_experiment(cfg))
+        key = run_key(cfg, SIGNAL)
+        if cache.get(key) is None:
+            users_first(cache)
+        return cache.get_or_compute(key, lambda r: run_experiment(cfg))
 
     return run
+
+
+def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
+    """Wait while any user work runs or waits; False if `stop` was set meanwhile."""
+    while cache.busy():
+        if stop is not None and stop.is_set():
+            return False
+        time.sleep(IDLE_WAIT_S)
+    return stop is None or not stop.is_set()
 
 
 def _cached(cache: RunCache, key: Hashable, compute: Callable[[], Any]) -> Callable[[], Any]:
@@ -108,7 +123,7 @@ def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
 def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     """What the page computes on a first visit to `link` in `lang` (streamlit_app.py:
     the run and the Train tab, always drawn; then the link's view)."""
-    run, cfg = _run(cache), link.cfg
+    run, cfg = polite_run(cache), link.cfg
     key = run_key(cfg, SIGNAL)
     yield key, lambda: run_experiment(cfg)
     yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
@@ -133,7 +148,7 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     view = view_key("compare", cfg, SIGNAL, models, seeds)
 
     def compare():
-        return compare_models(cfg, models, seeds, run=_run(cache))
+        return compare_models(cfg, models, seeds, run=polite_run(cache))
 
     def this_seed(frame):
         return frame[frame.seed == cfg.seed]
@@ -151,18 +166,17 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
 
 
 def warm_up(
-    cache: RunCache, jobs: Iterator[Job] | None = None, stop: threading.Event | None = None
+    cache: RunCache,
+    jobs: Iterator[Job] | None = None,
+    stop: threading.Event | None = None,
+    freeze: bool = False,
 ) -> int:
     """Compute every job missing from `cache`, one at a time, each only while no user
     work is running or queued. Returns how many were computed. Errors are skipped (a
-    user asking later sees them)."""
+    user asking later sees them). `freeze`: `freeze_heap()` after the first job."""
     done, started = 0, time.monotonic()
     for key, compute in warm_jobs(cache) if jobs is None else jobs:
-        while cache.busy():  # users first
-            if stop is not None and stop.is_set():
-                return done
-            time.sleep(IDLE_WAIT_S)
-        if stop is not None and stop.is_set():
+        if not users_first(cache, stop):
             return done
         if isinstance(key, tuple) and key[:2] == ("warm", "ready"):
             LOG.info("warm-up: %s ready at %.1f s", key[2], time.monotonic() - started)
@@ -172,6 +186,8 @@ def warm_up(
         try:
             cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False)
             done += 1
+            if done == 1 and freeze:  # training imported what it needs (torch's optimiser
+                freeze_heap()  # loads torch._dynamo): keep those out of collections too
         except Exception:  # noqa: BLE001 - a warm-up never breaks the server
             LOG.exception("warm-up: %s failed", key[:2] if isinstance(key, tuple) else key)
             continue
@@ -186,6 +202,8 @@ def start_warm_up(cache: RunCache) -> threading.Thread:
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
         LOG.addHandler(handler)
         LOG.setLevel(logging.INFO)
-    thread = threading.Thread(target=warm_up, args=(cache,), name="warm-up", daemon=True)
+    thread = threading.Thread(
+        target=warm_up, args=(cache,), kwargs={"freeze": True}, name="warm-up", daemon=True
+    )
     thread.start()
     return thread
