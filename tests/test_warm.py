@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
 from playground import ExperimentConfig
 from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.warm import FIRST_LANGUAGE, compare_jobs, links, warm_jobs, warm_up
 from playground.workshop.presets import PRESETS
+
+ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has one too
 
 
 def test_links_are_the_default_page_then_the_presets_as_listed():
