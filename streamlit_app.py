@@ -45,10 +45,21 @@ except ValueError as err:  # e.g. an uploaded series too short for this window
 if ctx.result.diverged:
     st.error(ctx.t("error.diverged", epoch=ctx.result.stopped_epoch + 1))
 
+
 # ---- Views: one tab each; a closed tab computes nothing --------------------------------
-tabs = st.tabs([view_label(lang, v) for v in VIEWS], key="view", on_change="rerun")
-session.open_view()
-for view, tab in zip(VIEWS, tabs, strict=True):
-    if view == "train" or tab.open:
-        with tab:
-            RENDER[view](ctx)
+@st.fragment
+def views(ctx: PageContext, shown: dict[str, object]) -> None:
+    """The tabs, a fragment: opening a tab or a view's own control reruns this part
+    alone, not the sidebar and header (half a rerun's work, for a room that opens a tab
+    at once). A view that moved a setting (Train more) reruns the whole page."""
+    if session.settings() != shown:
+        st.rerun()
+    tabs = st.tabs([view_label(ctx.lang, v) for v in VIEWS], key="view", on_change="rerun")
+    session.open_view()
+    for view, tab in zip(VIEWS, tabs, strict=True):
+        if view == "train" or tab.open:
+            with tab:
+                RENDER[view](ctx)
+
+
+views(ctx, session.settings())

@@ -301,3 +301,27 @@ def test_unpooled_work_does_not_wait_for_a_slot() -> None:
     finally:
         release.set()
         thread.join()
+
+
+def test_tune_allocator_applies_a_threshold_and_leaves_glibc_alone_at_zero(monkeypatch):
+    import platform
+
+    from playground.serve.cache import tune_allocator
+
+    assert tune_allocator(0) is False
+    monkeypatch.setenv("PLAYGROUND_MMAP_THRESHOLD", "0")
+    assert tune_allocator() is False
+    if platform.libc_ver()[0] == "glibc":
+        assert tune_allocator(128 * 2**10) is True
+
+
+def test_freeze_heap_moves_the_objects_alive_out_of_collections():
+    import gc
+
+    from playground.serve.cache import freeze_heap
+
+    try:
+        freeze_heap()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
