@@ -374,8 +374,13 @@ def wait_for_warm_up(limit: float) -> float | None:
     return None
 
 
+PROBING = False  # set by --probe: the server writes probe rows
+
+
 def probe_rows(last: int = 1) -> list[dict]:
     """The server probe's last rows (bench/serve_probe.py), if it runs."""
+    if not PROBING:
+        return []
     try:
         with open(PROBE_PATH) as f:
             return [json.loads(line) for line in f.read().splitlines()[-last:]]
@@ -529,6 +534,8 @@ def main() -> None:
         f"# nproc {os.cpu_count()}, load {os.getloadavg()}, port {port}, "
         f"app {args.app}, root {args.root}, options {args.option}, env {args.env}"
     )
+    global PROBING
+    PROBING = args.probe
     env = dict(item.split("=", 1) for item in args.env)
     app = os.path.abspath(os.path.join(args.root, args.app))
     server = start_server(port, app, args.option, args.root, env, args.probe)

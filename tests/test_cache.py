@@ -325,3 +325,12 @@ def test_freeze_heap_moves_the_objects_alive_out_of_collections():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_busy_counts_recent_user_calls_but_not_untouched_ones():
+    cache = RunCache(max_workers=1)
+    cache.get("x", touch=False)
+    cache.get_or_compute("y", lambda report: 1, touch=False)
+    assert not cache.busy(60)
+    cache.get("x")
+    assert cache.busy(60) and not cache.busy(0)

@@ -14,6 +14,7 @@ import ctypes
 import gc
 import os
 import threading
+import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -133,6 +134,7 @@ class RunCache:
         self._queue: deque[_Job] = deque()  # jobs waiting for a worker slot, FIFO
         self._running = 0
         self.computed = 0  # how many computations ran (for tests and benchmarks)
+        self.last_use = float("-inf")  # time.monotonic() of the last user call
 
     def __len__(self) -> int:
         with self._cond:
@@ -143,13 +145,17 @@ class RunCache:
         with self._cond:
             return list(self._results)
 
-    def busy(self) -> bool:
-        """Whether pooled work (a user's training or view) is running or waiting."""
+    def busy(self, quiet_seconds: float = 0.0) -> bool:
+        """Whether pooled work (a user's training or view) is running or waiting, or
+        (`quiet_seconds`) a user call came within that many seconds: pages rerunning."""
         with self._cond:
-            return self._running > 0 or bool(self._queue)
+            recent = time.monotonic() - self.last_use < quiet_seconds
+            return self._running > 0 or bool(self._queue) or recent
 
-    def get(self, key: Hashable) -> Any:
-        """The cached value for `key`, or None."""
+    def get(self, key: Hashable, touch: bool = True) -> Any:
+        """The cached value for `key`, or None. `touch`: a user's call (see `busy`)."""
+        if touch:
+            self.last_use = time.monotonic()
         with self._cond:
             if key in self._results:
                 self._results.move_to_end(key)
@@ -162,13 +168,17 @@ class RunCache:
         compute: Callable[[Callable[[Any], None]], Any],
         on_status: StatusCallback | None = None,
         pooled: bool = True,
+        touch: bool = True,
     ) -> Any:
         """Return the value for `key`, computing it at most once across threads.
 
         `compute(report)` does the work and may call `report(progress)` as it goes;
         every caller waiting for that key sees it through `on_status`. `pooled` work
-        waits for one of the `max_workers` slots; other work runs at once.
+        waits for one of the `max_workers` slots; other work runs at once. `touch`: a
+        user's call (see `busy`).
         """
+        if touch:
+            self.last_use = time.monotonic()
         with self._cond:
             if key in self._results:
                 self._results.move_to_end(key)

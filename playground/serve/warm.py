@@ -10,9 +10,10 @@ runs and charts (the room's likely next click). `tests/test_warm.py` checks that
 visit to every link, after the warm-up, trains nothing.
 
 It runs in one background thread (one core at most) and yields to users: before each job
-it waits while any user work is running or queued (a job of several trainings, before
-each), and its jobs take no worker slot, so a user's request never queues behind it. It logs when each link is ready and when it is
-done ("warm-up done").
+(and each training of a many-run job) it waits while any user work runs or waits, or a
+page called the cache within the last QUIET_S (a room rerunning), and its jobs take no
+worker slot, so a user's request never queues behind it. It logs when each link is
+ready and when it is done ("warm-up done").
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
 IDLE_WAIT_S = 0.2  # how often a yielding warm-up looks again
+QUIET_S = 1.0  # the warm-up trains only after this long without a user's call
 FIRST_LANGUAGE = "en"  # most first visits; the others are warmed after every link
 LOG = logging.getLogger(__name__)
 
@@ -93,16 +95,17 @@ def polite_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
 
     def run(cfg: ExperimentConfig):
         key = run_key(cfg, SIGNAL)
-        if cache.get(key) is None:
+        if cache.get(key, touch=False) is None:
             users_first(cache)
-        return cache.get_or_compute(key, lambda r: run_experiment(cfg))
+        return cache.get_or_compute(key, lambda r: run_experiment(cfg), touch=False)
 
     return run
 
 
 def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
-    """Wait while any user work runs or waits; False if `stop` was set meanwhile."""
-    while cache.busy():
+    """Wait while any user work runs or waits, or a page called the cache within QUIET_S
+    (a room rerunning: the warm-up would take CPU from it); False if `stop` was set."""
+    while cache.busy(QUIET_S):
         if stop is not None and stop.is_set():
             return False
         time.sleep(IDLE_WAIT_S)
@@ -112,7 +115,7 @@ def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
 def _cached(cache: RunCache, key: Hashable, compute: Callable[[], Any]) -> Callable[[], Any]:
     """`compute()` through the cache under `key`: a job's own value, which later jobs read
     (a hit once the job has run; never called from inside that job)."""
-    return lambda: cache.get_or_compute(key, lambda report: compute())
+    return lambda: cache.get_or_compute(key, lambda report: compute(), touch=False)
 
 
 def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
@@ -181,10 +184,10 @@ def warm_up(
         if isinstance(key, tuple) and key[:2] == ("warm", "ready"):
             LOG.info("warm-up: %s ready at %.1f s", key[2], time.monotonic() - started)
             continue
-        if cache.get(key) is not None:
+        if cache.get(key, touch=False) is not None:
             continue
         try:
-            cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False)
+            cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False, touch=False)
             done += 1
             if done == 1 and freeze:  # training imported what it needs (torch's optimiser
                 freeze_heap()  # loads torch._dynamo): keep those out of collections too
