@@ -9,14 +9,13 @@ Slow (several minutes of training in all): marked `slow`, and run in CI anyway.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cache
 
 import numpy as np
 import pandas as pd
 import pytest
 import torch
 
-from playground import ExperimentConfig, compare_models, run_experiment
+from playground import ExperimentConfig, compare_models
 from playground.pipeline.experiment import fitted_models, init_model
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import make_windows, split_index
@@ -28,22 +27,9 @@ from playground.views.memory import MemoryConfig, memory_sweep
 from playground.workshop.challenges import CHALLENGES, final_losses
 from playground.workshop.presets import PRESETS
 
+from lessonkit import NEEDED, SEEDS, holds, recall_at_30, run
+
 pytestmark = pytest.mark.slow
-
-SEEDS = (0, 1, 2, 3, 4)
-NEEDED = 4  # of 5 seeds
-
-
-def holds(flags) -> bool:
-    """A claim holds when it is true in at least NEEDED of the seeds."""
-    flags = list(flags)
-    assert len(flags) == len(SEEDS)
-    return sum(bool(f) for f in flags) >= NEEDED
-
-
-@cache
-def run(cfg: ExperimentConfig):
-    return run_experiment(cfg)
 
 
 def seeds_of(cfg: ExperimentConfig) -> list[ExperimentConfig]:
@@ -160,7 +146,7 @@ def memory():
     preset sets), lags 5 and 30, seeds 0-4."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
-    long = memory_sweep(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))
+    long = recall_at_30().sweep  # = memory_sweep(lags=(30,), seeds=SEEDS, keep_gate_bias=4)
     short = memory_sweep(MemoryConfig(lags=(5,), models=("rnn",), seeds=SEEDS))  # RNN: no bias
     sweep = pd.concat([long, short], ignore_index=True)
     assert list(sweep.columns) == ["model", "lag", "seed", "test_mse", "relative_mse"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -25,19 +24,10 @@ from playground.pipeline.models import init_model
 from playground.views.memory import MemoryConfig, cue_saliency, memory_runs
 from playground.views.saliency import COLUMNS, by_lag, input_saliency, window_saliency
 from playground.workshop.presets import PRESETS
+from lessonkit import SEEDS, holds, recall_at_30, run
 from speckit import has_cjk, titles
 
-SEEDS = (0, 1, 2, 3, 4)
-NEEDED = 4  # of 5 seeds
 
-
-def holds(flags) -> bool:
-    flags = list(flags)
-    assert len(flags) == len(SEEDS)
-    return sum(bool(f) for f in flags) >= NEEDED
-
-
-# ---- Against a hand-checked case ------------------------------------------------------
 def one_unit_rnn(w_ih: float, w_hh: float, b: float, a: float, c: float):
     """A 1-unit tanh RNN with set weights: h_t = tanh(w_ih x_t + w_hh h_{t−1} + b),
     ŷ = a h_L + c."""
@@ -169,21 +159,12 @@ def test_recall_saliency_chart_marks_the_cue():
 
 
 # ---- Lessons (seeds 0-4 at the page's settings) ----------------------------------------
-@cache
-def recall_at_30():
-    """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
-    long_memory preset (4), seeds 0-4."""
-    bias = PRESETS["long_memory"].config.keep_gate_bias
-    assert bias == 4.0
-    return memory_runs(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias)).saliency
-
-
 @pytest.mark.slow
 def test_before_training_only_the_gated_cells_answer_from_the_cue():
     """memory.saliency.lesson: before training the RNN's answer depends on the cue less
     than a hundred-thousandth as much as on its last input; the LSTM's and GRU's more
     than a tenth as much."""
-    sal = recall_at_30()
+    sal = recall_at_30().saliency
     share = cue_saliency(sal, "init") / cue_saliency(sal, "init", k=0)
     assert holds(share.rnn < 1e-5), share
     for model in ("lstm", "gru"):
@@ -195,7 +176,7 @@ def test_after_training_the_gated_cells_follow_the_cue_more_than_the_rnn():
     """memory.saliency.lesson: after training the LSTM and GRU follow the cue almost
     one-for-one (above 0.8); the RNN learns to use it too in most seeds (above 0.3), but
     less than they do. memory.saliency.verdict counts the page's seeds."""
-    cue = cue_saliency(recall_at_30(), "trained")
+    cue = cue_saliency(recall_at_30().saliency, "trained")
     for model in ("lstm", "gru"):
         assert holds(cue[model] > 0.8), cue
         assert holds(cue[model] > cue.rnn), cue
@@ -224,13 +205,6 @@ def test_on_a_long_window_the_trained_rnn_ignores_its_first_input(where):
     assert holds(s < 1e-2 for s in shares["rnn"]), shares
     for model in ("lstm", "gru"):
         assert holds(s > 0.1 for s in shares[model]), shares
-
-
-@cache
-def run(cfg: ExperimentConfig):
-    from playground import run_experiment
-
-    return run_experiment(cfg, snapshots=False)
 
 
 # ---- On the page ------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""What the lesson tests share: the seeds, the 4-of-5 rule, and the trainings two
+modules need. Those are trained once per test session: cached in the process and, under
+pytest-xdist, across its workers (the first worker to ask trains while holding a file
+lock; the others wait for it and load the result). Processes give the same numbers
+(tests/test_threads.py), so where a result was trained does not matter."""
+
+from __future__ import annotations
+
+import fcntl
+import functools
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from playground import ExperimentConfig, run_experiment
+from playground.views.memory import MemoryConfig, MemoryRuns, memory_runs
+from playground.workshop.presets import PRESETS
+
+SEEDS = (0, 1, 2, 3, 4)
+NEEDED = 4  # of 5 seeds
+
+
+def once_per_session(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """`fn(*args)` computed once per test session (see the module doc)."""
+
+    @cache
+    @functools.wraps(fn)
+    def shared(*args: Any) -> Any:
+        run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if run_id is None:  # one process: its own cache is the session's
+            return fn(*args)
+        folder = Path(tempfile.gettempdir()) / f"rnn-playground-tests-{run_id}"
+        folder.mkdir(exist_ok=True)
+        key = hashlib.sha256(repr((fn.__name__, args)).encode()).hexdigest()[:20]
+        path = folder / f"{key}.pickle"
+        with open(folder / f"{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if path.exists():
+                return pickle.loads(path.read_bytes())
+            value = fn(*args)
+            partial = path.with_suffix(".partial")
+            partial.write_bytes(pickle.dumps(value))
+            partial.replace(path)
+            return value
+
+    return shared
+
+
+def holds(flags) -> bool:
+    """A claim holds when it is true in at least NEEDED of the seeds."""
+    flags = list(flags)
+    assert len(flags) == len(SEEDS)
+    return sum(bool(f) for f in flags) >= NEEDED
+
+
+@once_per_session
+def run(cfg: ExperimentConfig):
+    """The page's run of `cfg`, trained once per process."""
+    return run_experiment(cfg)
+
+
+@once_per_session
+def recall_at_30() -> MemoryRuns:
+    """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
+    long_memory preset (4), seeds 0-4: errors and saliency."""
+    bias = PRESETS["long_memory"].config.keep_gate_bias
+    assert bias == 4.0
+    return memory_runs(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))
