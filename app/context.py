@@ -17,6 +17,7 @@ import pyarrow as pa
 import streamlit as st
 
 from playground import ExperimentConfig, run_experiment
+from playground.config import MAX_WORK
 from playground.charts import METRICS, MODELS, SPLITS, labels
 from playground.i18n import Note, render, t
 from playground.pipeline.experiment import ExperimentResult
@@ -27,6 +28,11 @@ from playground.serve.warm import start_warm_up
 from playground.workshop.instructor import InstructorOptions
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
+# Prefetch (a second training beside the page's) only for runs whose epoch costs at most
+# this (work units, see config.MAX_WORK): 200 such epochs fit one run's budget. The
+# tutorial's LSTM epoch is MAX_WORK / 1435; the largest settings (hidden 128, window 50,
+# 1000 points) are far above, and two of those at once would double the peak memory.
+PREFETCH_EPOCH_WORK = MAX_WORK / 200
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
 SHOWN_TABLES = 256  # errors tables kept ready to draw (a few hundred bytes each)
 _shown: OrderedDict[tuple[int, str], tuple[Any, pa.Table]] = OrderedDict()
@@ -127,11 +133,14 @@ class PageContext:
         free core a view of many runs waits about half as long. Only when nothing else
         waits for the cache's workers (in a busy room the page's own order is fair), and
         through the cache: single flight, the workers bounded, the same numbers (torch is
-        set up per thread). A page that waits on a run the thread is training shows its
-        progress; the thread stops at its first error (the page meets it itself)."""
+        set up per thread). Not for large settings (PREFETCH_EPOCH_WORK). A page that
+        waits on a run the thread is training shows its progress; the thread stops at its
+        first error (the page meets it itself)."""
         missing = [c for c in cfgs if self.cache.get(run_key(c, self.data)) is None]
         if len(missing) < 2 or self.cache.busy():
             return
+        if max(c.work() / max(c.epochs, 1) for c in missing) > PREFETCH_EPOCH_WORK:
+            return  # large settings: two trainings at once would double the peak memory
         jobs = [(run_key(c, self.data), self._training(c)) for c in reversed(missing[1:])]
 
         def work() -> None:

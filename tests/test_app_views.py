@@ -97,6 +97,23 @@ def test_compare_tab_shows_every_seed_and_says_what_they_show():
     assert shown.iloc[1, 0] == rnn_1  # the test split's MSE
 
 
+def test_compare_tab_builds_its_comparison_once_for_every_session():
+    from app.context import shared_cache
+    from playground import ExperimentConfig
+    from playground.serve.keys import SIGNAL, view_key
+    from playground.views.compare import seeds_after
+
+    run_app("compare", epochs="2", hidden_size="5")
+    cfg = ExperimentConfig(epochs=2, hidden_size=5)
+    key = view_key("compare", cfg, SIGNAL, ("rnn", "lstm", "gru"), seeds_after(0))
+    comparison = shared_cache().get(key)
+    assert comparison is not None and set(comparison.metrics.seed) == {0, 1, 2}
+    computed = shared_cache().computed
+    other = run_app("compare", epochs="2", hidden_size="5")  # another session: no new work
+    assert shared_cache().get(key) is comparison and shared_cache().computed == computed
+    assert not other.exception and len(other.get("vega_lite_chart")) == 3 + 3
+
+
 def test_compare_tab_trains_only_the_chosen_models():
     at = run_app("compare", epochs="2")
     at.session_state["compare_models"] = ["gru", "rnn"]

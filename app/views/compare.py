@@ -29,9 +29,17 @@ def render(ctx: PageContext) -> None:
     # and every run here is the Train tab's run of those settings.
     models = tuple(m for m in MODELS if m in chosen)  # in a fixed order
     seeds = seeds_after(ctx.cfg.seed)
-    ctx.prefetch(compare_configs(ctx.cfg, models, seeds))
-    comparison = compare_models(ctx.cfg, models, seeds, run=ctx.run)
     key = view_key("compare", ctx.cfg, ctx.data, models, seeds)
+    comparison = ctx.cache.get(key)
+    if comparison is None:  # the runs first (with progress), then their frames, once
+        cfgs = compare_configs(ctx.cfg, models, seeds)
+        ctx.prefetch(cfgs)
+        runs = {c: ctx.run(c) for c in cfgs}
+        comparison = ctx.cache.get_or_compute(
+            key,
+            lambda report: compare_models(ctx.cfg, models, seeds, run=runs.__getitem__),
+            pooled=False,  # frames of runs at hand: never queued behind a training
+        )
     note = verdict(comparison.metrics)
     if note is not None:
         st.markdown(f"**{render_note(ctx.lang, note)}**")

@@ -156,9 +156,8 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     def this_seed(frame):
         return frame[frame.seed == cfg.seed]
 
-    key = ("warm", "compare", cfg.key(), models, seeds)
-    yield key, compare
-    comparison = _cached(cache, key, compare)
+    yield view, compare  # the page's own key for the comparison (app/views/compare.py)
+    comparison = _cached(cache, view, compare)
     yield _spec(view, "spread", lang, lambda: seed_spread_chart(comparison().metrics, lang))
     yield _spec(
         view, "predictions", lang, lambda: compare_chart(this_seed(comparison().predictions), lang)
