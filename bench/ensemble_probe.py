@@ -21,7 +21,12 @@ Run: python bench/ensemble_probe.py [--reps 3]
 
 from __future__ import annotations
 
+import os
+import sys
+
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 from playground.pipeline.models import SequenceRegressor  # noqa: E402
 
