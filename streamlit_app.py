@@ -54,6 +54,9 @@ def views(ctx: PageContext, shown: dict[str, object]) -> None:
     at once). A view that moved a setting (Train more) reruns the whole page."""
     if session.settings() != shown:
         st.rerun()
+    # A rerun of the fragment alone may write only to outside places it wrote to in the
+    # last full run: claim the header's progress place, so a view's training shows there.
+    ctx.progress_slot.empty()
     tabs = st.tabs([view_label(ctx.lang, v) for v in VIEWS], key="view", on_change="rerun")
     session.open_view()
     for view, tab in zip(VIEWS, tabs, strict=True):
