@@ -32,10 +32,13 @@ STABLE_PAUSE_MS = 750  # charts unchanged this long (and no run) count as final
 STABLE_CHECKS = 20
 
 # Per chart, the geometry of every data mark: "class:d|transform;..." strings.
-# Axes, grid lines and legends are not `role-mark` groups, so they are not included.
+# Axes, grid lines and legends are not `role-mark` groups, so they are not included;
+# nor is the dashed faint line of the run before a change (this session's history).
 FINGERPRINT_JS = """() => Array.from(document.querySelectorAll('CHARTS')).map(chart =>
-    Array.from(chart.querySelectorAll('g.role-mark')).map(g =>
-        g.getAttribute('class') + ':' + Array.from(g.querySelectorAll('path')).map(p =>
+    Array.from(chart.querySelectorAll('g.role-mark'))
+    .filter(g => !g.querySelector('path[stroke-dasharray]')).map(g =>
+        g.getAttribute('class').replace(/ layer_[0-9]+_marks/g, '') + ':' +
+        Array.from(g.querySelectorAll('path')).map(p =>
             (p.getAttribute('d') || '') + '|' + (p.getAttribute('transform') || '')
         ).join(';')
     ).join('\\n'))""".replace("CHARTS", CHARTS)
