@@ -25,15 +25,31 @@ STAGE_DASHES = [[5, 4], [1, 0]]  # initial dashed, trained solid
 STAGE_OPACITY = [0.55, 1.0]  # initial fainter
 
 
+def stage_encodings(lang: str) -> dict[str, alt.StrokeDash | alt.Opacity]:
+    """The weights a line was taken at: initial dashed and fainter, trained solid, in one
+    legend (the same field and title for dash and opacity) drawn with line samples."""
+    title = t(lang, "chart.title.weights")
+    stage_legend = legend(
+        labels(lang, "stage", STAGES), symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400
+    )
+    common = {"sort": list(STAGES), "title": title, "legend": stage_legend}
+    return {
+        "strokeDash": alt.StrokeDash(
+            "stage:O", scale=alt.Scale(domain=list(STAGES), range=STAGE_DASHES), **common
+        ),
+        "opacity": alt.Opacity(
+            "stage:O", scale=alt.Scale(domain=list(STAGES), range=STAGE_OPACITY), **common
+        ),
+    }
+
+
 def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """‖∂L/∂h_t‖ per whole time step, log scale; colour = model; initial weights dashed
     and fainter, trained solid, in one legend drawn with line samples. Lines only: a line
     with point overlays draws its legend's samples as dots, the same for both stages."""
-    stages = labels(lang, "stage", STAGES)
-    title = t(lang, "chart.title.weights")
-    stage_legend = legend(stages, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+    names = {"model": labels(lang, "model", MODELS), "stage": labels(lang, "stage", STAGES)}
     chart = (
-        label_fields(alt.Chart(frame), model=labels(lang, "model", MODELS), stage=stages)
+        label_fields(alt.Chart(frame), **names)
         .mark_line(strokeWidth=2)
         .encode(
             x=alt.X("step:Q", title=t(lang, "chart.title.grad_step"), axis=step_axis()),
@@ -44,21 +60,7 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 title=t(lang, "chart.title.grad_norm_log"),
             ),
             color=model_color(lang, frame),
-            # One legend for dash and opacity (the same field and title).
-            strokeDash=alt.StrokeDash(
-                "stage:O",
-                sort=list(STAGES),
-                scale=alt.Scale(domain=list(STAGES), range=STAGE_DASHES),
-                title=title,
-                legend=stage_legend,
-            ),
-            opacity=alt.Opacity(
-                "stage:O",
-                sort=list(STAGES),
-                scale=alt.Scale(domain=list(STAGES), range=STAGE_OPACITY),
-                title=title,
-                legend=stage_legend,
-            ),
+            **stage_encodings(lang),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
                 label_tip("stage", t(lang, "chart.title.weights")),

@@ -6,14 +6,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from playground.charts.gradients import STAGE_DASHES, STAGE_OPACITY, STAGES
+from playground.charts.gradients import STAGES, stage_encodings
 from playground.charts.labels import (
     FIT_WIDTH,
     MODELS,
     label_fields,
     label_tip,
     labels,
-    legend,
     log_axis,
     model_color,
     stacked_legends,
@@ -73,7 +72,6 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
     cue = at[at.cue & (at.stage == "trained")][["model", "seed", "lag", "saliency"]]
     stages = labels(lang, "stage", STAGES)
     title = t(lang, "chart.title.weights")
-    stage_legend = legend(stages, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     model_labels = labels(lang, "model", MODELS)
     lines = (
         label_fields(alt.Chart(medians), model=model_labels, stage=stages)
@@ -82,20 +80,7 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
             x=lag_x(lang),
             y=log_y(lang),
             color=model_color(lang, medians),
-            strokeDash=alt.StrokeDash(
-                "stage:O",
-                sort=list(STAGES),
-                scale=alt.Scale(domain=list(STAGES), range=STAGE_DASHES),
-                title=title,
-                legend=stage_legend,
-            ),
-            opacity=alt.Opacity(
-                "stage:O",
-                sort=list(STAGES),
-                scale=alt.Scale(domain=list(STAGES), range=STAGE_OPACITY),
-                title=title,
-                legend=stage_legend,
-            ),
+            **stage_encodings(lang),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
                 label_tip("stage", title),

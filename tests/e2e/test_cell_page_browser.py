@@ -11,25 +11,12 @@ test-artifacts/cell_page_<stage>.png.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 
+from test_cell_browser import _h  # this directory's conftest: server and browser helpers
 
-def _e2e_helpers():
-    """This directory's conftest as a module of its own name (a plain `import conftest`
-    may find tests/conftest.py): its server and browser helpers."""
-    spec = importlib.util.spec_from_file_location(
-        "e2e_helpers", Path(__file__).with_name("conftest.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_h = _e2e_helpers()
 ARTIFACTS, watch_errors = _h.ARTIFACTS, _h.watch_errors
 
 pytestmark = pytest.mark.e2e
