@@ -7,10 +7,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 import pyarrow as pa
@@ -34,9 +32,6 @@ PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
 # 1000 points) are far above, and two of those at once would double the peak memory.
 PREFETCH_EPOCH_WORK = MAX_WORK / 200
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
-SHOWN_TABLES = 256  # errors tables kept ready to draw (a few hundred bytes each)
-_shown: OrderedDict[tuple[int, str], tuple[Any, pa.Table]] = OrderedDict()
-_shown_lock = Lock()
 
 
 @st.cache_resource
@@ -173,10 +168,12 @@ class PageContext:
         if not self.options.hide_text:
             st.info(self.t(f"view.{view}.explain"), icon=":material/lightbulb:")
 
-    def metrics_table(self, metrics, container=st) -> None:
-        """The errors table in the reader's language (the frame keeps its keys), drawn
-        from an Arrow table made once per frame and language (see `shown_table`)."""
-        shown = shown_table(metrics, self.lang)
+    def metrics_table(self, of: tuple, metrics: Callable[[], Any], container=st) -> None:
+        """The errors table of the value keyed `of` (`metrics()` gives its frame) in the
+        reader's language (the frame keeps its keys). Its Arrow table is made once per
+        key and language and shared (`shared`: single flight, so a room arriving at once
+        makes it once, not once per session)."""
+        shown = self.shared(of, "errors", lambda: shown_table(metrics(), self.lang))
         columns = {
             "model": st.column_config.TextColumn(self.t("chart.title.model")),
             "split": st.column_config.TextColumn(self.t("chart.title.split")),
@@ -189,23 +186,10 @@ class PageContext:
 
 def shown_table(metrics, lang: str) -> pa.Table:
     """`metrics` with its model and split keys in `lang`'s words, as the Arrow table
-    `st.dataframe` would make of it. A room reruns the same result's table on every
-    rerun (pandas' map and the Arrow conversion: ~5 ms of CPU each time), so the last
-    SHOWN_TABLES are kept, by frame (identity: the cache's results do not change) and
-    language."""
-    key = (id(metrics), lang)
-    with _shown_lock:
-        hit = _shown.get(key)
-        if hit is not None and hit[0] is metrics:
-            _shown.move_to_end(key)
-            return hit[1]
+    `st.dataframe` would make of it (pandas' map and the Arrow conversion: ~5 ms of CPU,
+    which a room would otherwise pay on every rerun of every session)."""
     shown = metrics.assign(
         model=metrics.model.map(labels(lang, "model", MODELS)),
         split=metrics.split.map(labels(lang, "split", SPLITS)),
     )
-    table = pa.Table.from_pandas(shown, preserve_index=False)
-    with _shown_lock:
-        _shown[key] = (metrics, table)  # the frame kept: its id is not reused meanwhile
-        while len(_shown) > SHOWN_TABLES:
-            _shown.popitem(last=False)
-    return table
+    return pa.Table.from_pandas(shown, preserve_index=False)

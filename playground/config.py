@@ -13,7 +13,8 @@ field is the parameter's name; the page renders it in the reader's language.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any, Mapping
 
 from playground.i18n import Note
@@ -81,7 +82,7 @@ class ExperimentConfig:
     keep_gate_bias: float = 0.0  # added at init to the LSTM forget / GRU update gate bias
 
     def __post_init__(self) -> None:
-        problems = _check_all(asdict(self))
+        problems = _check_all(self.__dict__)  # the fields (no slots), without a copy
         if problems:
             raise ValueError("invalid ExperimentConfig: " + "; ".join(problems))
 
@@ -174,14 +175,7 @@ class ExperimentConfig:
     def _epoch_terms(self) -> tuple[float, float]:
         """(fixed, per window) work of one epoch: one epoch costs
         fixed + per_window x number of windows."""
-        h = self.hidden_size
-        per_step = per_window = 0.0  # one time step through every layer
-        for layer in range(self.num_layers):
-            h_in = 1 if layer == 0 else h
-            elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
-            per_step += STEP_WORK[self.model]
-            per_window += WEIGHT_BLOCKS[self.model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
-        return self.seq_length * per_step + EPOCH_WORK, self.seq_length * per_window
+        return _epoch_terms(self.model, self.hidden_size, self.num_layers, self.seq_length)
 
     def work(self) -> float:
         """Training cost in work units (see MAX_WORK) for this config."""
@@ -195,7 +189,8 @@ class ExperimentConfig:
 
     def max_epochs(self) -> int:
         """Most epochs this config may train within the budget."""
-        per_epoch = replace(self, epochs=1).work()
+        fixed, per_window = self._epoch_terms()
+        per_epoch = float(fixed + per_window * max(self.n_points - self.seq_length, 1))
         return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // per_epoch)))
 
     def max_points(self) -> int:
@@ -206,7 +201,9 @@ class ExperimentConfig:
         p = PARAM_BY_NAME["n_points"]
         most = p.high
         for model in MODELS:
-            fixed, per_window = replace(self, model=model)._epoch_terms()
+            fixed, per_window = _epoch_terms(
+                model, self.hidden_size, self.num_layers, self.seq_length
+            )
             n_windows = (MAX_WORK / MIN_EPOCHS - fixed) // per_window
             most = min(most, int(n_windows) + self.seq_length)
         most = p.low + (most - p.low) // p.step * p.step  # on the slider's steps
@@ -224,3 +221,20 @@ class ExperimentConfig:
     def key(self) -> tuple:
         """A hashable, order-stable identity (the cache key)."""
         return tuple((f.name, getattr(self, f.name)) for f in fields(self))
+
+
+@lru_cache(maxsize=4096)
+def _epoch_terms(
+    model: str, hidden_size: int, num_layers: int, seq_length: int
+) -> tuple[float, float]:
+    """(fixed, per window) work of one epoch of `model` at these sizes: one epoch costs
+    fixed + per_window x number of windows. Memoised: the sidebar asks for the budget of
+    the same few sizes on every rerun."""
+    h = hidden_size
+    per_step = per_window = 0.0  # one time step through every layer
+    for layer in range(num_layers):
+        h_in = 1 if layer == 0 else h
+        elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
+        per_step += STEP_WORK[model]
+        per_window += WEIGHT_BLOCKS[model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
+    return seq_length * per_step + EPOCH_WORK, seq_length * per_window

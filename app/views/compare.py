@@ -40,7 +40,9 @@ def render(ctx: PageContext) -> None:
             lambda report: compare_models(ctx.cfg, models, seeds, run=runs.__getitem__),
             pooled=False,  # frames of runs at hand: never queued behind a training
         )
-    note = verdict(comparison.metrics)
+    # What this page shows of the comparison, made once per comparison (single flight):
+    # a room opening the tab at once draws it, it does not recompute it per session.
+    note = ctx.shared(key, "verdict", lambda: verdict(comparison.metrics))
     if note is not None:
         st.markdown(f"**{render_note(ctx.lang, note)}**")
     st.subheader(ctx.t("compare.spread"))
@@ -49,12 +51,17 @@ def render(ctx: PageContext) -> None:
     st.caption(ctx.t("compare.seeds", seeds=shown_seeds, epochs=comparison.epochs))
     if comparison.epochs != ctx.cfg.epochs:
         st.caption(ctx.t("compare.epochs_lowered", epochs=comparison.epochs))
-    st.subheader(ctx.t("compare.this_seed", seed=ctx.cfg.seed))
     this = ctx.cfg.seed
-    predictions = comparison.predictions[comparison.predictions.seed == this]
-    losses = comparison.losses[comparison.losses.seed == this]
-    ctx.draw(key, "predictions", lambda: compare_chart(predictions, ctx.lang))
+    st.subheader(ctx.t("compare.this_seed", seed=this))
+
+    def of_this_seed(frame):
+        return frame[frame.seed == this]
+
+    ctx.draw(
+        key, "predictions", lambda: compare_chart(of_this_seed(comparison.predictions), ctx.lang)
+    )
     left, right = st.columns(2)
-    ctx.draw(key, "loss", lambda: compare_loss_chart(losses, ctx.lang), left)
-    metrics = comparison.metrics[comparison.metrics.seed == this].drop(columns="seed")
-    ctx.metrics_table(metrics, right)
+    ctx.draw(
+        key, "loss", lambda: compare_loss_chart(of_this_seed(comparison.losses), ctx.lang), left
+    )
+    ctx.metrics_table(key, lambda: of_this_seed(comparison.metrics).drop(columns="seed"), right)

@@ -32,7 +32,7 @@ def render(ctx: PageContext) -> None:
     with right:
         st.subheader(ctx.t("section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
-        ctx.metrics_table(result.metrics)
+        ctx.metrics_table(run, lambda: result.metrics)
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 

@@ -32,7 +32,12 @@ class Status:
 
 StatusCallback = Callable[[Status], None]
 
-MAX_BYTES = 256 * 2**20  # default byte budget of one cache (see approx_bytes)
+# Default byte budget of one cache (approx_bytes); PLAYGROUND_CACHE_MB overrides. A
+# process holds ~500 MB of libraries once it has trained, and a large setting's training
+# ~300 MB more while it runs (full-batch activations): with 128 MB of results the
+# process stays under 1 GB (bench/RESULTS.md, session 5). A room on tutorial-sized
+# settings fills ~15 MB.
+MAX_BYTES = int(float(os.environ.get("PLAYGROUND_CACHE_MB", "128")) * 2**20)
 
 
 MMAP_THRESHOLD = 128 * 2**10  # bytes; PLAYGROUND_MMAP_THRESHOLD overrides, 0 leaves glibc's
@@ -77,6 +82,7 @@ def approx_bytes(value: Any, seen: set[int] | None = None, depth: int = 0) -> in
     seen.add(id(value))
     import numpy as np  # local: the cache itself needs none of these
     import pandas as pd
+    import pyarrow as pa
     import torch
 
     if isinstance(value, (bytes, bytearray, str)):
@@ -87,6 +93,8 @@ def approx_bytes(value: Any, seen: set[int] | None = None, depth: int = 0) -> in
         return value.numel() * value.element_size() + 112
     if isinstance(value, torch.nn.Module):
         return sum(approx_bytes(t, seen) for t in (*value.parameters(), *value.buffers()))
+    if isinstance(value, (pa.Table, pa.RecordBatch)):
+        return value.nbytes + 64
     if isinstance(value, (pd.DataFrame, pd.Series)):
         return int(value.memory_usage(deep=True).sum()) if len(value) else 64
     if isinstance(value, dict):
