@@ -4,6 +4,8 @@ import pytest
 
 from pagekit import chart_data, chart_frames, run_app
 from test_app_controls import widget  # pagekit's, and the learning rate's select slider
+from playground import ExperimentConfig, run_experiment
+from playground.charts.replay import replay_html
 from playground.config import PARAM_BY_NAME
 
 
@@ -20,6 +22,20 @@ def test_default_page_renders_three_charts_and_metrics(default_app):
     assert set(metrics.split) == {"train", "test"}
     assert 0.005 < metrics.set_index("split").loc["train", "mse"] < 0.025  # tutorial range
     assert not at.warning and not at.error
+
+
+def test_the_replay_is_drawn_only_while_its_expander_is_open():
+    """Closed (the default), a rerun sends no player (~55 KB a session a change); opened,
+    the player is this run's, and it stays open across a change of settings."""
+    at = run_app(epochs="40")
+    assert any(e.label.startswith("Watch it learn") for e in at.expander)
+    assert not at.get("iframe")
+    at.session_state["replay"] = True  # what a click on the expander sends
+    at.run()
+    [player] = at.get("iframe")
+    assert player.proto.srcdoc == replay_html(run_experiment(ExperimentConfig(epochs=40)), "en")
+    widget(at, "hidden_size").set_value(8).run()
+    assert len(at.get("iframe")) == 1 and at.get("iframe")[0].proto.srcdoc != player.proto.srcdoc
 
 
 def test_widgets_show_the_tutorial_defaults(default_app):

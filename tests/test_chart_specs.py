@@ -3,6 +3,8 @@ through the one cache."""
 
 from __future__ import annotations
 
+import pytest
+
 from playground import ExperimentConfig, run_experiment
 from playground.serve import specs as cs
 from playground.serve.cache import RunCache
@@ -46,3 +48,28 @@ def test_datasets_are_the_arrow_bytes_streamlit_would_make() -> None:
         assert data == convert_anything_to_arrow_bytes(rows[name])
         back = pa.ipc.open_stream(data).read_pandas()
         assert back.to_dict("records") == rows[name]
+
+
+def test_train_specs_are_valid_vega_lite_as_served() -> None:
+    """The Train charts, the before/after chart and the window picker are served without
+    schema validation; validated they are the same specs (and validation passes)."""
+    import altair as alt
+
+    from playground.charts import train as ct
+
+    result = run_experiment(ExperimentConfig(epochs=2))
+    previous = run_experiment(ExperimentConfig(epochs=2, hidden_size=8))
+    before = ct.before_frame(previous.predictions)
+    for lang in ("en", "zh"):
+        charts = [
+            ct.predictions_chart(result.predictions, lang),
+            ct.predictions_chart(result.predictions, lang, before, "Before: hidden 8 → 32"),
+            ct.loss_chart(result.losses, lang),
+            ct.metrics_chart(result.metrics, lang),
+            ct.window_picker_chart(result.predictions, lang),
+        ]
+        for chart in charts:
+            assert cs.page_spec(chart) == cs.page_spec(chart, validate=True)
+    broken = alt.Chart(result.losses).mark_line().encode(x=alt.X("epoch:Q", bin="yes"))
+    with pytest.raises(Exception, match="bin"):  # validation does check
+        cs.page_spec(broken, validate=True)

@@ -63,10 +63,17 @@ def before_and_after(ctx: PageContext, spec: dict) -> dict:
 
 def replay(ctx: PageContext) -> None:
     """The training replay under the prediction chart: an HTML player that animates the
-    snapshots in the browser (no rerun per frame), built once per result and language."""
+    snapshots in the browser (no rerun per frame), built once per result and language.
+    Drawn only while its expander is open (opening it reruns the tabs alone): closed,
+    a rerun sends none of its ~55 KB, which a room pays on every change."""
+    expander = st.expander(
+        ctx.t("replay.title"), icon=":material/play_circle:", key="replay", on_change="rerun"
+    )
+    if not expander.open:
+        return
     result = ctx.result
     html = ctx.shared(run_key(ctx.cfg, ctx.data), "replay", lambda: replay_html(result, ctx.lang))
-    with st.expander(ctx.t("replay.title"), icon=":material/play_circle:"):
+    with expander:
         st.caption(ctx.t("replay.caption"))
         st.iframe(html, height="content", alt=ctx.t("replay.frame"))
 
