@@ -3,7 +3,7 @@
 Widgets (synced to the URL) -> ExperimentConfig -> cached runs -> one `render` per view.
 The page's pieces live in `app/` (session, sidebar, header, the context every view
 receives, `app/views/<view>.py`); the computations in the `playground` package, which
-never imports streamlit. Views beyond Train compute only when their tab is open. Every
+never imports streamlit. A view computes and draws only while its tab is open. Every
 string shown comes from `playground/locales` in the reader's language.
 """
 
@@ -51,7 +51,8 @@ if ctx.result.diverged:
 def views(ctx: PageContext, shown: dict[str, object]) -> None:
     """The tabs, a fragment: opening a tab or a view's own control reruns this part
     alone, not the sidebar and header (half a rerun's work, for a room that opens a tab
-    at once). A view that moved a setting (Train more) reruns the whole page."""
+    at once), and only the open tab draws (the Train tab too: a session sends only what
+    is seen). A view that moved a setting (Train more) reruns the whole page."""
     if session.settings() != shown:
         st.rerun()
     # A rerun of the fragment alone may write only to outside places it wrote to in the
@@ -60,7 +61,7 @@ def views(ctx: PageContext, shown: dict[str, object]) -> None:
     tabs = st.tabs([view_label(ctx.lang, v) for v in VIEWS], key="view", on_change="rerun")
     session.open_view()
     for view, tab in zip(VIEWS, tabs, strict=True):
-        if view == "train" or tab.open:
+        if tab.open:
             with tab:
                 RENDER[view](ctx)
 

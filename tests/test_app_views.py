@@ -64,12 +64,23 @@ def test_closed_tabs_compute_nothing(train_only):
     assert not train_only.code and not train_only.get("download_button")
 
 
+def test_only_the_open_tab_draws_even_the_train_tab():
+    """Another tab open, the Train tab draws nothing either: a room opening Compare at
+    once reruns Compare alone (and a session's page sends only what is seen)."""
+    at = run_app("compare", epochs="2")
+    assert not [b for b in at.button if b.key == "train_more"] and not at.dataframe[1:]
+    assert not any(i.value == t("en", "view.train.explain") for i in at.info)
+    at.session_state["view"] = t("en", "view.train.title")
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 3 and [b.key for b in at.button] == ["train_more"]
+
+
 def test_compare_tab_overlays_the_three_models():
     at = run_app("compare", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 3 + 3  # spread over seeds, predictions, loss
+    assert len(at.get("vega_lite_chart")) == 3  # spread over seeds, predictions, loss
     assert any(i.value == t("en", "view.compare.explain") for i in at.info)
     models = set()
-    for frames in charts(at)[3:]:
+    for frames in charts(at):
         for frame in frames:
             if "model" in frame.columns:
                 models |= set(frame.model)
@@ -78,15 +89,15 @@ def test_compare_tab_overlays_the_three_models():
 
 def compared_models(at) -> set[str]:
     """The models the Compare tab's loss chart shows."""
-    (frame,) = [f for fs in charts(at)[3:] for f in fs if {"model", "epoch"} <= set(f.columns)]
+    (frame,) = [f for fs in charts(at) for f in fs if {"model", "epoch"} <= set(f.columns)]
     return set(frame.model)
 
 
 def test_compare_tab_shows_every_seed_and_says_what_they_show():
     at = run_app("compare", epochs="2")
-    (spread,) = [f for fs in charts(at)[3:] for f in fs if {"seed", "mse"} <= set(f.columns)]
+    (spread,) = [f for fs in charts(at) for f in fs if {"seed", "mse"} <= set(f.columns)]
     assert sorted(set(spread.seed)) == [0, 1, 2] and len(spread) == 3 * 3  # test rows
-    (loss,) = [f for fs in charts(at)[3:] for f in fs if {"model", "epoch"} <= set(f.columns)]
+    (loss,) = [f for fs in charts(at) for f in fs if {"model", "epoch"} <= set(f.columns)]
     assert set(loss.seed) == {0}  # the overlays show the page's seed
     said = render("en", verdict(spread))  # what the seeds on the chart say, in words
     assert f"**{said}**" in [m.value for m in at.markdown]
@@ -111,7 +122,7 @@ def test_compare_tab_builds_its_comparison_once_for_every_session():
     computed = shared_cache().computed
     other = run_app("compare", epochs="2", hidden_size="5")  # another session: no new work
     assert shared_cache().get(key) is comparison and shared_cache().computed == computed
-    assert not other.exception and len(other.get("vega_lite_chart")) == 3 + 3
+    assert not other.exception and len(other.get("vega_lite_chart")) == 3
 
 
 def test_compare_tab_trains_only_the_chosen_models():
@@ -121,7 +132,7 @@ def test_compare_tab_trains_only_the_chosen_models():
     assert compared_models(at) == {"rnn", "gru"}
     at.session_state["compare_models"] = []
     at.run()
-    assert not at.exception and len(at.get("vega_lite_chart")) == 3
+    assert not at.exception and not at.get("vega_lite_chart")
     assert any(i.value == t("en", "compare.none") for i in at.info)
 
 
@@ -133,7 +144,7 @@ def test_a_presets_models_are_the_ones_compared():
 
 def test_forecast_tab_shows_paths_and_horizon():
     at = run_app("forecast", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 3 + 2
+    assert len(at.get("vega_lite_chart")) == 2
     assert any(s.value == t("en", "forecast.horizon") for s in at.subheader)
 
 
@@ -141,7 +152,7 @@ def test_forecast_tab_shows_paths_and_horizon():
 def test_inside_tab_shows_hidden_states_and_gates_only_for_gated_cells(model, extra):
     at = run_app("inside", epochs="2", model=model)
     # hidden, trajectory, gates (gated cells), the window picker and the cell view's inputs
-    assert len(at.get("vega_lite_chart")) == 3 + 2 + extra + 1 + 1
+    assert len(at.get("vega_lite_chart")) == 2 + extra + 1 + 1
     assert any(s.key == "window" for s in at.slider)
     no_gates = [c for c in at.caption if c.value == t("en", "inside.no_gates")]
     assert len(no_gates) == 1 - extra
@@ -157,15 +168,15 @@ def test_window_slider_survives_a_shorter_series():
 
 def test_gradients_tab_shows_the_gradient_chart():
     at = run_app("gradients", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 3 + 2  # gradients, and what a prediction used
+    assert len(at.get("vega_lite_chart")) == 2  # gradients, and what a prediction used
     assert any(c.value == t("en", "gradients.try") for c in at.caption)
 
 
 def test_memory_tab_waits_for_the_button():
     """The sweep itself (minutes) is tested in test_memory.py; here: nothing runs unasked."""
     at = run_app("memory", epochs="2")
-    assert [b.label for b in at.button if b.key != "train_more"] == [t("en", "memory.run")]
-    assert len(at.get("vega_lite_chart")) == 3
+    assert [b.label for b in at.button] == [t("en", "memory.run")]
+    assert not at.get("vega_lite_chart")
     assert any("small trainings" in c.value for c in at.caption)
 
 
@@ -175,7 +186,7 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     at.slider(key="lag").set_value(5).run()
     at.button(key="run_memory").click().run()
     assert not at.exception, at.exception
-    (frame,) = [f for f in charts(at)[3] if "relative_mse" in f.columns]
+    (frame,) = [f for f in charts(at)[0] if "relative_mse" in f.columns]
     assert set(frame.model) == {"gru", "lstm", "rnn"} and set(frame.lag) == {5}
     assert sorted(set(frame.seed)) == [0, 1, 2] and len(frame) == 9
     assert (frame.relative_mse < 0.5).all()  # lag 5 is easy for every cell
@@ -183,8 +194,8 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     # Another session asking for the same sweep gets it at once, without the button.
     other = run_app("memory", epochs="2", keep_gate_bias="4.0")
     other.slider(key="lag").set_value(5).run()
-    assert [b.key for b in other.button] == ["train_more"]  # no sweep button: it ran
-    assert len(other.get("vega_lite_chart")) == 5  # the sweep and what the answers used
+    assert not other.button  # no sweep button: it ran
+    assert len(other.get("vega_lite_chart")) == 2  # the sweep and what the answers used
 
 
 def test_chinese_tabs_open_too():
@@ -194,7 +205,7 @@ def test_chinese_tabs_open_too():
     at.run()
     assert not at.exception, at.exception
     assert any(i.value == t("zh", "view.gradients.explain") for i in at.info)
-    gradient = json.loads(at.get("vega_lite_chart")[3].proto.spec)
+    gradient = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert gradient["encoding"]["strokeDash"]["title"] == t("zh", "chart.title.weights")
     assert all(has_cjk(title) for title in titles(gradient)), titles(gradient)
 

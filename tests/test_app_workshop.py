@@ -249,8 +249,7 @@ def test_code_tab_shows_the_script_and_downloads():
     labels = [b.proto.label for b in at.get("download_button")]
     kinds = ("predictions", "losses", "metrics", "config", "script", "weights")
     assert labels == [t("en", f"download.{k}") for k in kinds]
-    # every file is ready to download: no "prepare" step (the Train tab's Train more only)
-    assert [b.key for b in at.button] == ["train_more"]
+    assert not at.button  # every file is ready to download: no "prepare" step
 
 
 def test_code_tab_for_a_real_series_embeds_it():
