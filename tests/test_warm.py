@@ -46,6 +46,12 @@ def test_every_link_is_ready_in_the_first_language_before_any_other_work():
     assert not any(
         key[:2] == ("view", "compare") and key[4] == ("rnn", "lstm", "gru") for key in before
     )  # only the Compare link's own comparison
+    # A first visit draws its own view only: no replay (drawn when its expander opens),
+    # no Train charts for a link that opens another tab.
+    assert not any(key[0] == "spec" and key[2] == "replay" for key in before)
+    for link in links():
+        train_specs = spec_key(run_key(link.cfg, SIGNAL), "run", FIRST_LANGUAGE)
+        assert (train_specs in before) == (link.view == "train"), link.name
     ready = [keys.index(("warm", "ready", link.name)) for link in links()]
     assert ready == sorted(ready)  # in the order the page lists the links
 

@@ -3,10 +3,11 @@
 A workshop opens the default page and the presets, most in the same minute. At server
 start `warm_up` computes, into the one cache and under the page's own keys, what the
 first visit to each link draws, link by link in the order the page lists them (the
-default page, then the presets): its run, the Train charts and the replay, and its first
-view (the Compare seeds and charts, the Gradients models and chart, the Forecast frames).
-Then the same in the other languages (charts carry words), then each link's Compare
-runs and charts (the room's likely next click). `tests/test_warm.py` checks that a first
+default page, then the presets): its run and its first view, the only tab the page
+draws (the Train charts, the Compare seeds and charts, the Gradients models and chart,
+the Forecast frames). Then the same in the other languages (charts carry words), then
+every link's Train tab and replay, then each link's Compare runs and charts (the room's
+likely next clicks). `tests/test_warm.py` checks that a first
 visit to every link, after the warm-up, trains nothing.
 
 It runs in one background thread (one core at most) and yields to users: before each job
@@ -83,6 +84,9 @@ def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
     for lang in others:
         for link in links():
             yield from first_visit_jobs(cache, link, lang)
+    for lang in (FIRST_LANGUAGE, *others):  # the next clicks: the Train tab, the replay
+        for link in links():
+            yield from train_tab_jobs(cache, link, lang)
     for link in links() if compare else ():
         if link.view != "compare":
             for lang in (FIRST_LANGUAGE, *others):
@@ -123,15 +127,24 @@ def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
     return spec_key(of, chart, lang), lambda: page_spec(build())
 
 
+def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
+    """The Train tab of `link` in `lang` (app/views/train.py): its charts, and the replay
+    its expander draws when opened."""
+    run, cfg = polite_run(cache), link.cfg
+    key = run_key(cfg, SIGNAL)
+    yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
+    yield spec_key(key, "replay", lang), lambda: replay_html(run(cfg), lang)
+
+
 def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     """What the page computes on a first visit to `link` in `lang` (streamlit_app.py:
-    the run and the Train tab, always drawn; then the link's view)."""
+    the run, then the link's view, the only tab drawn; the replay waits for a click)."""
     run, cfg = polite_run(cache), link.cfg
     key = run_key(cfg, SIGNAL)
     yield key, lambda: run_experiment(cfg)
-    yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
-    yield spec_key(key, "replay", lang), lambda: replay_html(run(cfg), lang)
-    if link.view == "compare":
+    if link.view == "train":
+        yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
+    elif link.view == "compare":
         yield from compare_jobs(cache, link, lang)
     elif link.view == "gradients":  # app/views/gradients.py
         view = view_key("gradients", cfg, SIGNAL)
