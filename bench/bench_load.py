@@ -86,17 +86,27 @@ class Session:
     exceptions: list[str] = field(default_factory=list)
     charts: list[str] = field(default_factory=list)  # digests of charts, in order
     progress_texts: list[str] = field(default_factory=list)  # progress-bar texts shown
+    fragments: dict[str, str] = field(default_factory=dict)  # widget key -> its fragment id
+    # Large messages received (hash -> message), which the browser keeps and names in each
+    # rerun request (`cached_message_hashes`): the server then sends a reference instead.
+    cache: dict[str, ForwardMsg] = field(default_factory=dict)
 
     async def connect(self) -> None:
         self.ws = await websockets.connect(
             self.url, subprotocols=["streamlit"], max_size=2**26, open_timeout=30
         )
 
-    async def rerun(self, query_string: str = "", widget_states=()) -> Outcome:
-        """Send rerun_script; wait for script_finished. Collects widget ids and errors."""
+    async def rerun(
+        self, query_string: str = "", widget_states=(), fragment_id: str = ""
+    ) -> Outcome:
+        """Send rerun_script as the browser does (`fragment_id`: a fragment's widget
+        reruns that fragment alone; the hashes of the large messages it holds); wait for
+        script_finished. Collects widget ids and errors."""
         msg = BackMsg()
         msg.rerun_script.query_string = query_string
         msg.rerun_script.page_script_hash = ""
+        msg.rerun_script.fragment_id = fragment_id
+        msg.rerun_script.cached_message_hashes.extend(self.cache)
         for state in widget_states:
             msg.rerun_script.widget_states.widgets.append(state)
         self.exceptions.clear()
@@ -110,6 +120,11 @@ class Session:
                 fwd = ForwardMsg()
                 fwd.ParseFromString(data)
                 kind = fwd.WhichOneof("type")
+                if kind == "ref_hash":  # a message this tab holds, named by its hash
+                    fwd = self.cache[fwd.ref_hash]
+                    kind = fwd.WhichOneof("type")
+                elif fwd.metadata.cacheable and fwd.hash:
+                    self.cache[fwd.hash] = fwd
                 if kind == "delta":
                     self.read_delta(fwd)
                 elif kind == "script_finished":
@@ -141,7 +156,9 @@ class Session:
             block = delta.add_block
             if block.WhichOneof("type") == "tab_container" and block.tab_container.id:
                 widget_id = block.tab_container.id  # st.tabs(key=...) is a widget
-                self.widget_ids[widget_id.rsplit("-", 1)[-1]] = widget_id
+                key = widget_id.rsplit("-", 1)[-1]
+                self.widget_ids[key] = widget_id
+                self.fragments[key] = delta.fragment_id  # the tabs are a fragment
             return
         if delta.WhichOneof("type") != "new_element":
             return
@@ -457,7 +474,8 @@ async def run(args: argparse.Namespace, port: int, server: subprocess.Popen) -> 
         label = english("view.compare.title")
 
         async def open_compare(session: Session, i: int) -> Outcome:
-            return await session.rerun(query, [session.tab_state("view", label)])
+            tab = session.tab_state("view", label)  # a fragment rerun, as the browser sends
+            return await session.rerun(query, [tab], session.fragments.get("view", ""))
 
         rows.append(
             await scenario(
