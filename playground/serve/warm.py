@@ -7,8 +7,8 @@ default page, then the presets): its run and its first view, the only tab the pa
 draws (the Train charts, the Compare seeds and charts, the Gradients models and chart,
 the Forecast frames). Then the same in the other languages (charts carry words), then
 every link's Train tab and replay, then each link's Compare runs and charts (the room's
-likely next clicks). `tests/test_warm.py` checks that a first
-visit to every link, after the warm-up, trains nothing.
+likely next clicks). `tests/test_warm.py` checks that a first visit to every link,
+after the warm-up, trains nothing.
 
 It runs in one background thread (one core at most) and yields to users: before each job
 (and each training of a many-run job) it waits while any user work runs or waits, or a
