@@ -34,10 +34,10 @@ StatusCallback = Callable[[Status], None]
 
 # Default byte budget of one cache (approx_bytes); PLAYGROUND_CACHE_MB overrides. A
 # process holds ~500 MB of libraries once it has trained, and a large setting's training
-# ~300 MB more while it runs (full-batch activations): with 128 MB of results the
-# process stays under 1 GB (bench/RESULTS.md, session 5). A room on tutorial-sized
-# settings fills ~15 MB.
-MAX_BYTES = int(float(os.environ.get("PLAYGROUND_CACHE_MB", "128")) * 2**20)
+# ~300 MB more while it runs (full-batch activations). Over 60 large settings across
+# every view the process peaked at 987 MiB with 128 MB of results and at ~810 MiB with
+# 96 MB (bench/RESULTS.md, session 5). A room on tutorial-sized settings fills ~15 MB.
+MAX_BYTES = int(float(os.environ.get("PLAYGROUND_CACHE_MB", "96")) * 2**20)
 
 
 MMAP_THRESHOLD = 128 * 2**10  # bytes; PLAYGROUND_MMAP_THRESHOLD overrides, 0 leaves glibc's
