@@ -35,7 +35,7 @@ StatusCallback = Callable[[Status], None]
 # Default byte budget of one cache (approx_bytes); PLAYGROUND_CACHE_MB overrides. A
 # process holds ~500 MB of libraries once it has trained, and a large setting's training
 # ~300 MB more while it runs (full-batch activations). Over 60 large settings across
-# every view the process peaked at 987 MiB with 128 MB of results and at ~810 MiB with
+# every view the process peaked at 987 MiB with 128 MB of results and at 908 MiB with
 # 96 MB (bench/RESULTS.md, session 5). A room on tutorial-sized settings fills ~15 MB.
 MAX_BYTES = int(float(os.environ.get("PLAYGROUND_CACHE_MB", "96")) * 2**20)
 
