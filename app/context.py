@@ -134,7 +134,7 @@ class PageContext:
         missing = [c for c in cfgs if self.cache.get(run_key(c, self.data)) is None]
         if len(missing) < 2 or self.cache.busy():
             return
-        if max(c.work() / max(c.epochs, 1) for c in missing) > PREFETCH_EPOCH_WORK:
+        if max(c.epoch_work() for c in missing) > PREFETCH_EPOCH_WORK:
             return  # large settings: two trainings at once would double the peak memory
         jobs = [(run_key(c, self.data), self._training(c)) for c in reversed(missing[1:])]
 

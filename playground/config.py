@@ -177,11 +177,14 @@ class ExperimentConfig:
         fixed + per_window x number of windows."""
         return _epoch_terms(self.model, self.hidden_size, self.num_layers, self.seq_length)
 
+    def epoch_work(self) -> float:
+        """One epoch's cost in work units (see MAX_WORK)."""
+        fixed, per_window = self._epoch_terms()
+        return float(fixed + per_window * max(self.n_points - self.seq_length, 1))
+
     def work(self) -> float:
         """Training cost in work units (see MAX_WORK) for this config."""
-        fixed, per_window = self._epoch_terms()
-        n_windows = max(self.n_points - self.seq_length, 1)
-        return float(self.epochs * (fixed + per_window * n_windows))
+        return self.epochs * self.epoch_work()
 
     def seconds(self) -> float:
         """About how long this config trains on one core (work x SECONDS_PER_WORK)."""
@@ -189,9 +192,7 @@ class ExperimentConfig:
 
     def max_epochs(self) -> int:
         """Most epochs this config may train within the budget."""
-        fixed, per_window = self._epoch_terms()
-        per_epoch = float(fixed + per_window * max(self.n_points - self.seq_length, 1))
-        return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // per_epoch)))
+        return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // self.epoch_work())))
 
     def max_points(self) -> int:
         """Most points these sizes (hidden size, layers, window) may train on so that

@@ -10,7 +10,13 @@ from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
 from playground.i18n import render as render_note
 from playground.serve.keys import view_key
-from playground.views.compare import compare_configs, compare_models, seeds_after, verdict
+from playground.views.compare import (
+    compare_configs,
+    compare_models,
+    of_seed,
+    seeds_after,
+    verdict,
+)
 
 
 def render(ctx: PageContext) -> None:
@@ -53,15 +59,11 @@ def render(ctx: PageContext) -> None:
         st.caption(ctx.t("compare.epochs_lowered", epochs=comparison.epochs))
     this = ctx.cfg.seed
     st.subheader(ctx.t("compare.this_seed", seed=this))
-
-    def of_this_seed(frame):
-        return frame[frame.seed == this]
-
     ctx.draw(
-        key, "predictions", lambda: compare_chart(of_this_seed(comparison.predictions), ctx.lang)
+        key, "predictions", lambda: compare_chart(of_seed(comparison.predictions, this), ctx.lang)
     )
     left, right = st.columns(2)
     ctx.draw(
-        key, "loss", lambda: compare_loss_chart(of_this_seed(comparison.losses), ctx.lang), left
+        key, "loss", lambda: compare_loss_chart(of_seed(comparison.losses, this), ctx.lang), left
     )
-    ctx.metrics_table(key, lambda: of_this_seed(comparison.metrics).drop(columns="seed"), right)
+    ctx.metrics_table(key, lambda: of_seed(comparison.metrics, this).drop(columns="seed"), right)

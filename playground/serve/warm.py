@@ -35,7 +35,7 @@ from playground.pipeline.experiment import fitted_models, run_experiment
 from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.specs import build_chart_specs, page_spec
-from playground.views.compare import compare_models, seeds_after
+from playground.views.compare import compare_models, of_seed, seeds_after
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
 from playground.workshop.presets import PRESETS
@@ -127,13 +127,18 @@ def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
     return spec_key(of, chart, lang), lambda: page_spec(build())
 
 
-def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
-    """The Train tab of `link` in `lang` (app/views/train.py): its charts, and the replay
-    its expander draws when opened."""
+def train_specs(cache: RunCache, link: Link, lang: str) -> Job:
+    """The Train tab's charts of `link` in `lang` (app/views/train.py)."""
     run, cfg = polite_run(cache), link.cfg
-    key = run_key(cfg, SIGNAL)
-    yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
-    yield spec_key(key, "replay", lang), lambda: replay_html(run(cfg), lang)
+    return spec_key(run_key(cfg, SIGNAL), "run", lang), lambda: build_chart_specs(run(cfg), lang)
+
+
+def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
+    """The Train tab of `link` in `lang`: its charts, and the replay its expander draws
+    when opened."""
+    run, cfg = polite_run(cache), link.cfg
+    yield train_specs(cache, link, lang)
+    yield spec_key(run_key(cfg, SIGNAL), "replay", lang), lambda: replay_html(run(cfg), lang)
 
 
 def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
@@ -143,7 +148,7 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     key = run_key(cfg, SIGNAL)
     yield key, lambda: run_experiment(cfg)
     if link.view == "train":
-        yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
+        yield train_specs(cache, link, lang)
     elif link.view == "compare":
         yield from compare_jobs(cache, link, lang)
     elif link.view == "gradients":  # app/views/gradients.py
@@ -166,17 +171,17 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     def compare():
         return compare_models(cfg, models, seeds, run=polite_run(cache))
 
-    def this_seed(frame):
-        return frame[frame.seed == cfg.seed]
-
     yield view, compare  # the page's own key for the comparison (app/views/compare.py)
     comparison = _cached(cache, view, compare)
     yield _spec(view, "spread", lang, lambda: seed_spread_chart(comparison().metrics, lang))
     yield _spec(
-        view, "predictions", lang, lambda: compare_chart(this_seed(comparison().predictions), lang)
+        view,
+        "predictions",
+        lang,
+        lambda: compare_chart(of_seed(comparison().predictions, cfg.seed), lang),
     )
     yield _spec(
-        view, "loss", lang, lambda: compare_loss_chart(this_seed(comparison().losses), lang)
+        view, "loss", lang, lambda: compare_loss_chart(of_seed(comparison().losses, cfg.seed), lang)
     )
 
 

@@ -100,6 +100,11 @@ def compare_models(
     )
 
 
+def of_seed(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The rows of one seed of a comparison's frame (what the page overlays)."""
+    return frame[frame.seed == seed]
+
+
 def seed_table(metrics: pd.DataFrame) -> pd.DataFrame:
     """Test MSE as a table: one row per seed, one column per model."""
     test = metrics[metrics.split == "test"]
