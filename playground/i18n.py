@@ -1,6 +1,7 @@
 """Languages: English and Simplified Chinese strings, looked up by key.
 
-Every user-visible string lives in `locales/<lang>.json` under a dotted key
+Every user-visible string lives in `locales/<lang>.json` (or, for a view of its own, in
+`locales/<lang>.<area>.json`: `en.text.json`; a key stands in one file only) under a dotted key
 (`app.title`, `param.noise.label`, `note.clamped`, ...). Strings may carry
 `str.format` fields (`{epoch}`, `{train:.4f}`); both languages of a key have the same
 fields (a test checks). `t(lang, key, **params)` formats one; a key missing in a
@@ -44,7 +45,14 @@ def strings(lang: str) -> dict[str, str]:
     """All strings of `lang` (key -> format string); empty for an unknown language."""
     if lang not in LANGUAGES:
         return {}
-    return json.loads((LOCALE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in [LOCALE_DIR / f"{lang}.json", *sorted(LOCALE_DIR.glob(f"{lang}.*.json"))]:
+        part = json.loads(path.read_text(encoding="utf-8"))
+        twice = merged.keys() & part.keys()
+        if twice:
+            raise ValueError(f"{path.name} repeats keys of another locale file: {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def t(lang: str, key: str, **params: Any) -> str:
