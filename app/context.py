@@ -5,7 +5,6 @@ cache with a progress bar, draw a chart, explain and show errors."""
 from __future__ import annotations
 
 import os
-import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from playground.config import MAX_WORK
 from playground.charts import METRICS, MODELS, SPLITS, labels
 from playground.i18n import Note, render, t
 from playground.pipeline.experiment import ExperimentResult
+from playground.pipeline.threads import start_background
 from playground.serve.cache import RunCache, Status, freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
@@ -145,7 +145,7 @@ class PageContext:
                 except Exception:  # noqa: BLE001 - the page meets the error itself
                     return
 
-        threading.Thread(target=work, name="prefetch", daemon=True).start()
+        start_background(work, "prefetch")
 
     def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
         """`build()` (something drawn from the value keyed `of`: specs, a player) made

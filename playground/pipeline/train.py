@@ -24,6 +24,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from playground.pipeline.threads import check_stop
+
 # on_epoch(epoch, train_loss, test_loss): epoch counts from 1; losses are MSE in the
 # signal's own units. The loop calls it once per kept epoch, in order; throttling is the
 # caller's. (It runs as soon as epoch `e`'s test loss is known: during epoch e + 1.)
@@ -98,6 +100,7 @@ def train(
 
     pending: float | None = None  # train loss of the previous epoch, awaiting its test
     for epoch in range(1, epochs + 1):
+        check_stop()  # the process is stopping: give up (raises Stopped)
         opt.zero_grad(set_to_none=True)
         out = net(x_all)  # (N,) predictions of the weights before this step
         if epoch - 1 in wanted:  # those are the weights after epoch - 1

@@ -32,6 +32,7 @@ from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import fitted_models, run_experiment
+from playground.pipeline.threads import STOPPING, Stopped, start_background
 from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.specs import build_chart_specs, page_spec
@@ -108,12 +109,14 @@ def polite_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
 
 def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
     """Wait while any user work runs or waits, or a page called the cache within QUIET_S
-    (a room rerunning: the warm-up would take CPU from it); False if `stop` was set."""
+    (a room rerunning: the warm-up would take CPU from it); False if `stop` (or the
+    process's STOPPING) was set."""
+    stops = [e for e in (stop, STOPPING) if e is not None]
     while cache.busy(QUIET_S):
-        if stop is not None and stop.is_set():
+        if any(e.is_set() for e in stops):
             return False
-        time.sleep(IDLE_WAIT_S)
-    return stop is None or not stop.is_set()
+        STOPPING.wait(IDLE_WAIT_S)
+    return not any(e.is_set() for e in stops)
 
 
 def _cached(cache: RunCache, key: Hashable, compute: Callable[[], Any]) -> Callable[[], Any]:
@@ -206,6 +209,9 @@ def warm_up(
         try:
             cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False, touch=False)
             done += 1
+        except Stopped:
+            LOG.info("warm-up stopped: the process is stopping")
+            return done
             if done == 1 and freeze:  # training imported what it needs (torch's optimiser
                 freeze_heap()  # loads torch._dynamo): keep those out of collections too
         except Exception:  # noqa: BLE001 - a warm-up never breaks the server
@@ -216,14 +222,11 @@ def warm_up(
 
 
 def start_warm_up(cache: RunCache) -> threading.Thread:
-    """`warm_up(cache)` in a daemon thread, started now; its log lines go to stderr."""
+    """`warm_up(cache)` in a background thread (joined when the process stops), started
+    now; its log lines go to stderr."""
     if not LOG.handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
         LOG.addHandler(handler)
         LOG.setLevel(logging.INFO)
-    thread = threading.Thread(
-        target=warm_up, args=(cache,), kwargs={"freeze": True}, name="warm-up", daemon=True
-    )
-    thread.start()
-    return thread
+    return start_background(lambda: warm_up(cache, freeze=True), "warm-up")
