@@ -107,8 +107,9 @@ def stop_server(proc: subprocess.Popen) -> None:
         pass  # already gone
 
 
-def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run streamlit_app.py` on a free port, logging to `log_path`.
+def start_server(log_path: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run streamlit_app.py` on a free port, logging to `log_path`, with
+    `env` added to this process's environment.
 
     Returns the process (leader of its own group, for `stop_server`) and its base URL
     once the server is healthy; a server that never gets healthy is stopped first.
@@ -129,6 +130,7 @@ def start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # own process group: teardown kills all of it
+            env={**os.environ, **(env or {})},
         )
     base_url = f"http://127.0.0.1:{port}"
     try:
@@ -162,6 +164,27 @@ def start_app() -> Iterator[Callable[[str], str]]:
         proc, base_url = start_server(ARTIFACTS / f"{name}.log")
         procs.append(proc)
         return base_url
+
+    try:
+        yield start
+    finally:
+        for proc in procs:
+            stop_server(proc)
+
+
+@pytest.fixture
+def launch() -> Iterator[Callable[..., tuple[subprocess.Popen, str, Path]]]:
+    """Factory: `launch(name, env=None)` starts one more server with `env` added to its
+    environment and returns (process, base URL, log path): for tests that signal the
+    process themselves. Every server still running when the test ends is stopped."""
+    require_browser()
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str, env: dict[str, str] | None = None):
+        log_path = ARTIFACTS / f"{name}.log"
+        proc, base_url = start_server(log_path, env)
+        procs.append(proc)
+        return proc, base_url, log_path
 
     try:
         yield start
