@@ -18,7 +18,6 @@ from playground.config import MAX_WORK
 from playground.charts import METRICS, MODELS, SPLITS, labels
 from playground.i18n import Note, render, t
 from playground.pipeline.experiment import ExperimentResult
-from playground.pipeline.threads import start_background
 from playground.serve.cache import RunCache, Status, freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
@@ -26,11 +25,11 @@ from playground.serve.warm import start_warm_up
 from playground.workshop.instructor import InstructorOptions
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
-# Prefetch (a second training beside the page's) only for runs whose epoch costs at most
+# A view's runs train side by side on the pool only for runs whose epoch costs at most
 # this (work units, see config.MAX_WORK): 200 such epochs fit one run's budget. The
 # tutorial's LSTM epoch is MAX_WORK / 1435; the largest settings (hidden 128, window 50,
 # 1000 points) are far above, and two of those at once would double the peak memory.
-PREFETCH_EPOCH_WORK = MAX_WORK / 200
+PARALLEL_EPOCH_WORK = MAX_WORK / 200
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
 
 
@@ -99,10 +98,15 @@ class PageContext:
         hit = self.cache.get(key)
         if hit is not None:
             return hit
+        return self._with_progress(lambda tell: self.cache.get_or_compute(key, compute, tell))
+
+    def _with_progress(self, wait: Callable[[Callable[[Status], None]], Any]) -> Any:
+        """`wait(on_status)`, showing the status in a progress bar in the header's place
+        (nothing below moves), removed when done."""
         slot = st.empty() if self.progress_slot is None else self.progress_slot
         bar = slot.progress(0.0, text=self.t("progress.starting"))
         try:
-            return self.cache.get_or_compute(key, compute, progress_reporter(bar, self.lang))
+            return wait(progress_reporter(bar, self.lang))
         finally:
             slot.empty()
 
@@ -122,30 +126,19 @@ class PageContext:
 
         return compute
 
-    def prefetch(self, cfgs: list[ExperimentConfig]) -> None:
-        """Start training the runs of `cfgs` not yet cached on a second thread, from the
-        last backwards, while the page asks for them from the first: on a machine with a
-        free core a view of many runs waits about half as long. Only when nothing else
-        waits for the cache's workers (in a busy room the page's own order is fair), and
-        through the cache: single flight, the workers bounded, the same numbers (torch is
-        set up per thread). Not for large settings (PREFETCH_EPOCH_WORK). A page that
-        waits on a run the thread is training shows its progress; the thread stops at its
-        first error (the page meets it itself)."""
-        missing = [c for c in cfgs if self.cache.get(run_key(c, self.data)) is None]
-        if len(missing) < 2 or self.cache.busy():
-            return
-        if max(c.epoch_work() for c in missing) > PREFETCH_EPOCH_WORK:
-            return  # large settings: two trainings at once would double the peak memory
-        jobs = [(run_key(c, self.data), self._training(c)) for c in reversed(missing[1:])]
-
-        def work() -> None:
-            for key, compute in jobs:
-                try:
-                    self.cache.get_or_compute(key, compute)
-                except Exception:  # noqa: BLE001 - the page meets the error itself
-                    return
-
-        start_background(work, "prefetch")
+    def runs(self, cfgs: list[ExperimentConfig]) -> dict[ExperimentConfig, ExperimentResult]:
+        """The runs of `cfgs` on the page's data, through the cache, all put on the pool at
+        once (a view of many runs uses every worker), with one progress bar; the ones
+        only this page waited for are dropped if it goes away. Large settings run one
+        after another (PARALLEL_EPOCH_WORK)."""
+        if max(c.epoch_work() for c in cfgs) > PARALLEL_EPOCH_WORK:
+            return {c: self.run(c) for c in cfgs}
+        items = [(run_key(c, self.data), self._training(c)) for c in cfgs]
+        if all(self.cache.get(key) is not None for key, _ in items):
+            got = self.cache.get_many(items)
+        else:
+            got = self._with_progress(lambda tell: self.cache.get_many(items, tell))
+        return dict(zip(cfgs, got, strict=True))
 
     def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
         """`build()` (something drawn from the value keyed `of`: specs, a player) made

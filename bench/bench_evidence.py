@@ -3,8 +3,8 @@ at the tutorial config, in one process, alternating; medians and the ratio. CPU 
 (this process) beside wall time: the machine is shared, and CPU time is the cost.
 
 --page adds the wait on the Compare tab (3 models x PAGE_SEEDS seeds through a fresh
-RunCache, as the page asks for them), with and without `PageContext.prefetch` (a second
-thread trains from the last run backwards), alternating: wall time, the learner's wait.
+RunCache), one run after another against all put on the cache's pool at once
+(`PageContext.runs`, as the page does), alternating: wall time, the learner's wait.
 
 Run: python bench/bench_evidence.py [--reps 3] [--page]
 """
@@ -32,7 +32,7 @@ def timed(fn) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def page_compare(prefetch: bool) -> None:
+def page_compare(at_once: bool) -> None:
     """The Compare tab's runs through a fresh cache, as the page asks for them."""
     from app.context import PageContext
     from playground.config import MODELS
@@ -43,9 +43,8 @@ def page_compare(prefetch: bool) -> None:
     cfg = ExperimentConfig()
     ctx = PageContext("en", InstructorOptions(), cfg, SIGNAL, cache=RunCache())
     seeds = seeds_after(cfg.seed, PAGE_SEEDS)
-    if prefetch:
-        ctx.prefetch(compare_configs(cfg, MODELS, seeds))
-    compare_models(cfg, MODELS, seeds, run=ctx.run)
+    runs = ctx.runs(compare_configs(cfg, MODELS, seeds)) if at_once else None
+    compare_models(cfg, MODELS, seeds, run=ctx.run if runs is None else runs.__getitem__)
 
 
 def main() -> None:
@@ -61,7 +60,7 @@ def main() -> None:
     }
     if args.page:
         jobs["Compare tab, one thread"] = lambda: page_compare(False)
-        jobs["Compare tab, prefetch"] = lambda: page_compare(True)
+        jobs["Compare tab, pool"] = lambda: page_compare(True)
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in jobs}
     for _ in range(args.reps):
         for name, job in jobs.items():
@@ -83,8 +82,8 @@ def main() -> None:
         f"evidence / one run: CPU {ev[1] / one[1]:.1f}x, wall {ev[0] / one[0]:.1f}x (target <= 6x)"
     )
     if args.page:
-        a, b = med["Compare tab, one thread"][0], med["Compare tab, prefetch"][0]
-        print(f"Compare tab wait with prefetch / without: {b / a:.2f}")
+        a, b = med["Compare tab, one thread"][0], med["Compare tab, pool"][0]
+        print(f"Compare tab wait, all runs on the pool / one after another: {b / a:.2f}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def join_all(threads: list[threading.Thread]) -> None:
 
 
 def test_same_key_is_computed_once_for_many_threads() -> None:
-    cache = RunCache(max_entries=4, max_workers=2, poll_seconds=0.01)
+    cache = RunCache(max_entries=4, max_workers=2)
     release = threading.Event()
     calls: list[int] = []
     results: list[object] = []
@@ -77,7 +77,7 @@ def test_lru_keeps_at_most_max_entries_and_evicts_least_recently_used() -> None:
 
 
 def test_at_most_max_workers_compute_at_once() -> None:
-    cache = RunCache(max_entries=16, max_workers=2, poll_seconds=0.01)
+    cache = RunCache(max_entries=16, max_workers=2)
     lock = threading.Lock()
     running: list[int] = [0]
     peak: list[int] = [0]
@@ -114,7 +114,7 @@ def test_at_most_max_workers_compute_at_once() -> None:
 
 
 def test_queued_callers_see_how_many_are_ahead() -> None:
-    cache = RunCache(max_entries=16, max_workers=1, poll_seconds=0.01)
+    cache = RunCache(max_entries=16, max_workers=1)
     release = {k: threading.Event() for k in "ABCD"}
     seen: dict[str, list[Status]] = {k: [] for k in "ABCD"}
 
@@ -150,7 +150,7 @@ def test_queued_callers_see_how_many_are_ahead() -> None:
 
 
 def test_waiters_see_the_owners_progress() -> None:
-    cache = RunCache(max_entries=4, max_workers=1, poll_seconds=0.01)
+    cache = RunCache(max_entries=4, max_workers=1)
     reported = threading.Event()
     release = threading.Event()
     waiter_seen: list[Status] = []
@@ -171,7 +171,7 @@ def test_waiters_see_the_owners_progress() -> None:
 
 
 def test_errors_reach_every_waiter_and_are_not_cached() -> None:
-    cache = RunCache(max_entries=4, max_workers=2, poll_seconds=0.01)
+    cache = RunCache(max_entries=4, max_workers=2)
     release = threading.Event()
     calls: list[int] = []
     errors: list[BaseException] = []
@@ -200,7 +200,7 @@ def test_errors_reach_every_waiter_and_are_not_cached() -> None:
 
 
 def test_a_failed_job_frees_its_worker_slot() -> None:
-    cache = RunCache(max_entries=4, max_workers=1, poll_seconds=0.01)
+    cache = RunCache(max_entries=4, max_workers=1)
     with pytest.raises(RuntimeError):
         cache.get_or_compute("bad", lambda report: (_ for _ in ()).throw(RuntimeError("x")))
     assert cache.get_or_compute("good", lambda report: 1) == 1
@@ -210,31 +210,34 @@ class Interrupted(BaseException):
     """Stands in for Streamlit's StopException/RerunException (BaseException too)."""
 
 
-def test_owner_interrupted_by_its_own_status_callback_does_not_fail_the_waiters() -> None:
-    cache = RunCache(max_entries=4, max_workers=1, poll_seconds=0.01)
+def test_a_caller_interrupted_by_its_own_status_callback_does_not_fail_the_others() -> None:
+    cache = RunCache(max_entries=4, max_workers=1)
     progressed = threading.Event()
     release = threading.Event()
+    first_left = threading.Event()
     got: list[object] = []
-    owner_errors: list[BaseException] = []
+    first_errors: list[BaseException] = []
 
     def compute(report):
         report(1)
         progressed.set()
         release.wait(WAIT_S)
         report(2)
+        first_left.wait(WAIT_S)  # the first caller has stopped waiting: the work goes on
         return "value"
 
-    def owner_status(status: Status) -> None:
+    def first_status(status: Status) -> None:
         if status.progress == 2:
-            raise Interrupted  # the owner's page went away mid-run
+            first_left.set()
+            raise Interrupted  # the first caller's page went away mid-run
 
-    def owner():
+    def first():
         try:
-            got.append(cache.get_or_compute("k", compute, owner_status))
+            got.append(cache.get_or_compute("k", compute, first_status))
         except Interrupted as exc:
-            owner_errors.append(exc)
+            first_errors.append(exc)
 
-    threads = [start(owner)]
+    threads = [start(first)]
     progressed.wait(WAIT_S)
     waiter_seen: list[Status] = []
     threads.append(
@@ -243,8 +246,8 @@ def test_owner_interrupted_by_its_own_status_callback_does_not_fail_the_waiters(
     wait_until(lambda: len(waiter_seen) > 0)
     release.set()
     join_all(threads)
-    assert got == ["value"]  # the waiter got the value
-    assert len(owner_errors) == 1  # the owner still hears its own interruption
+    assert got == ["value"]  # the other caller got the value
+    assert len(first_errors) == 1  # the first hears its own interruption
     assert cache.get("k") == "value" and cache.computed == 1
 
 
@@ -285,7 +288,7 @@ def test_approx_bytes_counts_arrays_networks_and_frames() -> None:
 
 
 def test_unpooled_work_does_not_wait_for_a_slot() -> None:
-    cache = RunCache(max_entries=16, max_workers=1, poll_seconds=0.01)
+    cache = RunCache(max_entries=16, max_workers=1)
     started, release = threading.Event(), threading.Event()
 
     def slow(report):
@@ -334,3 +337,89 @@ def test_busy_counts_recent_user_calls_but_not_untouched_ones():
     assert not cache.busy(60)
     cache.get("x")
     assert cache.busy(60) and not cache.busy(0)
+
+
+def test_get_many_puts_every_missing_job_on_the_pool_at_once() -> None:
+    cache = RunCache(max_entries=16, max_workers=2)
+    cache.get_or_compute("hit", lambda report: "cached")
+    started: list[str] = []
+    release = threading.Event()
+    got: list[list[object]] = []
+
+    def compute_for(key: str):
+        def compute(report):
+            started.append(key)
+            release.wait(WAIT_S)
+            return key
+
+        return compute
+
+    items = [("hit", compute_for("never")), *((k, compute_for(k)) for k in "abcd")]
+    seen: list[Status] = []
+    thread = start(lambda: got.append(cache.get_many(items, seen.append)))
+    wait_until(lambda: sorted(started) == ["a", "b"])  # both workers, before any ends
+    assert cache.busy()
+    release.set()
+    join_all([thread])
+    assert got == [["cached", "a", "b", "c", "d"]] and sorted(started) == list("abcd")
+    assert Status("running") in seen
+
+
+def test_a_queued_job_nobody_waits_for_any_more_is_dropped() -> None:
+    cache = RunCache(max_entries=16, max_workers=1)
+    release = threading.Event()
+    ran: list[str] = []
+
+    def blocking(report):
+        ran.append("a")
+        release.wait(WAIT_S)
+        return "a"
+
+    first = start(lambda: cache.get_or_compute("a", blocking))
+    wait_until(lambda: ran == ["a"])
+    left: list[BaseException] = []
+
+    def leave_when_queued(status: Status) -> None:
+        if status.state == "queued":
+            raise Interrupted  # the page that asked went away (Streamlit's StopException)
+
+    def second():
+        try:
+            cache.get_or_compute("b", lambda report: ran.append("b") or "b", leave_when_queued)
+        except Interrupted as exc:
+            left.append(exc)
+
+    join_all([start(second)])
+    assert len(left) == 1
+    release.set()
+    join_all([first])
+    assert cache.get_or_compute("c", lambda report: "c") == "c"  # the worker is free again
+    assert ran == ["a"] and cache.get("b") is None  # "b" never ran
+
+
+def test_close_drops_queued_jobs_and_their_callers_hear_stopped() -> None:
+    from playground.pipeline.threads import Stopped
+
+    cache = RunCache(max_entries=16, max_workers=1)
+    release = threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def call(key: str):
+        def compute(report):
+            release.wait(WAIT_S)
+            return key
+
+        try:
+            outcomes[key] = cache.get_or_compute(key, compute)
+        except Stopped as exc:
+            outcomes[key] = exc
+
+    threads = [start(lambda: call("running"))]
+    wait_until(lambda: cache.busy() and not cache._queue)
+    threads.append(start(lambda: call("queued")))
+    wait_until(lambda: len(cache._queue) == 1)
+    cache.close()
+    release.set()
+    join_all(threads)
+    assert outcomes["running"] == "running"  # a started job finishes and is kept
+    assert isinstance(outcomes["queued"], Stopped) and cache.get("queued") is None

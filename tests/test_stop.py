@@ -10,14 +10,11 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import threading
 import time
 
 import pytest
 
 from conftest import ROOT
-from playground import ExperimentConfig, run_experiment
-from playground.pipeline import threads
 
 # A training long enough to be running whenever the script exits (~10 s alone).
 LONG = "ExperimentConfig(model='lstm', hidden_size=128, seq_length=40, n_points=600, epochs=400)"
@@ -63,33 +60,46 @@ def test_a_script_that_exits_while_work_runs_exits_0(case):
     assert time.monotonic() - started < 60
 
 
-def test_stop_work_stops_a_training_and_caches_nothing():
-    """In this process: the flag makes a running training raise Stopped at its next
-    epoch; the waiting exit returns once it has (the flag is cleared after)."""
-    from playground.serve.cache import RunCache
+STOP_WORK = f"""
+import threading, time
+from playground import ExperimentConfig, run_experiment
+from playground.pipeline import threads
+from playground.serve.cache import RunCache
 
-    cache, errors = RunCache(), []
-    started = threading.Event()
+cache, outcomes = RunCache(max_workers=1), {{}}
 
-    def train():
-        try:
-            cache.get_or_compute(
-                "long", lambda report: (started.set(), run_experiment(eval(LONG)))[1]
-            )
-        except threads.Stopped as exc:
-            errors.append(exc)
-
-    worker = threading.Thread(target=train)
-    worker.start()
-    assert started.wait(30)
-    time.sleep(0.3)
+def ask(key):
     try:
-        assert threads.stop_work(timeout=20)
-        worker.join(20)
-        assert not worker.is_alive()
-        assert len(errors) == 1 and cache.get("long") is None
-        with pytest.raises(threads.Stopped):
-            run_experiment(ExperimentConfig(epochs=30))  # no new work once stopping
-    finally:
-        threads.STOPPING.clear()
-    assert run_experiment(ExperimentConfig(epochs=30)).metrics is not None
+        outcomes[key] = cache.get_or_compute(key, lambda report: run_experiment({LONG}))
+    except threads.Stopped as exc:
+        outcomes[key] = exc
+
+callers = [threading.Thread(target=ask, args=(k,)) for k in ("running", "queued")]
+callers[0].start()
+while threads._running == 0:
+    time.sleep(0.02)
+callers[1].start()
+while len(cache._queue) < 1:
+    time.sleep(0.02)
+time.sleep(0.3)
+assert threads.stop_work(timeout=20)
+for c in callers:
+    c.join(20)
+assert all(isinstance(outcomes[k], threads.Stopped) for k in ("running", "queued")), outcomes
+assert cache.get("running") is None and cache.get("queued") is None and len(cache) == 0
+try:
+    run_experiment(ExperimentConfig(epochs=30))
+    raise AssertionError("work started after the stop")
+except threads.Stopped:
+    pass
+print("stopped cleanly", flush=True)
+"""
+
+
+def test_stop_work_stops_the_running_drops_the_queued_and_caches_nothing():
+    """The running training gives up at its next epoch, the queued one never starts,
+    neither is cached, and no new work starts (in a fresh process: a stop is final)."""
+    done = subprocess.run(
+        [sys.executable, "-c", STOP_WORK], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "stopped cleanly" in done.stdout, done.stderr[-2000:]

@@ -14,7 +14,8 @@ from playground import ExperimentConfig
 from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.warm import FIRST_LANGUAGE, compare_jobs, links, warm_jobs, warm_up
+from playground.serve.warm import FIRST_LANGUAGE, Link, compare_jobs, links, warm_jobs, warm_up
+from playground.views.compare import compare_configs, seeds_after
 from playground.workshop.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has one too
@@ -67,7 +68,7 @@ def test_warm_up_computes_missing_jobs_once_into_the_cache():
 
 
 def test_warm_up_waits_while_a_user_computes():
-    cache, started, release = RunCache(max_workers=2, poll_seconds=0.01), [], threading.Event()
+    cache, started, release = RunCache(max_workers=2), [], threading.Event()
     user_running = threading.Event()
 
     def user(report):
@@ -147,30 +148,23 @@ def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
     assert not trainings(set(warmed.keys()) - before)
 
 
-def test_a_job_of_several_runs_waits_for_users_before_each_training(monkeypatch):
+def test_every_training_is_a_job_of_its_own_and_views_only_read_them(monkeypatch):
+    """No job waits inside another: a view's job comes after the jobs of all its runs and,
+    run after them, trains nothing (so the warm-up yields to users between trainings)."""
     import playground.serve.warm as warm
 
-    cache, trained, user_running, release = (
-        RunCache(max_workers=1),
-        [],
-        threading.Event(),
-        threading.Event(),
-    )
-    monkeypatch.setattr(warm, "IDLE_WAIT_S", 0.01)
-    monkeypatch.setattr(warm, "run_experiment", lambda cfg: trained.append(time.monotonic()) or cfg)
-    run = warm.polite_run(cache)
-    run(ExperimentConfig())  # the first run: no user
-    user = threading.Thread(
-        target=lambda: cache.get_or_compute("user", lambda r: user_running.set() or release.wait(5))
-    )
-    user.start()
-    user_running.wait(5)
-    second = threading.Thread(target=run, args=(ExperimentConfig(seed=1),))
-    second.start()
-    time.sleep(0.3)
-    assert len(trained) == 1  # the second training waits for the user's work
-    released = time.monotonic()
-    release.set()
-    user.join(5)
-    second.join(5)
-    assert len(trained) == 2 and trained[1] >= released
+    trained: list[ExperimentConfig] = []
+    real = warm.run_experiment
+    monkeypatch.setattr(warm, "run_experiment", lambda cfg: trained.append(cfg) or real(cfg))
+    link = Link("small", ExperimentConfig(epochs=30, hidden_size=4), "compare", ("rnn", "gru"))
+    cache = RunCache(max_workers=1)
+    jobs = list(warm.compare_jobs(cache, link, "en"))
+    keys = [key for key, _ in jobs]
+    cfgs = compare_configs(link.cfg, link.models, seeds_after(link.cfg.seed))
+    view = view_key("compare", link.cfg, SIGNAL, link.models, seeds_after(link.cfg.seed))
+    assert keys[: len(cfgs)] == [run_key(c, SIGNAL) for c in cfgs] and keys[len(cfgs)] == view
+    for key, compute in jobs:
+        if key == view:
+            assert trained == cfgs  # every run trained, each by its own job
+        cache.get_or_compute(key, lambda report, c=compute: c(), pooled=False)
+    assert trained == cfgs  # the view and its charts trained nothing more

@@ -38,9 +38,7 @@ def render(ctx: PageContext) -> None:
     key = view_key("compare", ctx.cfg, ctx.data, models, seeds)
     comparison = ctx.cache.get(key)
     if comparison is None:  # the runs first (with progress), then their frames, once
-        cfgs = compare_configs(ctx.cfg, models, seeds)
-        ctx.prefetch(cfgs)
-        runs = {c: ctx.run(c) for c in cfgs}
+        runs = ctx.runs(compare_configs(ctx.cfg, models, seeds))
         comparison = ctx.cache.get_or_compute(
             key,
             lambda report: compare_models(ctx.cfg, models, seeds, run=runs.__getitem__),

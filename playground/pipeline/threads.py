@@ -20,6 +20,7 @@ computation returns nothing, so nothing half-made is cached.
 
 from __future__ import annotations
 
+import concurrent.futures.thread  # noqa: F401 - its exit hook must be registered first
 import functools
 import os
 import threading
@@ -45,6 +46,7 @@ STOP_TIMEOUT_S = 8.0  # the longest an exit waits for work in flight to give up
 _idle = threading.Condition()  # guards _running; notified when a piece of work ends
 _running = 0  # pieces of work (single_threaded calls) running now, in any thread
 _background: list[threading.Thread] = []  # threads of start_background, joined at exit
+_on_stop: list[Callable[[], object]] = []  # called once STOPPING is set (drop queued work)
 
 
 class Stopped(Exception):
@@ -89,11 +91,19 @@ def start_background(target: Callable[[], object], name: str) -> threading.Threa
     return thread
 
 
+def on_stop(callback: Callable[[], object]) -> None:
+    """Call `callback()` when the process stops, right after STOPPING is set (a pool
+    drops its queued work there)."""
+    _on_stop.append(callback)
+
+
 def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     """Tell all work to stop and wait (at most `timeout` s) until none runs and every
     background thread has returned. True if everything stopped in time. Runs at exit;
     a process may call it itself (tests, benchmarks). Irreversible."""
     STOPPING.set()
+    for callback in list(_on_stop):
+        callback()
     deadline = time.monotonic() + timeout
     with _idle:
         if not _idle.wait_for(lambda: _running == 0, timeout):
@@ -104,4 +114,6 @@ def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     return not any(t.is_alive() for t in threads)
 
 
+# Registered after concurrent.futures' own hook (imported above), so it runs first:
+# queued work is dropped before a pool joins its workers.
 threading._register_atexit(stop_work)  # before the interpreter joins threads and finalises

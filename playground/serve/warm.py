@@ -11,10 +11,11 @@ likely next clicks). `tests/test_warm.py` checks that a first visit to every lin
 after the warm-up, trains nothing.
 
 It runs in one background thread (one core at most) and yields to users: before each job
-(and each training of a many-run job) it waits while any user work runs or waits, or a
-page called the cache within the last QUIET_S (a room rerunning), and its jobs take no
-worker slot, so a user's request never queues behind it. It logs when each link is
-ready and when it is done ("warm-up done").
+it waits while any user work runs or waits, or a page called the cache within the last
+QUIET_S (a room rerunning). Every training is a job of its own (a view's job only reads
+the runs the jobs before it trained), and jobs run on the warm-up's thread, not the
+pool, so a user's request never queues behind it and never waits inside a warm-up job.
+It logs when each link is ready and when it is done ("warm-up done").
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from playground.charts import compare_chart, compare_loss_chart, gradient_chart
@@ -36,7 +37,7 @@ from playground.pipeline.threads import STOPPING, Stopped, start_background
 from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.specs import build_chart_specs, page_spec
-from playground.views.compare import compare_models, of_seed, seeds_after
+from playground.views.compare import compare_configs, compare_models, of_seed, seeds_after
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
 from playground.workshop.presets import PRESETS
@@ -94,17 +95,22 @@ def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
                 yield from compare_jobs(cache, link, lang)
 
 
-def polite_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
-    """A job's `run(cfg)`: from the cache, or trained into it once no user work runs or
-    waits (a job of several runs, e.g. a comparison, yields before each training)."""
+def cached_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:
+    """A job's `run(cfg)`: the run the warm-up put in the cache as a job of its own
+    before this one (trained here, outside the cache, only if it was evicted since)."""
 
     def run(cfg: ExperimentConfig):
-        key = run_key(cfg, SIGNAL)
-        if cache.get(key, touch=False) is None:
-            users_first(cache)
-        return cache.get_or_compute(key, lambda r: run_experiment(cfg), touch=False)
+        hit = cache.get(run_key(cfg, SIGNAL), touch=False)
+        return run_experiment(cfg) if hit is None else hit
 
     return run
+
+
+def run_jobs(cfgs: list[ExperimentConfig]) -> Iterator[Job]:
+    """Each run of `cfgs` as a job of its own: a view's job then only reads them, so no
+    job waits inside another, and the warm-up yields to users between trainings."""
+    for cfg in cfgs:
+        yield run_key(cfg, SIGNAL), lambda cfg=cfg: run_experiment(cfg)
 
 
 def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
@@ -120,9 +126,14 @@ def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:
 
 
 def _cached(cache: RunCache, key: Hashable, compute: Callable[[], Any]) -> Callable[[], Any]:
-    """`compute()` through the cache under `key`: a job's own value, which later jobs read
-    (a hit once the job has run; never called from inside that job)."""
-    return lambda: cache.get_or_compute(key, lambda report: compute(), touch=False)
+    """The value an earlier job put in the cache under `key`, which a later job reads
+    (computed here, outside the cache, only if it was evicted since)."""
+
+    def read() -> Any:
+        hit = cache.get(key, touch=False)
+        return compute() if hit is None else hit
+
+    return read
 
 
 def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
@@ -132,14 +143,14 @@ def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
 
 def train_specs(cache: RunCache, link: Link, lang: str) -> Job:
     """The Train tab's charts of `link` in `lang` (app/views/train.py)."""
-    run, cfg = polite_run(cache), link.cfg
+    run, cfg = cached_run(cache), link.cfg
     return spec_key(run_key(cfg, SIGNAL), "run", lang), lambda: build_chart_specs(run(cfg), lang)
 
 
 def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     """The Train tab of `link` in `lang`: its charts, and the replay its expander draws
     when opened."""
-    run, cfg = polite_run(cache), link.cfg
+    run, cfg = cached_run(cache), link.cfg
     yield train_specs(cache, link, lang)
     yield spec_key(run_key(cfg, SIGNAL), "replay", lang), lambda: replay_html(run(cfg), lang)
 
@@ -147,14 +158,15 @@ def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
 def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     """What the page computes on a first visit to `link` in `lang` (streamlit_app.py:
     the run, then the link's view, the only tab drawn; the replay waits for a click)."""
-    run, cfg = polite_run(cache), link.cfg
-    key = run_key(cfg, SIGNAL)
-    yield key, lambda: run_experiment(cfg)
+    run, cfg = cached_run(cache), link.cfg
+    yield from run_jobs([cfg])
     if link.view == "train":
         yield train_specs(cache, link, lang)
     elif link.view == "compare":
         yield from compare_jobs(cache, link, lang)
-    elif link.view == "gradients":  # app/views/gradients.py
+    elif link.view in ("gradients", "forecast"):  # every model's run, then the view
+        yield from run_jobs([replace(cfg, model=m).within_budget() for m in MODELS])
+    if link.view == "gradients":  # app/views/gradients.py
         view = view_key("gradients", cfg, SIGNAL)
         frames = lambda: gradient_frames(fitted_models(cfg, MODELS, run=run))  # noqa: E731
         yield view, frames
@@ -172,8 +184,9 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     view = view_key("compare", cfg, SIGNAL, models, seeds)
 
     def compare():
-        return compare_models(cfg, models, seeds, run=polite_run(cache))
+        return compare_models(cfg, models, seeds, run=cached_run(cache))
 
+    yield from run_jobs(compare_configs(cfg, models, seeds))
     yield view, compare  # the page's own key for the comparison (app/views/compare.py)
     comparison = _cached(cache, view, compare)
     yield _spec(view, "spread", lang, lambda: seed_spread_chart(comparison().metrics, lang))
