@@ -17,7 +17,7 @@ from playground import ExperimentConfig, run_experiment
 from playground.config import MAX_WORK
 from playground.charts import METRICS, MODELS, SPLITS, labels
 from playground.i18n import Note, render, t
-from playground.pipeline.experiment import ExperimentResult
+from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, model_configs
 from playground.serve.cache import RunCache, Status, freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
@@ -139,6 +139,12 @@ class PageContext:
         else:
             got = self._with_progress(lambda tell: self.cache.get_many(items, tell))
         return dict(zip(cfgs, got, strict=True))
+
+    def fits(self, models: tuple[str, ...]) -> dict[str, Fitted]:
+        """The fitted network of each of `models` at the page's other settings (their
+        runs through `runs`: trained side by side)."""
+        runs = self.runs(model_configs(self.cfg, models))
+        return fitted_models(self.cfg, models, run=runs.__getitem__)
 
     def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
         """`build()` (something drawn from the value keyed `of`: specs, a player) made

@@ -7,7 +7,6 @@ import streamlit as st
 from app.context import PageContext
 from playground.charts import forecast_chart, horizon_chart
 from playground.config import MODELS
-from playground.pipeline.experiment import fitted_models
 from playground.serve.keys import view_key
 from playground.views.forecast import forecast_frames
 
@@ -16,7 +15,7 @@ def render(ctx: PageContext) -> None:
     ctx.explain("forecast")
     # The three networks come from the shared runs (trained once, also for Compare);
     # they are fetched first, so no cache computation waits inside another.
-    fits = fitted_models(ctx.cfg, MODELS, run=ctx.run)
+    fits = ctx.fits(MODELS)
     key = view_key("forecast", ctx.cfg, ctx.data)
     forecast = ctx.cached(key, lambda report: forecast_frames(fits, report=report))
     ctx.draw(key, "paths", lambda: forecast_chart(forecast.paths, ctx.lang))

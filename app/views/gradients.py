@@ -9,7 +9,7 @@ from app.context import PageContext
 from playground.charts import SPLITS, gradient_chart, labels
 from playground.charts.saliency import saliency_chart
 from playground.config import MODELS
-from playground.pipeline.experiment import Fitted, fitted_models
+from playground.pipeline.experiment import Fitted
 from playground.serve.keys import view_key
 from playground.views.gradients import gradient_frames
 from playground.views.saliency import window_saliency
@@ -17,7 +17,7 @@ from playground.views.saliency import window_saliency
 
 def render(ctx: PageContext) -> None:
     ctx.explain("gradients")
-    fits = fitted_models(ctx.cfg, MODELS, run=ctx.run)
+    fits = ctx.fits(MODELS)
     key = view_key("gradients", ctx.cfg, ctx.data)
     grads = ctx.cached(key, lambda report: gradient_frames(fits))
     ctx.draw(key, "norms", lambda: gradient_chart(grads.frame, ctx.lang))

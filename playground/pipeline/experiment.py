@@ -211,6 +211,12 @@ def run_experiment(
     )
 
 
+def model_configs(cfg: ExperimentConfig, models: tuple[str, ...]) -> list[ExperimentConfig]:
+    """The settings of each of `models` with every other setting of `cfg` kept (epochs
+    lowered where the budget asks): the runs a view of several models shows."""
+    return [replace(cfg, model=model).within_budget() for model in models]
+
+
 def fitted_models(
     cfg: ExperimentConfig,
     models: tuple[str, ...],
@@ -220,8 +226,7 @@ def fitted_models(
     """The fitted network of each of `models`, every other setting of `cfg` kept (epochs
     lowered where the budget asks). `run(model_cfg)` gives a run's result (a caller's
     cache, which knows its data); without it each model is fitted now on `series`."""
-    fits = {}
-    for model in models:
-        mcfg = replace(cfg, model=model).within_budget()
-        fits[model] = fit(mcfg, series=series) if run is None else run(mcfg).fitted
-    return fits
+    return {
+        mcfg.model: fit(mcfg, series=series) if run is None else run(mcfg).fitted
+        for mcfg in model_configs(cfg, models)
+    }

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from playground.charts import compare_chart, compare_loss_chart, gradient_chart
@@ -32,7 +32,7 @@ from playground.charts.replay import replay_html
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES
-from playground.pipeline.experiment import fitted_models, run_experiment
+from playground.pipeline.experiment import fitted_models, model_configs, run_experiment
 from playground.pipeline.threads import STOPPING, Stopped, start_background
 from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
@@ -165,7 +165,7 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     elif link.view == "compare":
         yield from compare_jobs(cache, link, lang)
     elif link.view in ("gradients", "forecast"):  # every model's run, then the view
-        yield from run_jobs([replace(cfg, model=m).within_budget() for m in MODELS])
+        yield from run_jobs(model_configs(cfg, MODELS))
     if link.view == "gradients":  # app/views/gradients.py
         view = view_key("gradients", cfg, SIGNAL)
         frames = lambda: gradient_frames(fitted_models(cfg, MODELS, run=run))  # noqa: E731
