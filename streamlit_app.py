@@ -28,7 +28,7 @@ lang = session.language()
 
 # ---- Sidebar: the settings and the data they run on -----------------------------------
 values = sidebar.controls(lang, options)
-cfg, notes = ExperimentConfig.from_values(values)
+cfg, notes = ExperimentConfig.from_values(values, locked=options.locked)
 session.sync_link(cfg, lang)
 cfg, data, data_notes = sidebar.data(lang, cfg)
 ctx = PageContext(lang, options, cfg, data)

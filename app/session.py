@@ -102,22 +102,26 @@ def settings() -> dict[str, object]:
     return {p.name: st.session_state.get(p.name, p.default) for p in PARAMS}
 
 
-def settle() -> tuple[ExperimentConfig, list[Note]]:
+def settle(moved: str | None = None) -> tuple[ExperimentConfig, list[Note]]:
     """Set every control whose value does not run (bounds, window, budget) to the value
-    that does. Returns the config that runs and a note per value changed. Called before
-    the controls are drawn (writing their state is allowed then)."""
+    that does; a control the instructor locked never moves (the budget lowers an
+    unlocked one: the points first, then `moved`, the control just moved). Returns the
+    config that runs and a note per value changed. Called before the controls are
+    drawn (writing their state is allowed then)."""
     values = settings()
-    cfg, notes = ExperimentConfig.from_values(values)
+    locked = st.session_state.options.locked
+    cfg, notes = ExperimentConfig.from_values(values, locked=locked, moved=moved)
     for p in PARAMS:
         if getattr(cfg, p.name) != values[p.name]:
             st.session_state[p.name] = getattr(cfg, p.name)
     return cfg, notes
 
 
-def on_setting_change() -> None:
-    """Callback of every control: settle the controls (the page shows this move's notes
-    once) and leave the scenario when the settings are no longer its own."""
-    cfg, notes = settle()
+def on_setting_change(moved: str | None = None) -> None:
+    """Callback of every control (`moved`: its name): settle the controls (the page
+    shows this move's notes once) and leave the scenario when the settings are no
+    longer its own."""
+    cfg, notes = settle(moved)
     # One callback per control moved since the last run: the first settles them all.
     st.session_state.settle_notes = st.session_state.get("settle_notes", []) + notes
     preset = PRESETS.get(st.session_state.get("preset") or NO_PRESET)
