@@ -1,13 +1,15 @@
 """The page header: title, the place kept for progress bars, the notes on what the link
 or the settings changed, the instructor's locks, and the chosen scenario's "what to
-notice"."""
+notice" (kept while the learner makes the moves it asks for)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.context import PROGRESS_SLOT_PX, PageContext
+from app.session import scenario_start
 from playground import PARAMS
+from playground.changes import change_label
 from playground.i18n import Note, render
 from playground.workshop.presets import PRESETS
 
@@ -42,3 +44,7 @@ def render_header(ctx: PageContext, notes: list[Note]) -> None:
                 f"**{ctx.t('preset.notice_header')}** — {ctx.t(preset.notice_key)}",
                 icon=":material/visibility:",
             )
+        start = scenario_start() or preset.config
+        if ctx.cfg != start and preset.holds(ctx.cfg, start):  # moved as its text asks
+            changes = change_label(lang, start, ctx.cfg)
+            st.caption(ctx.t("preset.following", changes=changes))

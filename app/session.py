@@ -7,7 +7,8 @@ reader's language.
 What you see is what ran: when a move takes the settings past a bound or the budget (a
 window longer than half the points, more points or epochs than the sizes allow), the
 moved-against controls are set to the values that run (`settle`), with a note; a move
-that leaves a scenario's settings leaves the scenario (`on_setting_change`)."""
+that leaves a scenario's settings leaves the scenario (`on_setting_change`), unless it
+is a move the scenario's own text asks for (`Preset.holds`)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def start() -> None:
     st.session_state.url_notes = list(notes) + list(opts.notes)
     st.session_state.lang = opts.lang or browser_language()
     st.session_state.preset = preset.key if preset else NO_PRESET
+    st.session_state.preset_start = url_cfg  # the scenario as the link refined it
     st.session_state.compare_models = list((preset.compare_models if preset else ()) or MODELS)
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
@@ -94,7 +96,14 @@ def apply_preset() -> None:
         if p.name not in st.session_state.options.locked:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     st.session_state.compare_models = list(chosen.compare_models or MODELS)
+    st.session_state.preset_start = chosen.config
     st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
+
+
+def scenario_start() -> ExperimentConfig | None:
+    """The chosen scenario's settings as it began in this session (its config, as the
+    link refined it); its "what to notice" holds there and at the moves it asks for."""
+    return st.session_state.get("preset_start")
 
 
 def settings() -> dict[str, object]:
@@ -125,7 +134,7 @@ def on_setting_change(moved: str | None = None) -> None:
     # One callback per control moved since the last run: the first settles them all.
     st.session_state.settle_notes = st.session_state.get("settle_notes", []) + notes
     preset = PRESETS.get(st.session_state.get("preset") or NO_PRESET)
-    if preset is not None and cfg != preset.config:
+    if preset is not None and not preset.holds(cfg, scenario_start()):
         st.session_state.preset = NO_PRESET
 
 

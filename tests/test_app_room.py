@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pagekit import run_app, widget
+from playground.workshop.presets import PRESETS
 from playground.i18n import t
 
 
@@ -47,3 +48,25 @@ def test_locked_epochs_hold_when_the_points_would_exceed_the_budget():
     note = [w for w in warnings(at) if t("en", "param.n_points.label") in w]
     assert note and str(shown) in note[0] and "instructor" in note[0]
     assert not any(t("en", "param.epochs.label") + ":" in w for w in warnings(at))
+
+
+# ---- A scenario survives the moves its own text asks for ------------------------------
+def test_following_the_vanishing_gradients_note_keeps_the_scenario_and_its_notice():
+    """The notice says "set the keep-gate bias to 0": doing so keeps the scenario (menu,
+    link, "what to notice") and says what was moved; another move leaves it."""
+    preset = PRESETS["vanishing_gradients"]
+    assert "keep-gate bias to 0" in t("en", preset.notice_key)
+    at = run_app(preset="vanishing_gradients", epochs="2", view="train")
+    widget(at, "keep_gate_bias").set_value(0.0)
+    rerun(at)
+    assert widget(at, "preset").value == "vanishing_gradients"
+    assert at.query_params["preset"] == "vanishing_gradients"
+    assert any(t("en", preset.notice_key) in i.value for i in at.info)
+    assert any("Keep-gate bias 4 → 0" in c.value for c in at.caption), [c.value for c in at.caption]
+    widget(at, "keep_gate_bias").set_value(4.0)  # back: the scenario's own setting
+    rerun(at)
+    assert widget(at, "preset").value == "vanishing_gradients"
+    widget(at, "keep_gate_bias").set_value(2.0)  # a move its text does not speak of
+    rerun(at)
+    assert widget(at, "preset").value == ""
+    assert not any(t("en", preset.notice_key) in i.value for i in at.info)
