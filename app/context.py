@@ -49,10 +49,12 @@ def shared_cache() -> RunCache:
     return cache
 
 
-def progress_reporter(bar, lang: str) -> Callable[[Status], None]:
-    """A status callback that redraws `bar` at most every PROGRESS_INTERVAL_S. Work
-    reports (fraction done, Note); each waiting session renders it in its own language."""
+def progress_reporter(bars, lang: str) -> Callable[[Status], None]:
+    """A status callback that redraws `bars` (one bar or several showing the same work)
+    at most every PROGRESS_INTERVAL_S. Work reports (fraction done, Note); each waiting
+    session renders it in its own language."""
     last = [0.0]
+    bars = bars if isinstance(bars, list) else [bars]
 
     def on_status(status: Status) -> None:
         now = time.monotonic()
@@ -60,12 +62,14 @@ def progress_reporter(bar, lang: str) -> Callable[[Status], None]:
             return
         last[0] = now
         if status.state == "queued":
-            bar.progress(0.0, text=t(lang, "progress.queued", ahead=status.ahead))
+            fraction, text = 0.0, t(lang, "progress.queued", ahead=status.ahead)
         elif status.progress is None:
-            bar.progress(0.0, text=t(lang, "progress.starting"))
+            fraction, text = 0.0, t(lang, "progress.starting")
         else:
             fraction, note = status.progress
-            bar.progress(min(max(fraction, 0.0), 1.0), text=render(lang, note))
+            fraction, text = min(max(fraction, 0.0), 1.0), render(lang, note)
+        for bar in bars:
+            bar.progress(fraction, text=text)
 
     return on_status
 
@@ -93,23 +97,30 @@ class PageContext:
         """The string `key` in the reader's language."""
         return t(self.lang, key, **params)
 
-    def cached(self, key: Hashable, compute: Callable[[Callable[[Any], None]], Any]) -> Any:
+    def cached(
+        self, key: Hashable, compute: Callable[[Callable[[Any], None]], Any], near: Any = None
+    ) -> Any:
         """`compute(report)` through the shared cache, with a progress bar on a miss, in
-        the place the header keeps for it (nothing below moves)."""
+        the place the header keeps for it (nothing below moves) and, when given, in
+        `near` too (an `st.empty` where the learner acted: under the controls, under the
+        button pressed), both saying the step the work is on."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        slot = st.empty() if self.progress_slot is None else self.progress_slot
-        bar = slot.progress(0.0, text=self.t("progress.starting"))
+        slots = [st.empty() if self.progress_slot is None else self.progress_slot]
+        slots += [near] if near is not None else []
+        bars = [slot.progress(0.0, text=self.t("progress.starting")) for slot in slots]
         try:
-            return self.cache.get_or_compute(key, compute, progress_reporter(bar, self.lang))
+            return self.cache.get_or_compute(key, compute, progress_reporter(bars, self.lang))
         finally:
-            slot.empty()
+            for slot in slots:
+                slot.empty()
 
-    def run(self, cfg: ExperimentConfig) -> ExperimentResult:
-        """The run of `cfg` on the page's data, through the cache. It reports as soon
-        as training starts (the first epoch's losses come only after it)."""
-        return self.cached(run_key(cfg, self.data), self._training(cfg))
+    def run(self, cfg: ExperimentConfig, near: Any = None) -> ExperimentResult:
+        """The run of `cfg` on the page's data, through the cache (progress also in
+        `near`, see `cached`). It reports as soon as training starts (the first epoch's
+        losses come only after it)."""
+        return self.cached(run_key(cfg, self.data), self._training(cfg), near)
 
     def _training(self, cfg: ExperimentConfig) -> Callable[[Callable[[Any], None]], Any]:
         """The cache's job for the run of `cfg`: train it, reporting progress."""

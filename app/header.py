@@ -17,7 +17,6 @@ from playground.workshop.presets import PRESETS
 def render_header(ctx: PageContext, notes: list[Note]) -> None:
     """Title and the progress bars' place beside it, caption, then every note (of the
     link, of the last move, of these settings), lock and scenario notice."""
-    lang, options = ctx.lang, ctx.options
     title, progress = st.columns([3, 2], vertical_alignment="center")
     title.title(ctx.t("app.title"))
     # Every training and view computation draws its progress bar here, in a place of
@@ -26,6 +25,18 @@ def render_header(ctx: PageContext, notes: list[Note]) -> None:
         height=PROGRESS_SLOT_PX, border=False, key="progress_slot"
     ).empty()
     st.caption(ctx.t("app.caption"))
+    # Notes, locks and the scenario come and go in ONE container, always drawn: the tabs
+    # below keep their place among the page's elements. An element that came in above
+    # them would take the tabs' place while the new run trains (the browser replaces the
+    # element at that place), blanking the page until the tabs are drawn again.
+    with st.container():
+        notices(ctx, notes)
+
+
+def notices(ctx: PageContext, notes: list[Note]) -> None:
+    """Every note (of the link, of the last move, of these settings), the locks, and
+    the scenario's notes and "what to notice"."""
+    lang, options = ctx.lang, ctx.options
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
         st.warning(render(lang, note), icon=":material/warning:")

@@ -31,6 +31,8 @@ def render(ctx: PageContext) -> None:
     if not chosen:
         st.info(ctx.t("compare.none"), icon=":material/touch_app:")
         return
+    here = st.empty()  # the runs' progress, under the models chosen (always drawn: the
+    # charts below keep their place, so they stay faded, not blank, while runs train)
     # Each (model, seed) run goes through the shared cache: the run on screen is a hit,
     # and every run here is the Train tab's run of those settings.
     models = tuple(m for m in MODELS if m in chosen)  # in a fixed order
@@ -40,7 +42,7 @@ def render(ctx: PageContext) -> None:
     if comparison is None:  # the runs first (with progress), then their frames, once
         cfgs = compare_configs(ctx.cfg, models, seeds)
         ctx.prefetch(cfgs)
-        runs = {c: ctx.run(c) for c in cfgs}
+        runs = {c: ctx.run(c, near=here) for c in cfgs}
         comparison = ctx.cache.get_or_compute(
             key,
             lambda report: compare_models(ctx.cfg, models, seeds, run=runs.__getitem__),

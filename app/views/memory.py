@@ -63,7 +63,7 @@ def render(ctx: PageContext) -> None:
 
             return memory_runs(mc, on_run=on_run)
 
-        done = ctx.cached(key, compute)
+        done = ctx.cached(key, compute, near=st.empty())  # progress under the button
     if done is not None:
         for note in memory_verdicts(done.sweep):
             st.markdown(f"**{render_note(ctx.lang, note)}**")
