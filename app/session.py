@@ -78,9 +78,21 @@ def options() -> InstructorOptions:
     return st.session_state.options
 
 
+# Controls that show translated labels of their values: the browser keeps the label it
+# shows (Streamlit sends a choice as its label), so after a language switch each is
+# given its value again, which sends the new label.
+TRANSLATED = ("preset", "compare_models", *(p.name for p in PARAMS if p.choices))
+
+
 def language() -> str:
-    """The reader's language; the open tab is relabelled after a language switch."""
+    """The reader's language; after a language switch, the open tab and every control
+    showing translated labels (`TRANSLATED`) are relabelled."""
     lang = st.session_state.lang
+    if st.session_state.get("lang_shown", lang) != lang:
+        for key in TRANSLATED:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state.lang_shown = lang
     open_view = view_of(st.session_state.get("view")) or "train"
     if st.session_state.get("view") != view_label(lang, open_view):
         st.session_state.view = view_label(lang, open_view)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import CHARTS, assert_healthy, settle, url_params
+from playground.i18n import t
+from test_browser import CHARTS, SETTLE_TIMEOUT_MS, assert_healthy, settle, url_params
 from test_controls_browser import press_end
 
 pytestmark = pytest.mark.e2e
@@ -75,4 +76,31 @@ def test_compare_trains_with_its_progress_in_the_tab_and_its_charts_kept(app_url
     assert not blank, (
         f"{len(blank)} of {len(samples)} frames without the tabs or charts: {blank[:3]}"
     )
+    assert_healthy(page)
+
+
+def combobox(page, key: str) -> str:
+    """The label the browser shows in the selectbox keyed `key`."""
+    return page.locator(f".st-key-{key} input[role=combobox]").input_value()
+
+
+def test_a_language_switch_relabels_every_menu(app_url, page):
+    """Switching to Chinese relabels the scenario and signal menus at once (the browser
+    kept the English label it showed until another setting moved); the language menu
+    names the language as the README does."""
+    page.goto(f"{app_url}/?epochs=5&lang=en")
+    settle(page)
+    assert (combobox(page, "preset"), combobox(page, "signal")) == (
+        t("en", "preset.custom"),
+        t("en", "choice.signal.sine"),
+    )
+    page.locator(".st-key-lang input[role=combobox]").click()
+    page.get_by_role("option", name="简体中文").click()
+    page.wait_for_function(
+        "t => document.querySelector('.st-key-preset input').value === t",
+        arg=t("zh", "preset.custom"),
+        timeout=SETTLE_TIMEOUT_MS,
+    )
+    assert combobox(page, "signal") == t("zh", "choice.signal.sine")
+    assert combobox(page, "lang") == "简体中文"
     assert_healthy(page)
