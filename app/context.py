@@ -179,6 +179,12 @@ class PageContext:
         if not self.options.hide_text:
             st.info(self.t(f"view.{view}.explain"), icon=":material/lightbulb:")
 
+    def verdict(self, note: Note | None) -> None:
+        """A verdict read from the numbers shown (a Note), in bold, unless the instructor
+        hid the explanations (the room is to find it first)."""
+        if note is not None and not self.options.hide_text:
+            st.markdown(f"**{render(self.lang, note)}**")
+
     def metrics_table(self, of: tuple, metrics: Callable[[], Any], container=st) -> None:
         """The errors table of the value keyed `of` (`metrics()` gives its frame) in the
         reader's language (the frame keeps its keys). Its Arrow table is made once per

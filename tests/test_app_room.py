@@ -70,3 +70,20 @@ def test_following_the_vanishing_gradients_note_keeps_the_scenario_and_its_notic
     rerun(at)
     assert widget(at, "preset").value == ""
     assert not any(t("en", preset.notice_key) in i.value for i in at.info)
+
+
+# ---- Hidden text hides every sentence about the result ---------------------------------
+def bold(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**")]
+
+
+def test_hidden_text_hides_the_compare_verdict():
+    assert bold(run_app(view="compare", epochs="2"))  # the verdict, with text shown
+    assert not bold(run_app(view="compare", epochs="2", hide="text"))
+
+
+def test_hidden_text_hides_the_long_memory_keep_gate_text():
+    said = t("en", "memory.bias", bias=0.0)
+    assert said in [c.value for c in run_app(view="memory", epochs="2").caption]
+    at = run_app(view="memory", epochs="2", hide="text")
+    assert not [c.value for c in at.caption if "keep-gate" in c.value or said in c.value]

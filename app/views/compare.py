@@ -8,7 +8,6 @@ from app.context import PageContext
 from playground.charts import compare_chart, compare_loss_chart
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
-from playground.i18n import render as render_note
 from playground.serve.keys import view_key
 from playground.views.compare import (
     compare_configs,
@@ -50,9 +49,7 @@ def render(ctx: PageContext) -> None:
         )
     # What this page shows of the comparison, made once per comparison (single flight):
     # a room opening the tab at once draws it, it does not recompute it per session.
-    note = ctx.shared(key, "verdict", lambda: verdict(comparison.metrics))
-    if note is not None:
-        st.markdown(f"**{render_note(ctx.lang, note)}**")
+    ctx.verdict(ctx.shared(key, "verdict", lambda: verdict(comparison.metrics)))
     st.subheader(ctx.t("compare.spread"))
     ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
     shown_seeds = ", ".join(str(s) for s in seeds)
