@@ -28,7 +28,8 @@ lang = session.language()
 
 # ---- Sidebar: the settings and the data they run on -----------------------------------
 values = sidebar.controls(lang, options)
-cfg, notes = ExperimentConfig.from_values(values)
+near_controls = st.sidebar.empty()  # the run's progress under the controls moved
+cfg, notes = ExperimentConfig.from_values(values, locked=options.locked)
 session.sync_link(cfg, lang)
 cfg, data, data_notes = sidebar.data(lang, cfg)
 ctx = PageContext(lang, options, cfg, data)
@@ -37,13 +38,14 @@ ctx = PageContext(lang, options, cfg, data)
 render_header(ctx, notes + data_notes)
 
 # ---- The run (trained once per config and data, across every session) -----------------
+problems = st.container()  # always drawn, so that the tabs keep their place (header.py)
 try:
-    ctx.result = ctx.run(cfg)
+    ctx.result = ctx.run(cfg, near=near_controls)
 except ValueError as err:  # e.g. an uploaded series too short for this window
-    st.error(ctx.t("error.cannot_train", error=err))
+    problems.error(ctx.t("error.cannot_train", error=err))
     st.stop()
 if ctx.result.diverged:
-    st.error(ctx.t("error.diverged", epoch=ctx.result.stopped_epoch + 1))
+    problems.error(ctx.t("error.diverged", epoch=ctx.result.stopped_epoch + 1))
 
 
 # ---- Views: one tab each; a closed tab computes nothing --------------------------------

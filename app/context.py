@@ -48,10 +48,12 @@ def shared_cache() -> RunCache:
     return cache
 
 
-def progress_reporter(bar, lang: str) -> Callable[[Status], None]:
-    """A status callback that redraws `bar` at most every PROGRESS_INTERVAL_S. Work
-    reports (fraction done, Note); each waiting session renders it in its own language."""
+def progress_reporter(bars, lang: str) -> Callable[[Status], None]:
+    """A status callback that redraws `bars` (one bar or several showing the same work)
+    at most every PROGRESS_INTERVAL_S. Work reports (fraction done, Note); each waiting
+    session renders it in its own language."""
     last = [0.0]
+    bars = bars if isinstance(bars, list) else [bars]
 
     def on_status(status: Status) -> None:
         now = time.monotonic()
@@ -59,12 +61,14 @@ def progress_reporter(bar, lang: str) -> Callable[[Status], None]:
             return
         last[0] = now
         if status.state == "queued":
-            bar.progress(0.0, text=t(lang, "progress.queued", ahead=status.ahead))
+            fraction, text = 0.0, t(lang, "progress.queued", ahead=status.ahead)
         elif status.progress is None:
-            bar.progress(0.0, text=t(lang, "progress.starting"))
+            fraction, text = 0.0, t(lang, "progress.starting")
         else:
             fraction, note = status.progress
-            bar.progress(min(max(fraction, 0.0), 1.0), text=render(lang, note))
+            fraction, text = min(max(fraction, 0.0), 1.0), render(lang, note)
+        for bar in bars:
+            bar.progress(fraction, text=text)
 
     return on_status
 
@@ -92,28 +96,35 @@ class PageContext:
         """The string `key` in the reader's language."""
         return t(self.lang, key, **params)
 
-    def cached(self, key: Hashable, compute: Callable[[Callable[[Any], None]], Any]) -> Any:
+    def cached(
+        self, key: Hashable, compute: Callable[[Callable[[Any], None]], Any], near: Any = None
+    ) -> Any:
         """`compute(report)` through the shared cache, with a progress bar on a miss, in
-        the place the header keeps for it (nothing below moves)."""
+        the place the header keeps for it (nothing below moves) and, when given, in
+        `near` too (an `st.empty` where the learner acted: under the controls, under the
+        button pressed), both saying the step the work is on."""
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        return self._with_progress(lambda tell: self.cache.get_or_compute(key, compute, tell))
+        return self._with_progress(lambda tell: self.cache.get_or_compute(key, compute, tell), near)
 
-    def _with_progress(self, wait: Callable[[Callable[[Status], None]], Any]) -> Any:
+    def _with_progress(self, wait: Callable[[Callable[[Status], None]], Any], near: Any) -> Any:
         """`wait(on_status)`, showing the status in a progress bar in the header's place
-        (nothing below moves), removed when done."""
-        slot = st.empty() if self.progress_slot is None else self.progress_slot
-        bar = slot.progress(0.0, text=self.t("progress.starting"))
+        (nothing below moves) and, when given, in `near` too; removed when done."""
+        slots = [st.empty() if self.progress_slot is None else self.progress_slot]
+        slots += [near] if near is not None else []
+        bars = [slot.progress(0.0, text=self.t("progress.starting")) for slot in slots]
         try:
-            return wait(progress_reporter(bar, self.lang))
+            return wait(progress_reporter(bars, self.lang))
         finally:
-            slot.empty()
+            for slot in slots:
+                slot.empty()
 
-    def run(self, cfg: ExperimentConfig) -> ExperimentResult:
-        """The run of `cfg` on the page's data, through the cache. It reports as soon
-        as training starts (the first epoch's losses come only after it)."""
-        return self.cached(run_key(cfg, self.data), self._training(cfg))
+    def run(self, cfg: ExperimentConfig, near: Any = None) -> ExperimentResult:
+        """The run of `cfg` on the page's data, through the cache (progress also in
+        `near`, see `cached`). It reports as soon as training starts (the first epoch's
+        losses come only after it)."""
+        return self.cached(run_key(cfg, self.data), self._training(cfg), near)
 
     def _training(self, cfg: ExperimentConfig) -> Callable[[Callable[[Any], None]], Any]:
         """The cache's job for the run of `cfg`: train it, reporting progress."""
@@ -126,18 +137,20 @@ class PageContext:
 
         return compute
 
-    def runs(self, cfgs: list[ExperimentConfig]) -> dict[ExperimentConfig, ExperimentResult]:
+    def runs(
+        self, cfgs: list[ExperimentConfig], near: Any = None
+    ) -> dict[ExperimentConfig, ExperimentResult]:
         """The runs of `cfgs` on the page's data, through the cache, all put on the pool at
-        once (a view of many runs uses every worker), with one progress bar; the ones
-        only this page waited for are dropped if it goes away. Large settings run one
-        after another (PARALLEL_EPOCH_WORK)."""
+        once (a view of many runs uses every worker), with one progress bar (also in
+        `near`); the ones only this page waited for are dropped if it goes away. Large
+        settings run one after another (PARALLEL_EPOCH_WORK)."""
         if max(c.epoch_work() for c in cfgs) > PARALLEL_EPOCH_WORK:
-            return {c: self.run(c) for c in cfgs}
+            return {c: self.run(c, near) for c in cfgs}
         items = [(run_key(c, self.data), self._training(c)) for c in cfgs]
         if all(self.cache.get(key) is not None for key, _ in items):
             got = self.cache.get_many(items)
         else:
-            got = self._with_progress(lambda tell: self.cache.get_many(items, tell))
+            got = self._with_progress(lambda tell: self.cache.get_many(items, tell), near)
         return dict(zip(cfgs, got, strict=True))
 
     def fits(self, models: tuple[str, ...]) -> dict[str, Fitted]:
@@ -166,6 +179,12 @@ class PageContext:
         """The explanation of `view`, unless the instructor hid explanations."""
         if not self.options.hide_text:
             st.info(self.t(f"view.{view}.explain"), icon=":material/lightbulb:")
+
+    def verdict(self, note: Note | None) -> None:
+        """A verdict read from the numbers shown (a Note), in bold, unless the instructor
+        hid the explanations (the room is to find it first)."""
+        if note is not None and not self.options.hide_text:
+            st.markdown(f"**{render(self.lang, note)}**")
 
     def metrics_table(self, of: tuple, metrics: Callable[[], Any], container=st) -> None:
         """The errors table of the value keyed `of` (`metrics()` gives its frame) in the

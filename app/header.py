@@ -1,13 +1,15 @@
 """The page header: title, the place kept for progress bars, the notes on what the link
 or the settings changed, the instructor's locks, and the chosen scenario's "what to
-notice"."""
+notice" (kept while the learner makes the moves it asks for)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from app.context import PROGRESS_SLOT_PX, PageContext
+from app.session import scenario_start
 from playground import PARAMS
+from playground.changes import change_label
 from playground.i18n import Note, render
 from playground.workshop.presets import PRESETS
 
@@ -15,7 +17,6 @@ from playground.workshop.presets import PRESETS
 def render_header(ctx: PageContext, notes: list[Note]) -> None:
     """Title and the progress bars' place beside it, caption, then every note (of the
     link, of the last move, of these settings), lock and scenario notice."""
-    lang, options = ctx.lang, ctx.options
     title, progress = st.columns([3, 2], vertical_alignment="center")
     title.title(ctx.t("app.title"))
     # Every training and view computation draws its progress bar here, in a place of
@@ -24,6 +25,18 @@ def render_header(ctx: PageContext, notes: list[Note]) -> None:
         height=PROGRESS_SLOT_PX, border=False, key="progress_slot"
     ).empty()
     st.caption(ctx.t("app.caption"))
+    # Notes, locks and the scenario come and go in ONE container, always drawn: the tabs
+    # below keep their place among the page's elements. An element that came in above
+    # them would take the tabs' place while the new run trains (the browser replaces the
+    # element at that place), blanking the page until the tabs are drawn again.
+    with st.container():
+        notices(ctx, notes)
+
+
+def notices(ctx: PageContext, notes: list[Note]) -> None:
+    """Every note (of the link, of the last move, of these settings), the locks, and
+    the scenario's notes and "what to notice"."""
+    lang, options = ctx.lang, ctx.options
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
         st.warning(render(lang, note), icon=":material/warning:")
@@ -42,3 +55,7 @@ def render_header(ctx: PageContext, notes: list[Note]) -> None:
                 f"**{ctx.t('preset.notice_header')}** — {ctx.t(preset.notice_key)}",
                 icon=":material/visibility:",
             )
+        start = scenario_start() or preset.config
+        if ctx.cfg != start and preset.holds(ctx.cfg, start):  # moved as its text asks
+            changes = change_label(lang, start, ctx.cfg)
+            st.caption(ctx.t("preset.following", changes=changes))

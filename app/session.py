@@ -7,7 +7,8 @@ reader's language.
 What you see is what ran: when a move takes the settings past a bound or the budget (a
 window longer than half the points, more points or epochs than the sizes allow), the
 moved-against controls are set to the values that run (`settle`), with a note; a move
-that leaves a scenario's settings leaves the scenario (`on_setting_change`)."""
+that leaves a scenario's settings leaves the scenario (`on_setting_change`), unless it
+is a move the scenario's own text asks for (`Preset.holds`)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,7 @@ def start() -> None:
     st.session_state.url_notes = list(notes) + list(opts.notes)
     st.session_state.lang = opts.lang or browser_language()
     st.session_state.preset = preset.key if preset else NO_PRESET
+    st.session_state.preset_start = url_cfg  # the scenario as the link refined it
     st.session_state.compare_models = list((preset.compare_models if preset else ()) or MODELS)
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
@@ -76,9 +78,21 @@ def options() -> InstructorOptions:
     return st.session_state.options
 
 
+# Controls that show translated labels of their values: the browser keeps the label it
+# shows (Streamlit sends a choice as its label), so after a language switch each is
+# given its value again, which sends the new label.
+TRANSLATED = ("preset", "compare_models", *(p.name for p in PARAMS if p.choices))
+
+
 def language() -> str:
-    """The reader's language; the open tab is relabelled after a language switch."""
+    """The reader's language; after a language switch, the open tab and every control
+    showing translated labels (`TRANSLATED`) are relabelled."""
     lang = st.session_state.lang
+    if st.session_state.get("lang_shown", lang) != lang:
+        for key in TRANSLATED:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
+    st.session_state.lang_shown = lang
     open_view = view_of(st.session_state.get("view")) or "train"
     if st.session_state.get("view") != view_label(lang, open_view):
         st.session_state.view = view_label(lang, open_view)
@@ -94,7 +108,14 @@ def apply_preset() -> None:
         if p.name not in st.session_state.options.locked:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     st.session_state.compare_models = list(chosen.compare_models or MODELS)
+    st.session_state.preset_start = chosen.config
     st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
+
+
+def scenario_start() -> ExperimentConfig | None:
+    """The chosen scenario's settings as it began in this session (its config, as the
+    link refined it); its "what to notice" holds there and at the moves it asks for."""
+    return st.session_state.get("preset_start")
 
 
 def settings() -> dict[str, object]:
@@ -102,26 +123,30 @@ def settings() -> dict[str, object]:
     return {p.name: st.session_state.get(p.name, p.default) for p in PARAMS}
 
 
-def settle() -> tuple[ExperimentConfig, list[Note]]:
+def settle(moved: str | None = None) -> tuple[ExperimentConfig, list[Note]]:
     """Set every control whose value does not run (bounds, window, budget) to the value
-    that does. Returns the config that runs and a note per value changed. Called before
-    the controls are drawn (writing their state is allowed then)."""
+    that does; a control the instructor locked never moves (the budget lowers an
+    unlocked one: the points first, then `moved`, the control just moved). Returns the
+    config that runs and a note per value changed. Called before the controls are
+    drawn (writing their state is allowed then)."""
     values = settings()
-    cfg, notes = ExperimentConfig.from_values(values)
+    locked = st.session_state.options.locked
+    cfg, notes = ExperimentConfig.from_values(values, locked=locked, moved=moved)
     for p in PARAMS:
         if getattr(cfg, p.name) != values[p.name]:
             st.session_state[p.name] = getattr(cfg, p.name)
     return cfg, notes
 
 
-def on_setting_change() -> None:
-    """Callback of every control: settle the controls (the page shows this move's notes
-    once) and leave the scenario when the settings are no longer its own."""
-    cfg, notes = settle()
+def on_setting_change(moved: str | None = None) -> None:
+    """Callback of every control (`moved`: its name): settle the controls (the page
+    shows this move's notes once) and leave the scenario when the settings are no
+    longer its own."""
+    cfg, notes = settle(moved)
     # One callback per control moved since the last run: the first settles them all.
     st.session_state.settle_notes = st.session_state.get("settle_notes", []) + notes
     preset = PRESETS.get(st.session_state.get("preset") or NO_PRESET)
-    if preset is not None and cfg != preset.config:
+    if preset is not None and not preset.holds(cfg, scenario_start()):
         st.session_state.preset = NO_PRESET
 
 

@@ -70,7 +70,13 @@ def widget(
     locked = p.name in options.locked
     if locked:
         help_text += "\n\n" + t(lang, "instructor.locked")
-    common = dict(key=p.name, help=help_text, disabled=locked or idle, on_change=on_setting_change)
+    common = dict(
+        key=p.name,
+        help=help_text,
+        disabled=locked or idle,
+        on_change=on_setting_change,
+        args=(p.name,),
+    )
     label = t(lang, f"param.{p.name}.label")
     if p.choices:  # the URL keeps the key, not the translated label
         return st.selectbox(

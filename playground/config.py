@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Callable, Collection, Mapping
 
 from playground.i18n import Note
 from playground.params import (  # noqa: F401  (re-exported: the table lives in params.py)
@@ -111,12 +111,24 @@ class ExperimentConfig:
 
     @classmethod
     def from_values(
-        cls, values: Mapping[str, Any], notes: list[Note] | None = None
+        cls,
+        values: Mapping[str, Any],
+        notes: list[Note] | None = None,
+        locked: Collection[str] = frozenset(),
+        moved: str | None = None,
     ) -> tuple["ExperimentConfig", list[Note]]:
         """Build a config from already-typed values, clamping into bounds and budget:
         the window to half the points, the points to `max_points`, the epochs to
         `max_epochs`. Returns (config, notes): `notes` (appended to) or a new list, one
-        Note per value changed. Applied to its own result it changes nothing."""
+        Note per value changed. Applied to its own result it changes nothing.
+
+        `locked` names settings an instructor fixed: they never move. A rule that would
+        lower a locked setting lowers an unlocked one instead: the points first, then
+        `moved` (the control the learner just moved), then the other sizes
+        (`LOWERED_FOR_LOCKS`), each to the most that fits, with a `note.locked_budget`;
+        where the window is locked, the points rise to hold it. Locked values from a
+        config this method made always leave a way; if not, the lock yields (the budget
+        holds whatever a link says)."""
         notes = [] if notes is None else notes
         clean: dict[str, Any] = {}
         for p in PARAMS:
@@ -128,9 +140,22 @@ class ExperimentConfig:
         n_points = clean.get("n_points", PARAM_BY_NAME["n_points"].default)
         seq_length = clean.get("seq_length", PARAM_BY_NAME["seq_length"].default)
         if seq_length > n_points // 2:
-            clean["seq_length"] = n_points // 2
-            notes.append(_window_note(seq_length, n_points))
+            if "seq_length" in locked and "n_points" not in locked:
+                clean["n_points"] = points_for_window(seq_length)
+                notes.append(
+                    Note(
+                        "note.points_for_window",
+                        {"param": "n_points", "value": n_points, "raised": clean["n_points"]},
+                    )
+                )
+            else:
+                clean["seq_length"] = n_points // 2
+                notes.append(_window_note(seq_length, n_points))
         cfg = cls(**clean)
+        if cfg.n_points > cfg.max_points() and "n_points" in locked:
+            cfg = _lower_unlocked(
+                cfg, lambda c: c.n_points <= c.max_points(), locked, moved, notes, points=False
+            )
         most = cfg.max_points()
         if cfg.n_points > most:
             notes.append(
@@ -145,6 +170,8 @@ class ExperimentConfig:
                 )
             )
             cfg = replace(cfg, n_points=most)
+        if cfg.epochs > cfg.max_epochs() and "epochs" in locked:
+            cfg = _lower_unlocked(cfg, ExperimentConfig.fits_budget, locked, moved, notes)
         budgeted = cfg.within_budget()
         if budgeted.epochs != cfg.epochs:
             notes.append(
@@ -239,3 +266,62 @@ def _epoch_terms(
         per_step += STEP_WORK[model]
         per_window += WEIGHT_BLOCKS[model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
     return seq_length * per_step + EPOCH_WORK, seq_length * per_window
+
+
+# Where a lock holds a setting the budget would lower, these are lowered instead (after
+# the points, and after the control just moved): each makes an epoch cheaper.
+LOWERED_FOR_LOCKS: tuple[str, ...] = ("hidden_size", "seq_length", "num_layers")
+
+
+def points_for_window(seq_length: int) -> int:
+    """The fewest points, on the slider's steps, that hold a window of `seq_length`
+    (twice the window), at most `max(2 x window, the bound)`."""
+    p = PARAM_BY_NAME["n_points"]
+    need = max(2 * seq_length, p.low)
+    on_step = p.low + -(-(need - p.low) // p.step) * p.step
+    return on_step if on_step <= p.high else need
+
+
+def _lowered(cfg: ExperimentConfig, name: str, fits: Callable[[ExperimentConfig], bool]):
+    """`cfg` with `name` lowered to the largest value on its steps (or its floor) for
+    which `fits` holds; at its floor if none does. Every such setting makes an epoch
+    cheaper as it goes down (the window stays at most half the points)."""
+    p = PARAM_BY_NAME[name]
+    floor = max(p.low, 2 * cfg.seq_length) if name == "n_points" else p.low
+    current = getattr(cfg, name)
+    below = {floor} | {v for v in range(p.low, current, p.step) if v >= floor}
+    for value in sorted((v for v in below if v < current), reverse=True):
+        lowered = replace(cfg, **{name: value})
+        if fits(lowered):
+            return lowered
+    return replace(cfg, **{name: min(floor, current)})
+
+
+def _lower_unlocked(
+    cfg: ExperimentConfig,
+    fits: Callable[[ExperimentConfig], bool],
+    locked: Collection[str],
+    moved: str | None,
+    notes: list[Note],
+    points: bool = True,
+) -> ExperimentConfig:
+    """`cfg` with unlocked settings lowered until `fits` holds: the points first (unless
+    `points` is False), then `moved`, then the others of LOWERED_FOR_LOCKS; a
+    `note.locked_budget` per setting lowered. Stops at the first that is enough."""
+    first = ("n_points",) if points else ()
+    then = (moved,) if moved in LOWERED_FOR_LOCKS else ()
+    for name in dict.fromkeys(first + then + LOWERED_FOR_LOCKS):
+        if fits(cfg):
+            break
+        if name in locked:
+            continue
+        lowered = _lowered(cfg, name, fits)
+        if getattr(lowered, name) != getattr(cfg, name):
+            notes.append(
+                Note(
+                    "note.locked_budget",
+                    {"param": name, "value": getattr(cfg, name), "lowered": getattr(lowered, name)},
+                )
+            )
+            cfg = lowered
+    return cfg

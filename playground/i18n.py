@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}  # key -> name in itself
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}  # key -> name in itself
 DEFAULT_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).parent / "locales"
 

@@ -33,6 +33,8 @@ NOTE_KEYS = {
     "note.budget",
     "note.points_budget",
     "note.snapped",
+    "note.locked_budget",
+    "note.points_for_window",
 }
 
 
@@ -536,3 +538,60 @@ def test_from_values_appends_to_the_notes_given():
 def test_param_has_no_label_field():
     """Labels live in the locales (`param.<name>.label`), not in the table."""
     assert not hasattr(PARAMS[0], "label")
+
+
+# ---- locks: an instructor's fixed settings never move ------------------------------------
+LOCKABLE = [p.name for p in PARAMS]
+
+
+@given(valid_configs(), in_bounds(), st.sets(st.sampled_from(LOCKABLE)), st.sampled_from(LOCKABLE))
+def test_locked_settings_never_move_and_the_budget_still_holds(start, moves, locked, moved):
+    """From any reachable config, with any settings locked, any move of the others runs
+    with the locked values untouched, every rule held (window, points, budget), and a
+    note for every value the rules changed; what runs is settled."""
+    values = asdict(start) | {k: v for k, v in moves.items() if k not in locked}
+    cfg, notes = ExperimentConfig.from_values(values, locked=locked, moved=moved)
+    for name in locked:
+        assert getattr(cfg, name) == getattr(start, name), name
+    assert cfg.seq_length <= cfg.n_points // 2
+    assert cfg.n_points <= cfg.max_points()
+    assert cfg.fits_budget()
+    changed = {p.name for p in PARAMS if getattr(cfg, p.name) != values[p.name]}
+    assert changed <= {n.params["param"] for n in notes}
+    assert ExperimentConfig.from_values(asdict(cfg), locked=locked) == (cfg, [])
+
+
+def test_locked_epochs_lower_the_points_not_the_epochs():
+    """The overfitting scenario with model and epochs locked: 1000 points would leave
+    142 epochs, so the points go down to the most that trains the locked 500."""
+    start = ExperimentConfig(
+        n_points=40, noise=0.3, hidden_size=128, epochs=500, learning_rate=0.003
+    )
+    values = asdict(start) | {"n_points": 1000}
+    cfg, notes = ExperimentConfig.from_values(values, locked={"model", "epochs"}, moved="n_points")
+    assert cfg.epochs == 500 and cfg.fits_budget()
+    assert 40 < cfg.n_points < 1000
+    assert not replace(cfg, n_points=cfg.n_points + 10).fits_budget()  # the most that fits
+    assert [n.key for n in notes] == ["note.locked_budget"]
+    # Unlocked, the same move lowers the epochs, as before.
+    assert ExperimentConfig.from_values(values)[0].epochs < 500
+
+
+def test_locked_points_lower_the_size_just_moved():
+    start = ExperimentConfig(n_points=1000, seq_length=20)
+    values = asdict(start) | {"hidden_size": 128}
+    cfg, notes = ExperimentConfig.from_values(
+        values, locked={"n_points", "epochs", "seq_length"}, moved="hidden_size"
+    )
+    assert (cfg.n_points, cfg.epochs, cfg.seq_length) == (1000, 100, 20)
+    assert 32 <= cfg.hidden_size < 128 and cfg.fits_budget()
+    assert notes[0].params["param"] == "hidden_size"
+
+
+def test_a_locked_window_raises_the_points_instead_of_shrinking():
+    start = ExperimentConfig(seq_length=23, n_points=300)
+    cfg, notes = ExperimentConfig.from_values(
+        asdict(start) | {"n_points": 40}, locked={"seq_length"}, moved="n_points"
+    )
+    assert (cfg.seq_length, cfg.n_points) == (23, 50)  # on the slider's steps of 10
+    assert notes[0].key == "note.points_for_window"

@@ -8,7 +8,6 @@ from app.context import PageContext
 from playground.charts import compare_chart, compare_loss_chart
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
-from playground.i18n import render as render_note
 from playground.serve.keys import view_key
 from playground.views.compare import (
     compare_configs,
@@ -31,6 +30,8 @@ def render(ctx: PageContext) -> None:
     if not chosen:
         st.info(ctx.t("compare.none"), icon=":material/touch_app:")
         return
+    here = st.empty()  # the runs' progress, under the models chosen (always drawn: the
+    # charts below keep their place, so they stay faded, not blank, while runs train)
     # Each (model, seed) run goes through the shared cache: the run on screen is a hit,
     # and every run here is the Train tab's run of those settings.
     models = tuple(m for m in MODELS if m in chosen)  # in a fixed order
@@ -38,7 +39,7 @@ def render(ctx: PageContext) -> None:
     key = view_key("compare", ctx.cfg, ctx.data, models, seeds)
     comparison = ctx.cache.get(key)
     if comparison is None:  # the runs first (with progress), then their frames, once
-        runs = ctx.runs(compare_configs(ctx.cfg, models, seeds))
+        runs = ctx.runs(compare_configs(ctx.cfg, models, seeds), near=here)
         comparison = ctx.cache.get_or_compute(
             key,
             lambda report: compare_models(ctx.cfg, models, seeds, run=runs.__getitem__),
@@ -46,9 +47,7 @@ def render(ctx: PageContext) -> None:
         )
     # What this page shows of the comparison, made once per comparison (single flight):
     # a room opening the tab at once draws it, it does not recompute it per session.
-    note = ctx.shared(key, "verdict", lambda: verdict(comparison.metrics))
-    if note is not None:
-        st.markdown(f"**{render_note(ctx.lang, note)}**")
+    ctx.verdict(ctx.shared(key, "verdict", lambda: verdict(comparison.metrics)))
     st.subheader(ctx.t("compare.spread"))
     ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
     shown_seeds = ", ".join(str(s) for s in seeds)

@@ -10,7 +10,6 @@ from app.context import PageContext
 from playground.charts import memory_chart
 from playground.charts.saliency import recall_saliency_chart
 from playground.i18n import Note
-from playground.i18n import render as render_note
 from playground.views.memory import (
     MAX_LAG,
     MemoryConfig,
@@ -45,7 +44,8 @@ def current_sweep(ctx: PageContext):
 
 def render(ctx: PageContext) -> None:
     ctx.explain("memory")
-    st.caption(ctx.t("memory.bias", bias=ctx.cfg.keep_gate_bias))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("memory.bias", bias=ctx.cfg.keep_gate_bias))
     max_lag = st.slider(ctx.t("memory.lag"), 5, MAX_LAG, DEFAULT_LAG, step=5, key="lag")
     mc = memory_config(ctx, max_lag)
     lags, key = mc.lags, sweep_key(mc)
@@ -58,15 +58,18 @@ def render(ctx: PageContext) -> None:
 
             def on_run(model, lag, seed, mse):
                 count[0] += 1
-                note = Note("progress.memory_run", {"model": model.upper(), "lag": lag})
+                note = Note(
+                    "progress.memory_run",
+                    {"model": model.upper(), "lag": lag, "done": count[0], "total": runs},
+                )
                 report((count[0] / runs, note))
 
             return memory_runs(mc, on_run=on_run)
 
-        done = ctx.cached(key, compute)
+        done = ctx.cached(key, compute, near=st.empty())  # progress under the button
     if done is not None:
         for note in memory_verdicts(done.sweep):
-            st.markdown(f"**{render_note(ctx.lang, note)}**")
+            ctx.verdict(note)
         ctx.draw(key, "sweep", lambda: memory_chart(done.sweep, ctx.lang))
         render_saliency(ctx, key, done)
     else:
@@ -80,7 +83,7 @@ def render_saliency(ctx: PageContext, key: tuple, done: MemoryRuns) -> None:
     if not ctx.options.hide_text:
         st.caption(ctx.t("memory.saliency.explain", lag=int(done.sweep.lag.max())))
     for note in saliency_verdicts(done.saliency):
-        st.markdown(f"**{render_note(ctx.lang, note)}**")
+        ctx.verdict(note)
     ctx.draw(key, "saliency", lambda: recall_saliency_chart(done.saliency, ctx.lang))
     if not ctx.options.hide_text:
         st.caption(ctx.t("memory.saliency.lesson"))

@@ -7,7 +7,8 @@ models to compare, and i18n keys for its title and its "what to notice" paragrap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from playground.config import PARAM_BY_NAME, ExperimentConfig
 from playground.i18n import Note
@@ -23,6 +24,20 @@ class Preset:
     view: str = "train"  # the tab to open, a key of playground.views.VIEWS
     compare_models: tuple[str, ...] = ()  # models the Compare tab trains; () = all three
     notes: tuple[Note, ...] = ()  # shown with the preset (e.g. a missing dataset)
+    # The moves its "what to notice" asks for, as (setting, values its text speaks of):
+    # the scenario and its notice stay while the learner follows them.
+    invites: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def holds(self, cfg: ExperimentConfig, start: ExperimentConfig | None = None) -> bool:
+        """Whether `cfg` is this scenario: its config (or `start`, the scenario as a
+        link refined it), moved only as its text asks (`invites`)."""
+        start = self.config if start is None else start
+        back = {
+            name: getattr(start, name)
+            for name, values in self.invites
+            if getattr(cfg, name) in values
+        }
+        return replace(cfg, **back) == start
 
     @property
     def title_key(self) -> str:
@@ -75,6 +90,8 @@ def build_presets() -> dict[str, Preset]:
             ExperimentConfig(model="rnn", n_points=200, seq_length=50, keep_gate_bias=4.0),
             view="gradients",
             compare_models=("rnn", "lstm"),
+            # Its notice: "Set the keep-gate bias to 0: at initialisation they vanish too."
+            invites=(("keep_gate_bias", (0.0, 4.0)),),
         ),
         Preset(
             "long_memory",

@@ -1,0 +1,106 @@
+"""What a room sees, in a real browser (issue 25): the page stays drawn while it trains,
+whatever note a move brings."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.i18n import t
+from test_browser import CHARTS, SETTLE_TIMEOUT_MS, assert_healthy, settle, url_params
+from test_controls_browser import press_end
+
+pytestmark = pytest.mark.e2e
+
+# Every 25 ms: whether the tab bar is there, how many charts are drawn (their Vega
+# drawing has a size), and whether a run is going on.
+RECORD_JS = """() => {
+    window.__samples = [];
+    window.__recorder = setInterval(() => {
+        const drawn = Array.from(document.querySelectorAll('CHARTS'))
+            .filter(c => { const s = c.querySelector('svg.marks, canvas.marks');
+                           return s && s.getBoundingClientRect().width > 0; });
+        window.__samples.push({
+            t: performance.now(),
+            tabs: !!document.querySelector('[role="tablist"]'),
+            charts: drawn.length,
+            running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+            alerts: document.querySelectorAll('[data-testid="stAlertContainer"]').length,
+            // progress bars beside the controls and inside the open tab
+            sidebar_bar: !!document.querySelector('[data-testid="stSidebar"] BAR'),
+            tab_bar: !!document.querySelector('[role="tabpanel"] BAR'),
+        });
+    }, 25);
+}""".replace("CHARTS", CHARTS).replace("BAR", '[data-testid="stProgress"]')
+
+
+def record(page) -> list[dict]:
+    return page.evaluate("() => { clearInterval(window.__recorder); return window.__samples; }")
+
+
+def test_a_move_that_brings_a_note_keeps_the_page_drawn_while_it_trains(app_url, page):
+    """A window longer than half the points is lowered with a note: the note comes in
+    above the tabs while the new run trains. The old tabs and charts stay (faded) the
+    whole time, as they do for a move without a note; no frame is blank."""
+    page.goto(f"{app_url}/?n_points=60&epochs=400&seed=4712")
+    before = settle(page)
+    page.evaluate(RECORD_JS)
+    press_end(page, "seq_length")  # 50 > 60 / 2: lowered to 30, with a note
+    settle(page, before)
+    samples = record(page)
+    assert url_params(page)["seq_length"] == ["30"]
+    assert any(s["running"] for s in samples), "the run was not seen"
+    assert samples[-1]["alerts"] > samples[0]["alerts"]  # the note came
+    blank = [s for s in samples if not s["tabs"] or s["charts"] < 3]
+    assert not blank, (
+        f"{len(blank)} of {len(samples)} frames without the tabs or charts: {blank[:3]}"
+    )
+    # The learner moved a control: the run's progress shows under the controls too.
+    assert any(s["sidebar_bar"] for s in samples), "no progress beside the controls"
+    assert_healthy(page)
+
+
+def test_compare_trains_with_its_progress_in_the_tab_and_its_charts_kept(app_url, page):
+    """A move on the Compare tab trains its runs: each run's progress shows in the tab,
+    under the models chosen, and the tab's charts stay (faded) meanwhile."""
+    page.goto(f"{app_url}/?view=compare&epochs=80&noise=0.2&seed=4713")
+    before = settle(page)
+    page.evaluate(RECORD_JS)
+    thumb = page.locator(".st-key-noise input[type=range]")
+    thumb.focus()
+    thumb.press("ArrowRight")  # noise 0.21: nine new runs
+    settle(page, before)
+    samples = record(page)
+    assert url_params(page)["noise"] == ["0.21"]
+    assert any(s["tab_bar"] for s in samples), "no progress in the tab"
+    blank = [s for s in samples if not s["tabs"] or s["charts"] < 3]
+    assert not blank, (
+        f"{len(blank)} of {len(samples)} frames without the tabs or charts: {blank[:3]}"
+    )
+    assert_healthy(page)
+
+
+def combobox(page, key: str) -> str:
+    """The label the browser shows in the selectbox keyed `key`."""
+    return page.locator(f".st-key-{key} input[role=combobox]").input_value()
+
+
+def test_a_language_switch_relabels_every_menu(app_url, page):
+    """Switching to Chinese relabels the scenario and signal menus at once (the browser
+    kept the English label it showed until another setting moved); the language menu
+    names the language as the README does."""
+    page.goto(f"{app_url}/?epochs=5&lang=en")
+    settle(page)
+    assert (combobox(page, "preset"), combobox(page, "signal")) == (
+        t("en", "preset.custom"),
+        t("en", "choice.signal.sine"),
+    )
+    page.locator(".st-key-lang input[role=combobox]").click()
+    page.get_by_role("option", name="简体中文").click()
+    page.wait_for_function(
+        "t => document.querySelector('.st-key-preset input').value === t",
+        arg=t("zh", "preset.custom"),
+        timeout=SETTLE_TIMEOUT_MS,
+    )
+    assert combobox(page, "signal") == t("zh", "choice.signal.sine")
+    assert combobox(page, "lang") == "简体中文"
+    assert_healthy(page)
