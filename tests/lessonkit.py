@@ -1,14 +1,18 @@
-"""What the lesson tests share: the seeds, the 4-of-5 rule, and the trainings two
-modules need. Those are trained once per test session: cached in the process and, under
-pytest-xdist, across its workers (the first worker to ask trains while holding a file
-lock; the others wait for it and load the result). Processes give the same numbers
-(tests/test_threads.py), so where a result was trained does not matter."""
+"""What the lesson tests share: the seeds, the 80 % rule, and the trainings two
+modules need. The seeds are read here and nowhere else: `PLAYGROUND_LESSON_SEEDS`
+(comma-separated integers; default 0-9); a claim holds when it is true in at least 80 % of
+them, whatever seeds are given. The shared trainings are trained once per test session:
+cached in the process and, under pytest-xdist, across its workers (the first worker to
+ask trains while holding a file lock; the others wait for it and load the result).
+Processes give the same numbers (tests/test_threads.py), so where a result was trained
+does not matter."""
 
 from __future__ import annotations
 
 import fcntl
 import functools
 import hashlib
+import math
 import os
 import pickle
 import tempfile
@@ -21,8 +25,31 @@ from playground import ExperimentConfig, run_experiment
 from playground.views.memory import MemoryConfig, MemoryRuns, memory_runs
 from playground.workshop.presets import PRESETS
 
-SEEDS = (0, 1, 2, 3, 4)
-NEEDED = 4  # of 5 seeds
+SEEDS_VARIABLE = "PLAYGROUND_LESSON_SEEDS"
+DEFAULT_SEEDS = tuple(range(10))
+SHARE = 0.8  # a claim must hold in at least this share of the seeds
+
+
+def lesson_seeds(text: str | None) -> tuple[int, ...]:
+    """The seeds `text` names ("3, 5,8"), in order, without repeats; DEFAULT_SEEDS when
+    `text` is unset or blank. Anything else is an error, not a silent default."""
+    if text is None or not text.strip():
+        return DEFAULT_SEEDS
+    seeds = tuple(dict.fromkeys(int(part) for part in text.split(",") if part.strip()))
+    if not seeds or any(s < 0 for s in seeds):
+        raise ValueError(f"{SEEDS_VARIABLE} must list seeds >= 0, got {text!r}")
+    return seeds
+
+
+SEEDS = lesson_seeds(os.environ.get(SEEDS_VARIABLE))
+
+
+def needed(n: int) -> int:
+    """How many of n seeds a claim must hold in: at least 80 % (4 of 5, 8 of 10)."""
+    return math.ceil(SHARE * n - 1e-9)
+
+
+NEEDED = needed(len(SEEDS))
 
 
 def once_per_session(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -52,7 +79,7 @@ def once_per_session(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def holds(flags) -> bool:
-    """A claim holds when it is true in at least NEEDED of the seeds."""
+    """A claim holds when it is true in at least NEEDED of the seeds (one flag a seed)."""
     flags = list(flags)
     assert len(flags) == len(SEEDS)
     return sum(bool(f) for f in flags) >= NEEDED
@@ -67,7 +94,7 @@ def run(cfg: ExperimentConfig):
 @once_per_session
 def recall_at_30() -> MemoryRuns:
     """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
-    long_memory preset (4), seeds 0-4: errors and saliency."""
+    long_memory preset (4), the lesson seeds: errors and saliency."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
     return memory_runs(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))

@@ -1,5 +1,6 @@
 """Every lesson is an experiment: each sentence the page says about networks, run at the
-page's settings over seeds 0-4, holds in at least 4 of 5. Each test names the locale
+page's settings over the lesson seeds (tests/lessonkit.py: default 0-9), holds in at least
+80 % of them. Each test names the locale
 keys it backs; where a claim could not be made to hold, the text was rewritten to say
 what does (measurements in the commit that changed them).
 
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 import torch
 
-from playground import ExperimentConfig, compare_models
+from playground import ExperimentConfig, compare_models, run_experiment
 from playground.pipeline.experiment import fitted_models, init_model
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import make_windows, split_index
@@ -143,14 +144,14 @@ def test_keep_gate_starts_half_open_by_default_and_nearly_open_at_4():
 @pytest.fixture(scope="module")
 def memory():
     """The Long memory task at the page's settings (keep-gate bias 4, as the long_memory
-    preset sets), lags 5 and 30, seeds 0-4."""
+    preset sets), lags 5 and 30, the lesson seeds."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
     long = recall_at_30().sweep  # = memory_sweep(lags=(30,), seeds=SEEDS, keep_gate_bias=4)
     short = memory_sweep(MemoryConfig(lags=(5,), models=("rnn",), seeds=SEEDS))  # RNN: no bias
     sweep = pd.concat([long, short], ignore_index=True)
     assert list(sweep.columns) == ["model", "lag", "seed", "test_mse", "relative_mse"]
-    assert len(sweep) == 20 and np.isfinite(sweep.test_mse).all()
+    assert len(sweep) == 4 * len(SEEDS) and np.isfinite(sweep.test_mse).all()
     return sweep.pivot_table(index=["lag", "seed"], columns="model", values="relative_mse")
 
 
@@ -228,8 +229,9 @@ def test_real_data_test_part_is_partly_above_the_training_range():
 def test_signals_differ_in_difficulty():
     """view.data.explain: on a sine the network beats repeating the last value
     (persistence); on a square wave it does worse than persistence; on a sawtooth its
-    error relative to the signal's spread is ten times a sine's; on a random walk no
-    network beats persistence by much (by less than a fifth)."""
+    error relative to the signal's spread is more than ten times a sine's; on a random walk no
+    network beats persistence by much (by less than a fifth). Measured over seeds 0-9: the
+    sawtooth's relative error was 14-45 times the sine's."""
 
     def errors(signal):
         """Per seed: (test MSE / variance of the series, test MSE / persistence's)."""
@@ -260,3 +262,54 @@ def test_the_fit_changes_fastest_in_the_first_epochs():
         early, late = moved[epochs[1:] <= 10].mean(), moved[epochs[1:] > 50].mean()
         faster.append(early > late)
     assert holds(faster), faster
+
+
+def update_sizes(cfg: ExperimentConfig) -> list[float]:
+    """The norm of each training update of the run of `cfg` (every parameter's change in
+    one optimizer step), seen through torch's global optimizer hooks."""
+    from torch.optim.optimizer import (
+        register_optimizer_step_post_hook,
+        register_optimizer_step_pre_hook,
+    )
+
+    sizes, before = [], []
+
+    def pre(opt, args, kwargs):
+        before[:] = [p.detach().clone() for g in opt.param_groups for p in g["params"]]
+
+    def post(opt, args, kwargs):
+        after = [p.detach() for g in opt.param_groups for p in g["params"]]
+        sizes.append(float(torch.sqrt(sum(((a - b) ** 2).sum() for a, b in zip(after, before)))))
+
+    hooks = register_optimizer_step_pre_hook(pre), register_optimizer_step_post_hook(post)
+    try:
+        run_experiment(cfg)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return sizes
+
+
+def test_clipping_does_not_cap_adams_updates():
+    """gradients.try: on the Vanishing gradients scenario with the RNN at recurrent init
+    scale 3 (the gradients explode), clipping at 1 leaves Adam's first update as it is,
+    and the largest update is no smaller than without clipping. Measured over seeds 0-9
+    (30 epochs): the first and largest update 0.3396 either way, 10/10; the median
+    update of epochs 2-30 was larger with clipping, 10/10. Five epochs here."""
+    cfg = replace(VANISHING, model="rnn", init_scale=3.0, epochs=5)
+    same_first, not_capped = [], []
+    for c in seeds_of(cfg):
+        free, clipped = update_sizes(c), update_sizes(replace(c, clip_grad=1.0))
+        same_first.append(abs(clipped[0] - free[0]) < 1e-3 * free[0])
+        not_capped.append(max(clipped) >= 0.99 * max(free))
+    assert holds(same_first), same_first
+    assert holds(not_capped), not_capped
+
+
+def test_clipping_cannot_change_the_curves_at_initialisation():
+    """gradients.try: the curves at initialisation are the same with clipping on."""
+    for c in seeds_of(replace(VANISHING, init_scale=3.0, epochs=1))[:2]:
+        free = gradient_frames(fitted_models(c, ("rnn",), run=run)).frame
+        clipped = gradient_frames(fitted_models(replace(c, clip_grad=1.0), ("rnn",))).frame
+        at_init = [f[f.stage == "init"].reset_index(drop=True) for f in (free, clipped)]
+        pd.testing.assert_frame_equal(*at_init)

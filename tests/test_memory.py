@@ -41,7 +41,7 @@ def test_keep_gate_bias_applied_to_the_right_rows(model, rows):
 
 
 # The sweep's lesson (the RNN forgets with the lag, the gated cells hold) is measured
-# over seeds 0-4 in tests/test_lessons.py.
+# over the lesson seeds in tests/test_lessons.py.
 
 
 TINY = MemoryConfig(lags=(2, 3), models=("rnn", "gru"), seeds=(0, 1), epochs=5, n_train=32)

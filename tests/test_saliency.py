@@ -1,6 +1,6 @@
 """What a prediction depends on: |∂ŷ/∂x_{t−k}| against a hand-computed 1-unit RNN, in
 signal units, never writing `.grad`; its frames and charts; the lessons the page states
-about it (seeds 0-4, slow); the chart on the Gradients and Long memory tabs."""
+about it (the lesson seeds, slow); the chart on the Gradients and Long memory tabs."""
 
 from __future__ import annotations
 
@@ -158,7 +158,7 @@ def test_recall_saliency_chart_marks_the_cue():
             assert all(has_cjk(s) for s in titles(spec)), titles(spec)
 
 
-# ---- Lessons (seeds 0-4 at the page's settings) ----------------------------------------
+# ---- Lessons (the lesson seeds at the page's settings) -----------------------------------
 @pytest.mark.slow
 def test_before_training_only_the_gated_cells_answer_from_the_cue():
     """memory.saliency.lesson: before training the RNN's answer depends on the cue less
