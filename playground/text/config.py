@@ -1,0 +1,121 @@
+"""TextConfig: every setting of one text experiment, and its parameter table.
+
+The table `TEXT_PARAMS` uses the series' `Param` rows (type, default, bounds, step or
+values, help), so URL values are parsed, clamped and snapped by the same functions as
+the series' (`params.parse_value`, `params.coerce`), each change reported as an
+`i18n.Note`. In the URL and as widget keys every field carries the prefix `text_`
+(`text_model=lstm`), so the Text view's settings never collide with the sidebar's.
+The learner's own text (`text`, used when corpus is "own") never goes into the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields, replace
+from typing import Any, Mapping
+
+from playground.i18n import Note
+from playground.params import LEARNING_RATES, MODELS, Param, coerce, format_value, parse_value
+
+URL_PREFIX = "text_"  # URL key and widget key of field f: "text_" + f
+TASKS: tuple[str, ...] = ("next_char", "sentiment")
+CORPORA: tuple[str, ...] = ("en", "zh", "own")  # built-in texts, or the learner's own
+
+# fmt: off
+TEXT_PARAMS: tuple[Param, ...] = (
+    Param("task", str, "next_char", choices=TASKS,
+          help="Predict the next character, or classify short reviews."),
+    Param("corpus", str, "en", choices=CORPORA,
+          help="Which text the network reads: a built-in one or your own."),
+    Param("model", str, "gru", choices=MODELS, help="Vanilla RNN, LSTM or GRU cell."),
+    Param("hidden_size", int, 64, 8, 256, 8, help="Units in each recurrent layer."),
+    Param("seq_length", int, 32, 8, 128, 8,
+          help="Characters the network reads before each prediction (the window)."),
+    Param("epochs", int, 8, 1, 60, 1, help="Passes over the training text."),
+    Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
+          help="Adam step size."),
+    Param("num_layers", int, 1, 1, 3, 1, help="Stacked recurrent layers."),
+    Param("seed", int, 0, 0, 9999, 1, help="Seeds the weights and the batches."),
+    Param("gap", int, 4, 0, 12, 1,
+          help="Sentiment task: words between the negation and the end of the review."),
+)
+# fmt: on
+TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Every setting of one text experiment. Defaults: a GRU reading the English corpus,
+    a default run trains in a few seconds on one core."""
+
+    task: str = "next_char"  # "next_char" | "sentiment"
+    corpus: str = "en"  # "en" | "zh" (built in) | "own" (the `text` field)
+    model: str = "gru"  # "rnn" | "lstm" | "gru"
+    hidden_size: int = 64  # units in each recurrent layer
+    seq_length: int = 32  # characters per training window
+    epochs: int = 8  # passes over the training text (minibatches of BATCH_SIZE windows)
+    learning_rate: float = 0.01  # Adam lr
+    num_layers: int = 1  # stacked recurrent layers
+    seed: int = 0  # seeds weights, batch order and samples during training
+    gap: int = 4  # sentiment: words between the negation and the end
+    text: str = ""  # the learner's text (corpus "own"); never in the URL
+
+    def __post_init__(self) -> None:
+        problems = []
+        for p in TEXT_PARAMS:
+            value = getattr(self, p.name)
+            if p.kind is not str and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                problems.append(f"{p.name}={value!r} is not a number")
+                continue
+            clean, note = coerce(p, value)
+            if note is not None or clean != value:
+                problems.append(f"{p.name}={value!r} outside its bounds or choices")
+        if self.corpus == "own" and not self.text:
+            problems.append("corpus='own' needs a text")
+        if problems:
+            raise ValueError("invalid TextConfig: " + "; ".join(problems))
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["TextConfig", list[Note]]:
+        """Parse URL query parameters (`text_<field>`) into a config, never raising:
+        unknown keys ignored, bad values defaulted or clamped with one note each (the
+        note's `param` is the field name). A link cannot carry a text, so corpus "own"
+        reads as the default corpus, with a note."""
+        values: dict[str, Any] = {}
+        notes: list[Note] = []
+        for p in TEXT_PARAMS:
+            key = URL_PREFIX + p.name
+            if key not in params:
+                continue
+            raw = params[key]
+            if isinstance(raw, list | tuple):  # repeated key: last one wins
+                raw = raw[-1] if raw else ""
+            value, note = parse_value(p, raw)
+            if note:
+                notes.append(note)
+            values[p.name] = value
+        if values.get("corpus") == "own":
+            values["corpus"] = TEXT_PARAM_BY_NAME["corpus"].default
+            notes.append(Note("text.note.own_not_in_link"))
+        return cls(**values), notes
+
+    def to_query_params(self) -> dict[str, str]:
+        """Every field but `text` as URL strings; `from_query_params` reads them back
+        exactly (for a built-in corpus)."""
+        return {URL_PREFIX + p.name: format_value(getattr(self, p.name)) for p in TEXT_PARAMS}
+
+    def with_text(self, text: str) -> "TextConfig":
+        """This config reading the learner's `text` (already checked by `read_text`)."""
+        return replace(self, corpus="own", text=text)
+
+    def key(self) -> tuple:
+        """A hashable identity for caches: the text stands as its SHA-256."""
+        out = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "text":
+                value = hashlib.sha256(value.encode("utf-8")).hexdigest() if value else ""
+            out.append((f.name, value))
+        return tuple(out)
