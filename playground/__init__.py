@@ -5,10 +5,19 @@ Public API (tests and tools outside the app rely on it):
     run_experiment    -- config in, tidy DataFrames out
     compare_models    -- several cells (and seeds) on one config's data
     gradient_norms, memory_sweep, MemoryConfig, PRESETS, generate_script
+    TextConfig, run_text, generate, next_char_probs, TEXT_CORPORA -- text (playground.text)
 """
 
 from playground.config import PARAMS, ExperimentConfig, Param
 from playground.pipeline.experiment import ExperimentResult, run_experiment
+from playground.text import (
+    TEXT_CORPORA,
+    TextConfig,
+    TextResult,
+    generate,
+    next_char_probs,
+    run_text,
+)
 from playground.views.compare import compare_models
 from playground.views.gradients import gradient_norms
 from playground.views.memory import MemoryConfig, memory_sweep
@@ -18,13 +27,19 @@ from playground.workshop.presets import PRESETS
 __all__ = [
     "PARAMS",
     "PRESETS",
+    "TEXT_CORPORA",
     "ExperimentConfig",
     "ExperimentResult",
     "MemoryConfig",
     "Param",
+    "TextConfig",
+    "TextResult",
     "compare_models",
+    "generate",
     "generate_script",
     "gradient_norms",
     "memory_sweep",
+    "next_char_probs",
     "run_experiment",
+    "run_text",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.context import PageContext
-from app.views import challenges, compare, forecast, gradients, home, inside, memory, train
+from app.views import challenges, compare, forecast, gradients, home, inside, memory, text, train
 from playground.views import VIEWS
 
 RENDER: dict[str, Callable[[PageContext], None]] = {
@@ -15,6 +15,7 @@ RENDER: dict[str, Callable[[PageContext], None]] = {
     "inside": inside.render,
     "gradients": gradients.render,
     "memory": memory.render,
+    "text": text.render,
     "challenges": challenges.render,
     "home": home.render,
 }

@@ -1,0 +1,306 @@
+"""?view=text: a character-level language model on a built-in text or the learner's own.
+Its settings live in the tab (keys and URL parameters `text_*`); the run goes through
+the shared cache like any other. Shows bits per character against two baselines (and
+says, from those numbers, whether the network beats each), a sample written after the
+learner's start at a temperature, the next character's probabilities, one unit's output
+coloured over the test text, and the samples written while it trained."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app.context import PageContext
+from app.session import sync_url
+from playground.charts.text import next_char_chart, snapshot_player, text_loss_chart, unit_html
+from playground.i18n import Note
+from playground.i18n import render as render_note
+from playground.params import LEARNING_RATES, format_value
+from playground.text import (
+    FEATURES,
+    TextConfig,
+    TextRejected,
+    generate,
+    next_char_probs,
+    read_text,
+    run_text,
+)
+from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
+from playground.views.text import probe_units, verdicts
+
+SHOWN = (
+    "corpus",
+    "model",
+    "hidden_size",
+    "seq_length",
+    "epochs",
+    "learning_rate",
+    "num_layers",
+    "seed",
+)
+PROMPTS = {"en": "the cat ", "zh": "小猫", "own": ""}  # a start that suits each corpus
+SAMPLE_CHARS = 200  # characters written after the start
+TEMPERATURES = [round(0.1 * i, 1) for i in range(16)]  # 0.0 .. 1.5
+
+
+def key_of(name: str) -> str:
+    return URL_PREFIX + name
+
+
+def seed_from_link() -> None:
+    """Set the tab's controls from the link, once per session (the first time the tab
+    draws); the link's notes are shown once."""
+    if st.session_state.get("text_from_link"):
+        return
+    st.session_state.text_from_link = True
+    query = {k: st.query_params.get_all(k) for k in st.query_params if k.startswith(URL_PREFIX)}
+    cfg, notes = TextConfig.from_query_params(query)
+    for name in SHOWN:
+        st.session_state.setdefault(key_of(name), getattr(cfg, name))
+    st.session_state.text_notes = notes
+
+
+def read_own(ctx: PageContext) -> None:
+    """Check what the text box or the uploader holds; a good text becomes the one in
+    use (`text_own`), a bad one leaves the previous and says why (`text_own_error`)."""
+    upload = st.session_state.get(key_of("upload"))
+    seen = st.session_state.get("text_upload_seen")
+    raw: Any = None
+    if upload is not None and upload.file_id != seen:
+        st.session_state.text_upload_seen = upload.file_id
+        raw = upload.getvalue()
+    elif st.session_state.get("text_area_changed"):
+        raw = st.session_state.get(key_of("area"), "")
+    st.session_state.text_area_changed = False
+    if raw is None:
+        return
+    try:
+        text, notes = read_text(raw)
+    except TextRejected as err:
+        st.session_state.text_own_error = err.note
+        return
+    st.session_state.text_own = text
+    st.session_state.text_own_notes = notes
+    st.session_state.text_own_error = None
+
+
+def own_text_box(ctx: PageContext) -> None:
+    """The text box and the uploader, with what they hold."""
+    with st.container(border=True):
+        st.text_area(
+            ctx.t("text.own.area"),
+            key=key_of("area"),
+            height=120,
+            on_change=lambda: st.session_state.update(text_area_changed=True),
+        )
+        st.file_uploader(ctx.t("text.own.upload"), type=["txt"], key=key_of("upload"))
+        error: Note | None = st.session_state.get("text_own_error")
+        if error is not None:
+            kept = ctx.t("text.own.kept") if st.session_state.get("text_own") else ""
+            st.error(f"{render_note(ctx.lang, error)} {kept}".strip())
+        for note in st.session_state.get("text_own_notes", []):
+            st.caption(render_note(ctx.lang, note))
+        own = st.session_state.get("text_own")
+        if own:
+            st.caption(ctx.t("text.own.using", chars=f"{len(own):,}", distinct=len(set(own))))
+        else:
+            st.caption(ctx.t("text.own.none"))
+
+
+def label(ctx: PageContext, name: str) -> str:
+    own = f"param.text.{name}.label"
+    return ctx.t(own) if ctx.t(own) != own else ctx.t(f"param.{name}.label")
+
+
+def help_of(ctx: PageContext, name: str) -> str:
+    own = f"param.text.{name}.help"
+    return ctx.t(own) if ctx.t(own) != own else ctx.t(f"param.{name}.help")
+
+
+def settled(ctx: PageContext) -> tuple[TextConfig, list[Note]]:
+    """The config of the controls' values (and the text in use), within the budget; the
+    controls moved to what runs (before they draw, so they show it)."""
+    values = {name: st.session_state[key_of(name)] for name in SHOWN}
+    cfg = TextConfig(**values | {"corpus": "en" if values["corpus"] == "own" else values["corpus"]})
+    if values["corpus"] == "own" and st.session_state.get("text_own"):
+        cfg = cfg.with_text(st.session_state.text_own)
+    cfg, notes = cfg.within_budget()
+    st.session_state[key_of("epochs")] = cfg.epochs
+    return cfg, notes
+
+
+def controls(ctx: PageContext) -> TextConfig:
+    """The tab's settings (kept in the URL) and the config that runs."""
+    seed_from_link()
+    read_own(ctx)
+    cfg, budget_notes = settled(ctx)
+    p = TEXT_PARAM_BY_NAME
+    common = lambda name: dict(key=key_of(name), help=help_of(ctx, name))  # noqa: E731
+    with st.expander(ctx.t("text.settings"), icon=":material/tune:", expanded=True):
+        a, b, c, d = st.columns(4)
+        a.selectbox(
+            label(ctx, "corpus"),
+            p["corpus"].choices,
+            format_func=lambda k: ctx.t(f"text.corpus.{k}"),
+            **common("corpus"),
+        )
+        b.selectbox(
+            label(ctx, "model"),
+            p["model"].choices,
+            format_func=lambda k: ctx.t(f"choice.model.{k}"),
+            **common("model"),
+        )
+        for col, name in ((c, "hidden_size"), (d, "seq_length")):
+            col.slider(
+                label(ctx, name), p[name].low, p[name].high, step=p[name].step, **common(name)
+            )
+        a, b, c, d = st.columns(4)
+        a.slider(label(ctx, "epochs"), p["epochs"].low, p["epochs"].high, **common("epochs"))
+        b.select_slider(
+            label(ctx, "learning_rate"), LEARNING_RATES, format_func=format_value,
+            **common("learning_rate"),
+        )  # fmt: skip
+        c.slider(label(ctx, "num_layers"), 1, p["num_layers"].high, **common("num_layers"))
+        d.number_input(label(ctx, "seed"), 0, p["seed"].high, step=1, **common("seed"))
+        st.caption(
+            ctx.t("text.settings.cost", seconds=f"{cfg.seconds():.1f}", epochs=cfg.max_epochs())
+        )
+    for name in SHOWN:
+        value = st.session_state[key_of(name)]
+        sync_url(key_of(name), format_value(value), format_value(p[name].default))
+    for note in st.session_state.pop("text_notes", []) + budget_notes:
+        st.caption(render_note(ctx.lang, note))
+    if st.session_state[key_of("corpus")] == "own":
+        own_text_box(ctx)
+    return cfg
+
+
+def training(cfg: TextConfig):
+    """The cache's job for the text run of `cfg`, reporting progress."""
+
+    def compute(report):
+        chars = len(cfg.text) if cfg.corpus == "own" else None
+        report(
+            (0.0, Note("progress.text.started", {"model": cfg.model.upper(), "chars": chars or ""}))
+        )
+
+        def on_epoch(epoch: int, train: float, test: float) -> None:
+            note = {"epoch": epoch, "total": cfg.epochs, "train": train, "test": test}
+            report((epoch / cfg.epochs, Note("progress.text.epoch", note)))
+
+        return run_text(cfg, on_epoch)
+
+    return compute
+
+
+def render(ctx: PageContext) -> None:
+    ctx.explain("text")
+    cfg = controls(ctx)
+    key = ("text", cfg.key())
+    try:
+        result = ctx.cached(key, training(cfg))
+    except ValueError as err:
+        st.error(ctx.t("text.error.cannot_train", error=err))
+        return
+    if result.diverged:
+        st.error(ctx.t("error.diverged", epoch=result.stopped_epoch + 1))
+    losses(ctx, key, result)
+    writing(ctx, key, result)
+    units(ctx, key, result)
+    snapshots(ctx, key, result)
+
+
+def losses(ctx: PageContext, key: tuple, result) -> None:
+    """Bits per character against the baselines, and the verdicts from those numbers."""
+    st.subheader(ctx.t("text.loss.title"))
+    model = result.cfg.model.upper()
+    for v in verdicts(result.metrics, result.cfg.model):
+        words = "text.verdict.beats" if v.beats else "text.verdict.loses"
+        baseline = ctx.t(f"text.baseline.{v.baseline}")
+        st.markdown(f"**{ctx.t(words, model=model, bits=v.bits, baseline=baseline, base=v.base)}**")
+    ctx.draw(
+        key,
+        "text_loss",
+        lambda: text_loss_chart(result.losses, result.metrics, result.cfg.model, ctx.lang),
+    )
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.loss.caption"))
+
+
+def writing(ctx: PageContext, key: tuple, result) -> None:
+    """A start typed by the learner, the text written after it, the next character's odds."""
+    st.subheader(ctx.t("text.sample.title"))
+    corpus = result.cfg.corpus
+    if st.session_state.get("text_prompt_corpus") != corpus:  # a start that suits the text
+        st.session_state.text_prompt_corpus = corpus
+        st.session_state[key_of("prompt")] = PROMPTS[corpus]
+    left, right = st.columns([2, 1])
+    prompt = left.text_input(ctx.t("text.prompt"), key=key_of("prompt"), max_chars=200)
+    st.session_state.setdefault(key_of("temperature"), 0.5)
+    temperature = right.select_slider(
+        ctx.t("text.temperature"),
+        TEMPERATURES,
+        key=key_of("temperature"),
+        help=ctx.t("text.temperature.help"),
+    )
+    seed = result.cfg.seed
+    sample = ctx.shared(
+        (key, prompt, temperature),
+        "sample",
+        lambda: generate(result, prompt, SAMPLE_CHARS, temperature, seed),
+    )
+    st.code(prompt + sample, language=None, wrap_lines=True)
+    st.caption(
+        ctx.t("text.sample.caption", length=SAMPLE_CHARS, temperature=temperature, seed=seed)
+    )
+    st.markdown(f"**{ctx.t('text.probs.title')}**")
+    ctx.draw(
+        (key, prompt),
+        "next_char",
+        lambda: next_char_chart(next_char_probs(result, prompt), ctx.lang),
+    )
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.probs.caption"))
+
+
+def units(ctx: PageContext, key: tuple, result) -> None:
+    """One unit's output coloured over the test text; the units that follow a feature."""
+    st.subheader(ctx.t("text.units.title"))
+    probed = ctx.shared(key, "units", lambda: probe_units(result))
+    suggested: list[int] = []
+    for feature in FEATURES:
+        if feature not in probed.ranked:
+            continue
+        top = probed.suggested(feature)
+        words = ctx.t(f"text.feature.{feature}")
+        if top:
+            shown = ", ".join(ctx.t("text.unit.label", unit=u, r=r) for u, r in top)
+            st.caption(ctx.t("text.units.suggest", feature=words, units=shown))
+            suggested += [u for u, _ in top if u not in suggested]
+        else:
+            st.caption(ctx.t("text.units.none", feature=words))
+    hidden = probed.activations.shape[1]
+    options = suggested + [u for u in range(hidden) if u not in suggested]
+    unit = st.selectbox(ctx.t("text.units.pick"), options, key=key_of("unit"))
+    if unit is None or unit >= hidden:
+        unit = options[0]
+    st.html(unit_html(probed.passage, probed.activations[:, unit]))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.units.caption"))
+
+
+def snapshots(ctx: PageContext, key: tuple, result) -> None:
+    """The samples written during training, replayed in the browser; drawn while open."""
+    expander = st.expander(
+        ctx.t("text.snapshots.title"),
+        icon=":material/play_circle:",
+        key=key_of("replay"),
+        on_change="rerun",
+    )
+    if not expander.open:
+        return
+    html = ctx.shared(key, "text_player", lambda: snapshot_player(result.snapshots, ctx.lang))
+    with expander:
+        st.caption(ctx.t("text.snapshots.caption"))
+        st.iframe(html, height=260)

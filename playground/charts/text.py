@@ -1,0 +1,169 @@
+"""The Text view's pictures: bits per character while training against the baselines,
+the next character's probabilities, one unit's output coloured over the text, and the
+player of the samples written during training. Pure: frames and the reader's language
+in, Altair charts or self-contained HTML out."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from playground.charts.labels import FIT_WIDTH, LEGEND_ORIENT, label_expr, step_axis
+from playground.i18n import t
+
+BASELINES = ("unigram", "bigram")
+LINES = ("train", "test", *BASELINES)  # the loss chart's lines, in legend order
+LINE_COLORS = alt.Scale(domain=list(LINES), range=["#1f77b4", "#d62728", "#8c8c8c", "#ff7f0e"])
+TOP_CHARS = 10  # bars of the next-character chart
+
+
+def line_labels(lang: str, model: str) -> dict[str, str]:
+    """Key -> legend label of each line of the loss chart."""
+    net = model.upper()
+    return {
+        "train": f"{net} · {t(lang, 'text.split.train')}",
+        "test": f"{net} · {t(lang, 'text.split.test')}",
+        **{b: t(lang, f"text.baseline.{b}") for b in BASELINES},
+    }
+
+
+def loss_frame(losses: pd.DataFrame, metrics: pd.DataFrame) -> pd.DataFrame:
+    """epoch, line, loss: the network's lines per split and, across the same epochs,
+    each baseline's test loss (flat: it does not train)."""
+    net = losses.rename(columns={"split": "line"})[["epoch", "line", "loss"]]
+    first, last = int(losses.epoch.min()), int(losses.epoch.max())
+    test = metrics[metrics.split == "test"].set_index("model").loss
+    flat = pd.DataFrame(
+        [(e, b, float(test[b])) for b in BASELINES for e in (first, last)],
+        columns=["epoch", "line", "loss"],
+    )
+    return pd.concat([net, flat], ignore_index=True)
+
+
+def text_loss_chart(
+    losses: pd.DataFrame, metrics: pd.DataFrame, model: str, lang: str = "en"
+) -> alt.Chart:
+    """Bits per character per epoch, train and test, with the baselines dashed."""
+    frame = loss_frame(losses, metrics)
+    frame["baseline"] = frame.line.isin(BASELINES)
+    names = line_labels(lang, model)
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("epoch:Q", title=t(lang, "chart.text.epoch"), axis=step_axis()),
+            y=alt.Y("loss:Q", title=t(lang, "chart.text.bits"), scale=alt.Scale(zero=True)),
+            color=alt.Color(
+                "line:N",
+                scale=LINE_COLORS,
+                title=t(lang, "chart.text.line"),
+                legend=alt.Legend(labelExpr=label_expr(names), orient=LEGEND_ORIENT, columns=2),
+            ),
+            strokeDash=alt.StrokeDash("baseline:N", legend=None),
+            tooltip=[
+                alt.Tooltip("epoch:Q", title=t(lang, "chart.text.epoch")),
+                alt.Tooltip("loss:Q", title=t(lang, "chart.text.bits"), format=".3f"),
+            ],
+        )
+        .properties(height=280, autosize=FIT_WIDTH)
+    )
+
+
+def shown_char(c: str, lang: str) -> str:
+    """A character as a label: a space or line end in words."""
+    if c == " ":
+        return f"␣ ({t(lang, 'chart.text.space')})"
+    if c == "\n":
+        return f"↵ ({t(lang, 'chart.text.newline')})"
+    if c == "\t":
+        return "⇥"
+    return c
+
+
+def next_char_chart(probs: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """The TOP_CHARS likeliest next characters (probs: char, p, largest first) as bars."""
+    top = probs.head(TOP_CHARS).copy()
+    top["shown"] = [shown_char(c, lang) for c in top.char]
+    return (
+        alt.Chart(top)
+        .mark_bar(color="#1f77b4")
+        .encode(
+            x=alt.X("p:Q", title=t(lang, "chart.text.p"), scale=alt.Scale(domain=[0, 1])),
+            y=alt.Y("shown:N", title=t(lang, "chart.text.char"), sort=None),
+            tooltip=[
+                alt.Tooltip("shown:N", title=t(lang, "chart.text.char")),
+                alt.Tooltip("p:Q", title=t(lang, "chart.text.p"), format=".3f"),
+            ],
+        )
+        .properties(height=24 * len(top) + 20, autosize=FIT_WIDTH)
+    )
+
+
+def unit_color(value: float, scale: float) -> str:
+    """Red for positive, blue for negative output, stronger the larger |value| / scale."""
+    a = 0.0 if scale <= 0 else min(abs(value) / scale, 1.0)
+    rgb = "214,39,40" if value > 0 else "31,119,180"
+    return f"rgba({rgb},{a:.2f})"
+
+
+def unit_html(text: str, values: np.ndarray) -> str:
+    """`text` with each character's background coloured by `values` (one per
+    character; tanh-like outputs in -1..1 are scaled to the largest |value|), as HTML
+    safe to embed: the characters escaped, line ends kept, a tooltip per character."""
+    if len(values) != len(text):
+        raise ValueError(f"{len(values)} values for {len(text)} characters")
+    scale = float(np.max(np.abs(values))) if len(values) else 0.0
+    spans = []
+    for c, v in zip(text, values):
+        shown = "↵<br>" if c == "\n" else html.escape(c)
+        spans.append(
+            f'<span title="{float(v):+.2f}" style="background:{unit_color(float(v), scale)}">'
+            f"{shown}</span>"
+        )
+    return (
+        '<div style="font-family:monospace;line-height:1.6;white-space:pre-wrap">'
+        + "".join(spans)
+        + "</div>"
+    )
+
+
+_PLAYER = """<!doctype html><html lang="__LANG__"><head><meta charset="utf-8"><style>
+body{font-family:sans-serif;margin:0;padding:4px}
+#s{font-family:monospace;white-space:pre-wrap;border:1px solid #ddd;padding:8px;min-height:5em}
+</style></head><body>
+<div><button id="p" type="button">__PLAY__</button>
+<input id="r" type="range" min="0" max="__MAX__" value="__MAX__" step="1" aria-label="__EPOCH__">
+<span id="e"></span></div><div id="s"></div>
+<script>
+const D=__DATA__;const r=document.getElementById('r'),s=document.getElementById('s'),
+e=document.getElementById('e'),p=document.getElementById('p');let timer=null;
+function show(i){r.value=i;e.textContent=D.labels[i];s.textContent=D.samples[i];}
+function stop(){clearInterval(timer);timer=null;p.textContent=D.play;}
+p.onclick=()=>{if(timer){stop();return;}let i=+r.value>=D.samples.length-1?0:+r.value;
+show(i);p.textContent=D.pause;timer=setInterval(()=>{i+=1;if(i>=D.samples.length){stop();return;}
+show(i);},900);};
+r.oninput=()=>{stop();show(+r.value);};show(D.samples.length-1);
+</script></body></html>"""
+
+
+def snapshot_player(snapshots: pd.DataFrame, lang: str = "en") -> str:
+    """A self-contained HTML player of the samples written during training (epoch,
+    sample): Play steps through the epochs, the slider picks one; it opens on the last."""
+    data = {
+        "samples": snapshots["sample"].tolist(),
+        "labels": [t(lang, "text.snapshots.epoch", epoch=int(e)) for e in snapshots.epoch],
+        "play": t(lang, "text.play"),
+        "pause": t(lang, "text.pause"),
+    }
+    blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return (
+        _PLAYER.replace("__LANG__", "zh-Hans" if lang == "zh" else "en")
+        .replace("__PLAY__", html.escape(data["play"]))
+        .replace("__EPOCH__", html.escape(t(lang, "chart.text.epoch")))
+        .replace("__MAX__", str(max(len(snapshots) - 1, 0)))
+        .replace("__DATA__", blob)
+    )

@@ -1,0 +1,424 @@
+"""A character-level language model: the text as ids, the network, its training, the
+baselines it must beat, and what a trained one says (samples, next-character odds,
+one unit's activation over a text).
+
+Losses are in **bits per character**: the cross-entropy of the true next character
+under the model, in base 2 (nats / ln 2). A model that knows nothing but the alphabet of
+V characters scores log2 V; a perfect one 0; 2^bits is the perplexity (the number of
+characters it is, on average, as unsure as choosing among).
+
+Split: the first TRAIN_FRACTION of the text trains, the rest tests. Every prediction
+(network and baselines) is scored on the same targets: each character of a split but
+the first. The network reads a split in chunks of seq_length characters, each from a
+zero state, the way it was trained; the baselines are the unigram (character
+frequencies of the training text) and the bigram (the next character's frequencies
+after the previous one in the training text), both add-one smoothed over the
+vocabulary, so no test character has probability 0.
+
+Next-character odds read the last seq_length characters of the prompt from a zero state
+(the context the network was trained with); generation starts the same way, then carries
+the state on, one step per written character (cheaper at long windows than re-reading the last
+window at every step; at the default settings both wrote the same 400 characters).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from playground.pipeline.models import CELLS
+from playground.pipeline.threads import single_threaded
+from playground.text.config import BATCH_SIZE, EMBED_SIZE, TextConfig
+from playground.text.validate import MAX_VOCAB, UNKNOWN
+
+TRAIN_FRACTION = 0.9  # the first 90 % of the text trains; the rest tests
+CLIP_GRAD = 1.0  # largest gradient norm per step (keeps the plain RNN stable)
+SNAPSHOT_COUNT = 6  # samples kept while training: epoch 0, ..., the last
+SNAPSHOT_CHARS = 160  # length of each snapshot's sample
+SNAPSHOT_TEMPERATURE = 0.5
+LN2 = math.log(2.0)
+
+# on_epoch(epoch, train_bits, test_bits): epoch counts from 1, once per epoch, in order.
+TextEpochCallback = Callable[[int, float, float], None]
+
+
+# ---- The text as ids ------------------------------------------------------------------
+def vocabulary(text: str) -> str:
+    """The characters a model of `text` reads and writes, sorted; past MAX_VOCAB the
+    rarest share UNKNOWN (ties broken by character order)."""
+    counts: dict[str, int] = {}
+    for c in text:
+        counts[c] = counts.get(c, 0) + 1
+    if len(counts) <= MAX_VOCAB:
+        return "".join(sorted(counts))
+    kept = sorted(counts, key=lambda c: (-counts[c], c))[: MAX_VOCAB - 1]
+    return "".join(sorted(kept + [UNKNOWN]))
+
+
+def encode(text: str, vocab: str) -> np.ndarray:
+    """(len(text),) int64 ids into `vocab`; a character outside it is UNKNOWN's id if
+    the vocabulary has one, else skipped."""
+    index = {c: i for i, c in enumerate(vocab)}
+    unknown = index.get(UNKNOWN)
+    ids = [index.get(c, unknown) for c in text]
+    return np.array([i for i in ids if i is not None], dtype=np.int64)
+
+
+def split_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(train, test) ids: the first TRAIN_FRACTION, then the rest."""
+    cut = int(round(len(ids) * TRAIN_FRACTION))
+    return ids[:cut], ids[cut:]
+
+
+def text_of(cfg: TextConfig) -> str:
+    """The text `cfg` reads: a built-in corpus or the learner's own."""
+    return cfg.source()
+
+
+# ---- Baselines ------------------------------------------------------------------------
+def unigram_bits(train: np.ndarray, targets: np.ndarray, vocab_size: int) -> float:
+    """Mean bits per character of `targets` under the add-one smoothed character
+    frequencies of `train`: p(c) = (n_c + 1) / (N + V)."""
+    counts = np.bincount(train, minlength=vocab_size).astype(np.float64) + 1.0
+    p = counts / counts.sum()
+    return float(-np.log2(p[targets]).mean())
+
+
+def bigram_bits(train: np.ndarray, prev: np.ndarray, targets: np.ndarray, vocab_size: int) -> float:
+    """Mean bits per character of `targets` given the character before each (`prev`),
+    under add-one smoothed counts of pairs in `train`:
+    p(c | b) = (n_bc + 1) / (n_b· + V), n_b· counting b's successors."""
+    pairs = np.zeros((vocab_size, vocab_size), dtype=np.float64)
+    np.add.at(pairs, (train[:-1], train[1:]), 1.0)
+    pairs += 1.0
+    p = pairs / pairs.sum(axis=1, keepdims=True)
+    return float(-np.log2(p[prev, targets]).mean())
+
+
+# ---- The network ----------------------------------------------------------------------
+class CharModel(nn.Module):
+    """Embedding -> recurrent layers -> a linear head over the vocabulary, per step."""
+
+    def __init__(self, model: str, vocab_size: int, hidden_size: int, num_layers: int) -> None:
+        super().__init__()
+        if model not in CELLS:
+            raise ValueError(f"unknown model {model!r}; choose from {sorted(CELLS)}")
+        self.kind = model
+        self.embed = nn.Embedding(vocab_size, EMBED_SIZE)
+        self.rnn = CELLS[model](EMBED_SIZE, hidden_size, num_layers=num_layers, batch_first=True)
+        self.head = nn.Linear(hidden_size, vocab_size)
+
+    def hidden(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids (B, L) -> (B, L, H) the last layer's output at every step (zero start)."""
+        out, _ = self.rnn(self.embed(ids))
+        return out
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids (B, L) -> (B, L, V) logits of the next character after each step."""
+        return self.head(self.hidden(ids))
+
+
+def init_char_model(
+    model: str, vocab_size: int, hidden_size: int, num_layers: int, seed: int
+) -> CharModel:
+    """The untrained network, every weight drawn from a generator seeded with `seed`
+    (PyTorch's default distributions: U(±1/√H) for the cell and head, N(0, 1) for the
+    embedding), none from the global RNG."""
+    gen = torch.Generator().manual_seed(seed)
+    with torch.device("meta"):
+        net = CharModel(model, vocab_size, hidden_size, num_layers)
+    net = net.to_empty(device="cpu")
+    bound = 1.0 / math.sqrt(hidden_size)
+    with torch.no_grad():
+        net.embed.weight.normal_(0.0, 1.0, generator=gen)
+        for p in net.rnn.parameters():
+            p.uniform_(-bound, bound, generator=gen)
+        for p in net.head.parameters():
+            p.uniform_(-bound, bound, generator=gen)
+    return net
+
+
+def windows(ids: np.ndarray, length: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Non-overlapping training windows: inputs (N, length) and targets (N, length),
+    the targets one character ahead. N = (len(ids) - 1) // length."""
+    n = (len(ids) - 1) // length
+    x = torch.from_numpy(ids[: n * length].reshape(n, length).copy())
+    y = torch.from_numpy(ids[1 : n * length + 1].reshape(n, length).copy())
+    return x, y
+
+
+def chunks(ids: np.ndarray, length: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Every target of `ids` (all but the first character) in batches of windows of at
+    most `length` inputs, each read from a zero state: the full windows as one batch,
+    then the shorter tail as another."""
+    x, y = windows(ids, length)
+    out = [(x, y)] if len(x) else []
+    done = len(x) * length
+    if done < len(ids) - 1:
+        tail_x = torch.from_numpy(ids[done:-1].copy()).unsqueeze(0)  # (1, rest)
+        tail_y = torch.from_numpy(ids[done + 1 :].copy()).unsqueeze(0)
+        out.append((tail_x, tail_y))
+    return out
+
+
+def bits_of(net: CharModel, ids: np.ndarray, length: int) -> float:
+    """Mean bits per character the network gives every target of `ids` (see `chunks`)."""
+    total, count = 0.0, 0
+    with torch.inference_mode():
+        for x, y in chunks(ids, length):
+            logits = net(x)  # (B, L, V)
+            total += F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="sum").item()
+            count += y.numel()
+    return total / count / LN2
+
+
+# ---- A trained model and what it says ---------------------------------------------------
+@dataclass
+class FittedText:
+    """A trained character model with what it needs to read and write text."""
+
+    net: CharModel  # eval mode, gradients off: shared read-only
+    vocab: str  # id -> character
+    seq_length: int  # the context it reads (its training window)
+    fallback: str  # the context of an empty prompt (a line start, else the first char)
+
+    def ids(self, text: str) -> np.ndarray:
+        return encode(text, self.vocab)
+
+
+@dataclass
+class TextResult:
+    """What a text run produced: tidy frames and the fitted network."""
+
+    cfg: TextConfig
+    losses: pd.DataFrame  # epoch, split, loss (bits per character); epoch 0 = untrained
+    metrics: pd.DataFrame  # model, split, loss (bits per character), perplexity
+    snapshots: pd.DataFrame  # epoch, sample: written from an empty prompt during training
+    fitted: FittedText = field(repr=False)
+    diverged: bool = False  # a loss became NaN/inf; the last good weights are kept
+    stopped_epoch: int = 0  # the last epoch trained
+
+
+def snapshot_epochs(epochs: int, count: int = SNAPSHOT_COUNT) -> list[int]:
+    """`count` epochs spread from 0 to `epochs` (fewer if epochs is small)."""
+    return sorted({round(i * epochs / (count - 1)) for i in range(count)})
+
+
+@single_threaded
+def run_text(cfg: TextConfig, on_epoch: TextEpochCallback | None = None) -> TextResult:
+    """Train a character model per `cfg` and score it against the baselines. The same
+    config gives the same bits in any thread or process."""
+    if cfg.task != "next_char":
+        raise ValueError(f"run_text trains task 'next_char'; got {cfg.task!r}")
+    text = text_of(cfg)
+    vocab = vocabulary(text)
+    ids = encode(text, vocab)
+    train_ids, test_ids = split_ids(ids)
+    if len(train_ids) < cfg.seq_length + 1 or len(test_ids) < 2:
+        raise ValueError(f"text too short for a window of {cfg.seq_length}")
+    V = len(vocab)
+    net = init_char_model(cfg.model, V, cfg.hidden_size, cfg.num_layers, cfg.seed)
+    fallback = "\n" if "\n" in vocab else vocab[int(ids[0])]
+    fitted = FittedText(net, vocab, cfg.seq_length, fallback)
+    x, y = windows(train_ids, cfg.seq_length)  # (N, L), (N, L)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    opt = torch.optim.Adam(net.parameters(), lr=cfg.learning_rate)
+    keep = snapshot_epochs(cfg.epochs)
+    rows: list[tuple[int, str, float]] = []
+    samples: list[tuple[int, str]] = []
+
+    def score(epoch: int) -> tuple[float, float]:
+        net.eval()
+        tr, te = bits_of(net, train_ids, cfg.seq_length), bits_of(net, test_ids, cfg.seq_length)
+        rows.extend([(epoch, "train", tr), (epoch, "test", te)])
+        if epoch in keep:
+            samples.append(
+                (epoch, _sample(fitted, "", SNAPSHOT_CHARS, SNAPSHOT_TEMPERATURE, cfg.seed))
+            )
+        return tr, te
+
+    score(0)
+    diverged, stopped = False, 0
+    saved = [p.detach().clone() for p in net.parameters()]
+    for epoch in range(1, cfg.epochs + 1):
+        net.train()
+        order = torch.randperm(len(x), generator=gen)
+        for start in range(0, len(x), BATCH_SIZE):
+            batch = order[start : start + BATCH_SIZE]
+            logits = net(x[batch])  # (B, L, V)
+            loss = F.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            nn.utils.clip_grad_norm_(net.parameters(), CLIP_GRAD)
+            opt.step()
+        tr, te = score(epoch)
+        if not (math.isfinite(tr) and math.isfinite(te)):
+            with torch.no_grad():
+                for p, s in zip(net.parameters(), saved, strict=True):
+                    p.copy_(s)
+            del rows[-2:]
+            samples[:] = [s for s in samples if s[0] != epoch]
+            diverged = True
+            break
+        stopped = epoch
+        with torch.no_grad():
+            for s, p in zip(saved, net.parameters(), strict=True):
+                s.copy_(p)
+        if on_epoch is not None:
+            on_epoch(epoch, tr, te)
+    net.eval()
+    net.requires_grad_(False)
+    losses = pd.DataFrame(rows, columns=["epoch", "split", "loss"])
+    last = losses[losses.epoch == losses.epoch.max()].set_index("split").loss
+    metric_rows = []
+    for split, split_ids_ in (("train", train_ids), ("test", test_ids)):
+        targets, prev = split_ids_[1:], split_ids_[:-1]
+        metric_rows += [
+            (cfg.model, split, float(last[split])),
+            ("unigram", split, unigram_bits(train_ids, targets, V)),
+            ("bigram", split, bigram_bits(train_ids, prev, targets, V)),
+        ]
+    metrics = pd.DataFrame(metric_rows, columns=["model", "split", "loss"])
+    metrics["perplexity"] = np.exp2(metrics.loss)
+    snapshots = pd.DataFrame(samples, columns=["epoch", "sample"])
+    return TextResult(cfg, losses, metrics, snapshots, fitted, diverged, stopped)
+
+
+def _context(fitted: FittedText, prompt: str) -> list[int]:
+    """The ids the network reads for `prompt`: its known characters, or the fallback."""
+    ids = list(fitted.ids(prompt)) or list(fitted.ids(fitted.fallback))
+    return ids
+
+
+def _next_logits(fitted: FittedText, context: list[int]) -> torch.Tensor:
+    """(V,) logits of the character after the last seq_length ids of `context`."""
+    x = torch.tensor([context[-fitted.seq_length :]], dtype=torch.int64)  # (1, L)
+    return fitted.net(x)[0, -1]
+
+
+def _sample(fitted: FittedText, prompt: str, length: int, temperature: float, seed: int) -> str:
+    """See `generate`: the window of the prompt from a zero state, then one step per
+    written character with the state carried on."""
+    gen = torch.Generator().manual_seed(seed)
+    context = _context(fitted, prompt)[-fitted.seq_length :]
+    net = fitted.net
+    out: list[str] = []
+    with torch.inference_mode():
+        steps, state = net.rnn(net.embed(torch.tensor([context])))  # (1, L, H)
+        logits = net.head(steps[0, -1])  # (V,)
+        for i in range(length):
+            if temperature <= 0.0:
+                nxt = int(torch.argmax(logits))
+            else:
+                p = torch.softmax(logits.double() / temperature, dim=0)
+                nxt = int(torch.multinomial(p, 1, generator=gen))
+            out.append(fitted.vocab[nxt])
+            if i + 1 < length:
+                steps, state = net.rnn(net.embed(torch.tensor([[nxt]])), state)  # (1, 1, H)
+                logits = net.head(steps[0, -1])
+    return "".join(out)
+
+
+@single_threaded
+def generate(
+    result: TextResult, prompt: str, length: int = 200, temperature: float = 0.8, seed: int = 0
+) -> str:
+    """`length` characters the trained network writes after `prompt` (the prompt not
+    included): it reads the prompt's last seq_length characters from a zero state, then
+    carries its state on as it writes. Temperature 0 takes the likeliest character
+    each step; above 0 samples from softmax(logits / temperature) with a generator
+    seeded by `seed`: the same result, prompt, temperature and seed give the same text.
+    Characters of the prompt outside the vocabulary are skipped; an empty prompt starts
+    at a line start."""
+    if length < 0:
+        raise ValueError(f"length must be at least 0, got {length}")
+    if not math.isfinite(temperature) or temperature < 0:
+        raise ValueError(f"temperature must be finite and at least 0, got {temperature}")
+    return _sample(result.fitted, prompt, length, temperature, seed)
+
+
+@single_threaded
+def next_char_probs(result: TextResult, prefix: str) -> pd.DataFrame:
+    """The network's probability of every character coming next after `prefix`:
+    columns char, p; sorted by p (largest first), p summing to 1."""
+    fitted = result.fitted
+    with torch.inference_mode():
+        p = torch.softmax(_next_logits(fitted, _context(fitted, prefix)).double(), dim=0)
+    frame = pd.DataFrame({"char": list(fitted.vocab), "p": p.numpy()})
+    return frame.sort_values(["p", "char"], ascending=[False, True], ignore_index=True)
+
+
+@single_threaded
+def unit_activations(result: TextResult, text: str) -> np.ndarray:
+    """(len(ids), H) the last layer's output of each unit at each character of `text`
+    (its known characters), each read with the seq_length characters up to it from a
+    zero state, as in training and generation."""
+    fitted = result.fitted
+    ids = torch.from_numpy(fitted.ids(text))
+    L = fitted.seq_length
+    if len(ids) == 0:
+        return np.zeros((0, fitted.net.rnn.hidden_size), dtype=np.float32)
+    padded = torch.cat([ids.new_full((L - 1,), -1), ids])  # -1: before the text
+    rows = padded.unfold(0, L, 1)  # (n, L): window ending at each character
+    with torch.inference_mode():
+        # Windows of equal length from a zero state: the ones near the start are
+        # shorter; read them on their own so the padding never enters the network.
+        out = torch.empty((len(ids), fitted.net.rnn.hidden_size))
+        full = rows[L - 1 :]
+        if len(full):
+            out[L - 1 :] = fitted.net.hidden(full)[:, -1]
+        for i in range(min(L - 1, len(ids))):
+            out[i] = fitted.net.hidden(ids[: i + 1].unsqueeze(0))[0, -1]
+    return out.numpy()
+
+
+# ---- Features of the text a unit may follow ---------------------------------------------
+OPEN_BRACKETS, CLOSE_BRACKETS = "(（[", ")）]"
+FEATURES: tuple[str, ...] = ("in_brackets", "in_quotes", "line_position")
+
+
+def text_features(text: str) -> pd.DataFrame:
+    """Per character of `text`: in_brackets (1 while at least one bracket is open, the
+    bracket itself included), in_quotes (1 from an opening quote to its closing one,
+    "…" toggling, “…” in pairs) and line_position (characters since the line began, 0
+    at a line end)."""
+    depth, quoted, column = 0, False, 0
+    rows = []
+    for c in text:
+        if c in OPEN_BRACKETS:
+            depth += 1
+        opens = c == "“" or (c == '"' and not quoted)
+        if opens:
+            quoted = True
+        rows.append((depth > 0, quoted, 0 if c == "\n" else column))
+        if c in CLOSE_BRACKETS:
+            depth = max(depth - 1, 0)
+        if not opens and c in '"”':
+            quoted = False
+        column = 0 if c == "\n" else column + 1
+        if c == "\n":
+            depth, quoted = 0, False  # a line holds its own brackets and quotes
+    frame = pd.DataFrame(rows, columns=list(FEATURES))
+    return frame.astype({"in_brackets": int, "in_quotes": int, "line_position": int})
+
+
+def feature_units(activations: np.ndarray, features: pd.DataFrame, feature: str) -> pd.DataFrame:
+    """Units ranked by how closely their activation follows `feature` over the same
+    characters: columns unit, r (Pearson correlation; 0 where a unit or the feature
+    is constant), sorted by |r|, largest first."""
+    f = features[feature].to_numpy(dtype=np.float64)
+    a = activations.astype(np.float64)
+    fc, ac = f - f.mean(), a - a.mean(axis=0)
+    denom = np.sqrt((fc**2).sum() * (ac**2).sum(axis=0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(denom > 0, fc @ ac / np.where(denom > 0, denom, 1.0), 0.0)
+    frame = pd.DataFrame({"unit": np.arange(a.shape[1]), "r": r})
+    order = np.argsort(-np.abs(r), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)

@@ -1,0 +1,185 @@
+"""TextConfig: every setting of one text experiment, and its parameter table.
+
+The table `TEXT_PARAMS` uses the series' `Param` rows (type, default, bounds, step or
+values, help), so URL values are parsed, clamped and snapped by the same functions as
+the series' (`params.parse_value`, `params.coerce`), each change reported as an
+`i18n.Note`. In the URL and as widget keys every field carries the prefix `text_`
+(`text_model=lstm`), so the Text view's settings never collide with the sidebar's.
+The learner's own text (`text`, used when corpus is "own") never goes into the URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, fields, replace
+from typing import Any, Mapping
+
+from playground.i18n import Note
+from playground.text.corpora import TEXT_CORPORA
+from playground.params import LEARNING_RATES, MODELS, Param, coerce, format_value, parse_value
+
+URL_PREFIX = "text_"  # URL key and widget key of field f: "text_" + f
+TASKS: tuple[str, ...] = ("next_char", "sentiment")
+CORPORA: tuple[str, ...] = ("en", "zh", "own")  # built-in texts, or the learner's own
+
+# Cost: seconds of one core per epoch (fitted on this machine under load, rounded up;
+# bench/bench_text.py). Per character of the text (train + test: an epoch trains on one
+# and scores both): CHAR_SECONDS per layer (op dispatch) plus MAC_SECONDS per multiply-
+# accumulate of the gate matrices; per batch of BATCH_SIZE windows, BATCH_SECONDS per
+# layer (optimizer, loss, autograd). A run may cost MAX_TEXT_SECONDS; it trains at least
+# MIN_TEXT_EPOCHS: a learner's text is cut where that many epochs would not fit.
+WEIGHT_BLOCKS: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
+MAC_SECONDS: dict[str, float] = {"rnn": 2.5e-10, "lstm": 2.5e-10, "gru": 4.5e-10}
+CHAR_SECONDS: dict[str, float] = {"rnn": 4e-6, "lstm": 4e-6, "gru": 1.4e-5}
+BATCH_SECONDS = 4e-3
+FIXED_SECONDS = 0.3  # scoring the untrained network, samples, baselines
+MAX_TEXT_SECONDS = 10.0
+MIN_TEXT_EPOCHS = 3
+BATCH_SIZE = 32  # windows per Adam step
+EMBED_SIZE = 32  # size of each character's learned vector
+
+# fmt: off
+TEXT_PARAMS: tuple[Param, ...] = (
+    Param("task", str, "next_char", choices=TASKS,
+          help="Predict the next character, or classify short reviews."),
+    Param("corpus", str, "en", choices=CORPORA,
+          help="Which text the network reads: a built-in one or your own."),
+    Param("model", str, "lstm", choices=MODELS, help="Vanilla RNN, LSTM or GRU cell."),
+    Param("hidden_size", int, 64, 8, 128, 8, help="Units in each recurrent layer."),
+    Param("seq_length", int, 32, 8, 128, 8,
+          help="Characters the network reads before each prediction (the window)."),
+    Param("epochs", int, 8, 1, 60, 1, help="Passes over the training text."),
+    Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
+          help="Adam step size."),
+    Param("num_layers", int, 1, 1, 2, 1, help="Stacked recurrent layers."),
+    Param("seed", int, 0, 0, 9999, 1, help="Seeds the weights and the batches."),
+    Param("gap", int, 4, 0, 12, 1,
+          help="Sentiment task: words between the negation and the end of the review."),
+)
+# fmt: on
+TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    """Every setting of one text experiment. Defaults: an LSTM reading the English
+    corpus; a default run trains in a few seconds on one core."""
+
+    task: str = "next_char"  # "next_char" | "sentiment"
+    corpus: str = "en"  # "en" | "zh" (built in) | "own" (the `text` field)
+    model: str = "lstm"  # "rnn" | "lstm" | "gru" (LSTM: on CPU about twice as fast as GRU)
+    hidden_size: int = 64  # units in each recurrent layer
+    seq_length: int = 32  # characters per training window
+    epochs: int = 8  # passes over the training text (minibatches of BATCH_SIZE windows)
+    learning_rate: float = 0.01  # Adam lr
+    num_layers: int = 1  # stacked recurrent layers
+    seed: int = 0  # seeds weights, batch order and samples during training
+    gap: int = 4  # sentiment: words between the negation and the end
+    text: str = ""  # the learner's text (corpus "own"); never in the URL
+
+    def __post_init__(self) -> None:
+        problems = []
+        for p in TEXT_PARAMS:
+            value = getattr(self, p.name)
+            if p.kind is not str and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                problems.append(f"{p.name}={value!r} is not a number")
+                continue
+            clean, note = coerce(p, value)
+            if note is not None or clean != value:
+                problems.append(f"{p.name}={value!r} outside its bounds or choices")
+        if self.corpus == "own" and not self.text:
+            problems.append("corpus='own' needs a text")
+        if problems:
+            raise ValueError("invalid TextConfig: " + "; ".join(problems))
+
+    @classmethod
+    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["TextConfig", list[Note]]:
+        """Parse URL query parameters (`text_<field>`) into a config, never raising:
+        unknown keys ignored, bad values defaulted or clamped with one note each (the
+        note's `param` is the field name). A link cannot carry a text, so corpus "own"
+        reads as the default corpus, with a note."""
+        values: dict[str, Any] = {}
+        notes: list[Note] = []
+        for p in TEXT_PARAMS:
+            key = URL_PREFIX + p.name
+            if key not in params:
+                continue
+            raw = params[key]
+            if isinstance(raw, list | tuple):  # repeated key: last one wins
+                raw = raw[-1] if raw else ""
+            value, note = parse_value(p, raw)
+            if note:
+                notes.append(note)
+            values[p.name] = value
+        if values.get("corpus") == "own":
+            values["corpus"] = TEXT_PARAM_BY_NAME["corpus"].default
+            notes.append(Note("text.note.own_not_in_link"))
+        return cls(**values), notes
+
+    def to_query_params(self) -> dict[str, str]:
+        """Every field but `text` as URL strings; `from_query_params` reads them back
+        exactly (for a built-in corpus)."""
+        return {URL_PREFIX + p.name: format_value(getattr(self, p.name)) for p in TEXT_PARAMS}
+
+    def with_text(self, text: str) -> "TextConfig":
+        """This config reading the learner's `text` (already checked by `read_text`)."""
+        return replace(self, corpus="own", text=text)
+
+    def key(self) -> tuple:
+        """A hashable identity for caches: the text stands as its SHA-256."""
+        out = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "text":
+                value = hashlib.sha256(value.encode("utf-8")).hexdigest() if value else ""
+            out.append((f.name, value))
+        return tuple(out)
+
+    # ---- cost ----------------------------------------------------------------------
+    def source(self) -> str:
+        """The text this config reads: a built-in corpus or the learner's own."""
+        return self.text if self.corpus == "own" else TEXT_CORPORA[self.corpus]
+
+    def epoch_seconds(self, n_chars: int | None = None) -> float:
+        """About how long one epoch over `n_chars` characters (default: the whole
+        source) takes on one core."""
+        n = len(self.source()) if n_chars is None else n_chars
+        h, layers = self.hidden_size, self.num_layers
+        macs = sum(
+            WEIGHT_BLOCKS[self.model] * h * ((EMBED_SIZE if i == 0 else h) + h + 2)
+            for i in range(layers)
+        )
+        per_char = CHAR_SECONDS[self.model] * layers + MAC_SECONDS[self.model] * macs
+        batches = n * 0.9 / (BATCH_SIZE * self.seq_length)
+        return n * per_char + batches * BATCH_SECONDS * layers
+
+    def seconds(self) -> float:
+        """About how long this config trains on one core."""
+        return FIXED_SECONDS + self.epochs * self.epoch_seconds()
+
+    def max_epochs(self) -> int:
+        """Most epochs that fit MAX_TEXT_SECONDS (at least 1)."""
+        return max(1, int((MAX_TEXT_SECONDS - FIXED_SECONDS) // self.epoch_seconds()))
+
+    def within_budget(self) -> tuple["TextConfig", list[Note]]:
+        """This config within MAX_TEXT_SECONDS: a learner's text cut where
+        MIN_TEXT_EPOCHS would not fit (at line ends kept if possible), then epochs
+        lowered; a note per change. Applied to its own result it changes nothing."""
+        cfg, notes = self, []
+        if cfg.corpus == "own":
+            per_char = cfg.epoch_seconds(100_000) / 100_000
+            most = int((MAX_TEXT_SECONDS - FIXED_SECONDS) / (MIN_TEXT_EPOCHS * per_char))
+            if len(cfg.text) > most:
+                notes.append(Note("text.note.budget_chars", {"chars": len(cfg.text), "kept": most}))
+                cfg = replace(cfg, text=cfg.text[:most])
+        if cfg.epochs > cfg.max_epochs():
+            notes.append(
+                Note(
+                    "note.budget",
+                    {"param": "epochs", "value": cfg.epochs, "lowered": cfg.max_epochs()},
+                )
+            )
+            cfg = replace(cfg, epochs=cfg.max_epochs())
+        return cfg, notes

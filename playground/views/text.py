@@ -1,0 +1,84 @@
+"""The Text view's computations over a text run: whether the network beats each
+baseline (from the numbers shown), the passage a unit is coloured over, and the units
+that most follow a feature of the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from playground.text.charlm import (
+    FEATURES,
+    TextResult,
+    feature_units,
+    split_ids,
+    text_features,
+    text_of,
+    unit_activations,
+)
+from playground.charts.text import BASELINES
+
+PASSAGE_CHARS = 600  # characters of the test text a unit is coloured over
+PROBE_CHARS = 3000  # characters of the test text the units are ranked on
+SUGGESTED = 3  # units suggested per feature
+FOLLOWS_R = 0.2  # |r| from which a unit is said to follow a feature
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The network's test bits against one baseline's, as shown on the page."""
+
+    baseline: str  # "unigram" | "bigram"
+    bits: float  # the network's test bits per character
+    base: float  # the baseline's
+    beats: bool  # bits < base
+
+
+def verdicts(metrics: pd.DataFrame, model: str) -> list[Verdict]:
+    """One Verdict per baseline, from the test rows of `metrics`."""
+    test = metrics[metrics.split == "test"].set_index("model").loss
+    net = float(test[model])
+    return [Verdict(b, net, float(test[b]), net < float(test[b])) for b in BASELINES]
+
+
+def test_text(result: TextResult) -> str:
+    """The test part of the run's text, as the network reads it (its vocabulary)."""
+    ids = result.fitted.ids(text_of(result.cfg))
+    _, test = split_ids(ids)
+    return "".join(result.fitted.vocab[i] for i in test)
+
+
+def passage(result: TextResult, chars: int = PASSAGE_CHARS) -> str:
+    """About `chars` characters of the test text, from its first line start."""
+    text = test_text(result)
+    start = text.find("\n") + 1 if "\n" in text[: chars // 2] else 0
+    return text[start : start + chars]
+
+
+@dataclass(frozen=True)
+class Units:
+    """What the units do over a passage of test text."""
+
+    passage: str  # the characters shown
+    activations: np.ndarray  # (len(passage), H)
+    ranked: dict[str, pd.DataFrame]  # feature -> unit, r (over PROBE_CHARS of test text)
+
+    def suggested(self, feature: str) -> list[tuple[int, float]]:
+        """Up to SUGGESTED (unit, r) following `feature` with |r| >= FOLLOWS_R."""
+        top = self.ranked[feature].head(SUGGESTED)
+        return [(int(u), float(r)) for u, r in zip(top.unit, top.r) if abs(r) >= FOLLOWS_R]
+
+
+def probe_units(result: TextResult) -> Units:
+    """The activations over the passage, and the units ranked per feature."""
+    shown = passage(result)
+    probe = test_text(result)[:PROBE_CHARS]
+    acts = unit_activations(result, probe)
+    features = text_features(probe)
+    ranked = {}
+    for f in FEATURES:
+        if features[f].nunique() > 1:
+            ranked[f] = feature_units(acts, features, f)
+    return Units(shown, unit_activations(result, shown), ranked)

@@ -1,0 +1,108 @@
+"""The Text view on the page (AppTest, the real package, two epochs): it opens from
+?view=text in both languages with its charts, says whether the network beats each
+baseline from the numbers it shows, writes after the learner's start (a new start or
+temperature writes something else), keeps its settings in the URL, and takes the
+learner's own text, refusing a bad one while the previous stays in use."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pagekit import chart_frames, widget
+from playground import TextConfig, generate, run_text
+from playground.i18n import t
+from playground.views.text import verdicts
+from speckit import has_cjk, titles
+from streamlit.testing.v1 import AppTest
+
+from pagekit import APP, TIMEOUT
+
+QUERY = {"view": "text", "epochs": "2", "text_epochs": "2"}  # a quick series run too
+
+
+def open_text(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in (QUERY | query).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def sample(at: AppTest) -> str:
+    return at.code[0].value
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+@pytest.fixture(scope="module")
+def english():
+    return open_text()
+
+
+def test_the_view_opens_with_its_charts_and_live_verdicts(english):
+    at = english
+    frames = chart_frames(at)
+    assert len(frames) == 2  # bits per character, next character
+    loss = max(frames[0], key=len)
+    assert set(loss.line) == {"train", "test", "unigram", "bigram"}
+    assert sorted(loss.epoch.unique()) == [0, 1, 2]
+    bars = max(frames[1], key=len)
+    assert len(bars) == 10 and bars.p.is_monotonic_decreasing
+    # The verdicts are the numbers of the run the page shows.
+    result = run_text(TextConfig(epochs=2))
+    said = [m.value for m in at.markdown]
+    for v in verdicts(result.metrics, "lstm"):
+        words = "text.verdict.beats" if v.beats else "text.verdict.loses"
+        baseline = t("en", f"text.baseline.{v.baseline}")
+        want = t("en", words, model="LSTM", bits=v.bits, baseline=baseline, base=v.base)
+        assert f"**{want}**" in said
+    assert sample(at) == "the cat " + generate(result, "the cat ", 200, 0.5, 0)
+    assert not at.error
+
+
+def test_a_new_start_or_temperature_writes_something_else(english):
+    at = english
+    before = sample(at)
+    widget(at, "text_temperature").set_value(1.2).run()
+    hotter = sample(at)
+    assert hotter != before and hotter.startswith("the cat ")
+    at.text_input(key="text_prompt").set_value("once upon ").run()
+    assert sample(at).startswith("once upon ") and sample(at) != hotter
+    written = sample(at)
+    at.run()  # the same start, temperature and seed: the same text
+    assert sample(at) == written
+
+
+def test_chinese_page_and_link_settings():
+    at = open_text(lang="zh", text_corpus="zh", text_model="rnn", text_hidden_size="24")
+    assert widget(at, "text_model").value == "rnn"
+    assert widget(at, "text_hidden_size").value == 24
+    assert at.query_params["text_model"] == "rnn" and at.query_params["text_corpus"] == "zh"
+    widget(at, "text_hidden_size").set_value(32).run()
+    assert at.query_params["text_hidden_size"] == "32"
+    for spec in specs(at):
+        assert any(has_cjk(x) for x in titles(spec))
+    assert has_cjk(sample(at))  # it writes Chinese
+    assert any(has_cjk(m.value) and "RNN" in m.value for m in at.markdown)
+
+
+def test_own_text_runs_and_a_bad_one_keeps_the_previous():
+    at = open_text(text_corpus="own")  # a link cannot carry a text: the corpus opens
+    assert widget(at, "text_corpus").value == "en"
+    assert t("en", "text.note.own_not_in_link") in [c.value for c in at.caption]
+    widget(at, "text_corpus").set_value("own").run()
+    assert t("en", "text.own.none") in [c.value for c in at.caption]
+    own = "abc abd abe (xyz) " * 40
+    at.text_area(key="text_area").input(own).run()
+    assert not at.exception and not at.error
+    assert any(str(len(own)) in c.value for c in at.caption)  # "Using your text: 720 ..."
+    vocab_chart = max(chart_frames(at)[1], key=len)
+    assert set(vocab_chart.char) <= set(own)
+    at.text_area(key="text_area").input("zz").run()
+    assert at.error and t("en", "text.own.kept") in at.error[0].value
+    assert set(max(chart_frames(at)[1], key=len).char) <= set(own)  # still the good text
