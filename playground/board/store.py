@@ -17,7 +17,7 @@ import math
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -122,11 +122,13 @@ def _sqlite_on_begin(conn) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; a SQLite file's folder is made if missing."""
+    """An engine for `url`; a SQLite file's folder is made if missing (if it cannot
+    be, the first use says BoardUnavailable)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            with suppress(OSError):
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
     return create_engine(parsed, pool_pre_ping=True)
 
