@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.context import PageContext
-from app.views import challenges, compare, forecast, gradients, home, inside, memory, train
+from app.views import board, challenges, compare, forecast, gradients, home, inside, memory, train
 from playground.views import VIEWS
 
 RENDER: dict[str, Callable[[PageContext], None]] = {
@@ -16,6 +16,7 @@ RENDER: dict[str, Callable[[PageContext], None]] = {
     "gradients": gradients.render,
     "memory": memory.render,
     "challenges": challenges.render,
+    "board": board.render,
     "home": home.render,
 }
 assert tuple(RENDER) == VIEWS, "one page module per view, in tab order"

@@ -122,25 +122,26 @@ def _sqlite_on_begin(conn) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`; a SQLite file's folder is made if missing (if it cannot
-    be, the first use says BoardUnavailable)."""
+    """An engine for `url` (SQLite waits SQLITE_BUSY_S for a lock; pooled Postgres
+    connections are checked before use, so a restarted server is met again)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            with suppress(OSError):
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
     return create_engine(parsed, pool_pre_ping=True)
 
 
 def prepare_engine(engine: Engine) -> Engine:
-    """Set up SQLite's connections (`_sqlite_on_connect`, `_sqlite_on_begin`) on an
-    engine made elsewhere (e.g. by `st.connection`); once per engine."""
-    if engine.dialect.name == "sqlite" and not event.contains(
-        engine, "connect", _sqlite_on_connect
-    ):
-        event.listen(engine, "connect", _sqlite_on_connect)
-        event.listen(engine, "begin", _sqlite_on_begin)
+    """Set up an engine (ours or one made elsewhere, e.g. by `st.connection`), once:
+    a SQLite file's folder is made if missing (if it cannot be, the first use says
+    BoardUnavailable) and its connections set up (`_sqlite_on_connect`, `_on_begin`)."""
+    if engine.dialect.name != "sqlite" or event.contains(engine, "connect", _sqlite_on_connect):
+        return engine
+    database = engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        with suppress(OSError):
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
