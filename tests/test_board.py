@@ -39,6 +39,7 @@ from playground.board import (
 )
 from playground.board.codes import new_token
 from playground.board.names import DROPPED
+from playground.i18n import t
 from playground.workshop.challenges import held_out_metric
 from test_config import valid_configs
 
@@ -194,7 +195,21 @@ def test_hostile_names_are_stored_as_cleaned_text_and_break_nothing(board):
     assert {"boards", "board_entries"} <= tables
 
 
-def test_sixty_concurrent_submissions_from_threads_are_all_kept(board):
+def cached_runner():
+    """`run_experiment` through a dict, as the page's cache: each run trains once."""
+    done, lock = {}, threading.Lock()
+
+    def run(cfg):
+        with lock:
+            if cfg not in done:
+                done[cfg] = run_experiment(cfg)
+            return done[cfg]
+
+    return run
+
+
+def test_sixty_concurrent_submissions_from_threads_are_all_kept(url):
+    board = open_board(url, run=cached_runner())  # the page passes its cache likewise
     code = board.create("Rush").code
     names = [f"student {i:02d}" for i in range(60)]
     start = threading.Barrier(12)
@@ -212,6 +227,7 @@ def test_sixty_concurrent_submissions_from_threads_are_all_kept(board):
     for model in ("rnn", "gru"):
         assert table[table.model == model].score.nunique() == 1  # one run's score each
     assert {e.name for e in made} == set(names)
+    board.dispose()
 
 
 def test_everything_submitted_survives_a_restart(url):
@@ -346,3 +362,24 @@ def test_a_preset_link_is_read_as_the_page_reads_it():
     assert link_config({"preset": preset.key}) == preset.config
     assert link_config(f"preset={preset.key}&epochs=3").epochs == 3
     assert settings_text(ExperimentConfig()) == ""
+
+
+# ---- the board's chart ------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_board_chart_is_valid_vega_lite_against_any_setting(tmp_path, lang):
+    from playground.charts.board import board_chart
+    from playground.config import PARAMS
+    from playground.serve.specs import page_spec
+
+    store = open_board(f"sqlite:///{tmp_path / 'board.db'}")
+    code = store.create("Chart").code
+    store.submit(code, "Ana", tiny(model="lstm", learning_rate="0.003"))
+    store.submit(code, "Bo", tiny(model="gru", signal="square"))
+    table = store.standings(code)
+    kinds = ("hidden_size", "learning_rate", "model", "signal")  # number, log, choices
+    for p in PARAMS:
+        spec = page_spec(board_chart(table, p.name, "rmse", lang), validate=p.name in kinds)
+        assert spec["encoding"]["x"]["field"] == p.name
+        metric = t(lang, "chart.metric.rmse")
+        assert spec["encoding"]["y"]["title"] == t(lang, "board.chart.error", metric=metric)
+    store.dispose()

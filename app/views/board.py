@@ -218,7 +218,7 @@ def render(ctx: PageContext) -> None:
     if is_instructor:
         instructor_panel(ctx, info, token)
     elif token:
-        st.error(ctx.t("board.error.wrong_token"), icon=":material/lock:")
+        st.error(ctx.t("board.error.wrong_token", code=code), icon=":material/lock:")
     create_form(ctx, expanded=False)
 
 
