@@ -43,7 +43,7 @@ from playground.serve.specs import page_spec
 from playground.workshop.challenges import CHALLENGES
 from playground.workshop.presets import PRESETS
 
-REFRESH_S = 4  # the ranking, chart and CSV refresh this often (their fragment alone)
+REFRESH_S = 3  # the ranking, chart and CSV refresh this often (their fragment alone)
 MIN_SUBMIT_GAP_S = 5.0  # one submission per session per this many seconds
 KEY_SETTINGS = ("hidden_size", "seq_length", "num_layers", "epochs", "learning_rate", "noise")
 CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise", "num_layers",
@@ -249,6 +249,11 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
     if table.empty:
         st.info(ctx.t("board.empty"), icon=":material/hourglass_empty:")
         return
+    latest = table.loc[table.submitted_at.idxmax()]
+    st.caption(
+        ctx.t("board.latest", n=len(table), name=as_text(latest["name"]),
+              time=f"{latest.submitted_at:%H:%M:%S}")
+    )  # fmt: skip
     st.dataframe(
         shown_standings(ctx, table, info),
         hide_index=True,
@@ -282,7 +287,7 @@ def shown_standings(ctx: PageContext, table, info: BoardInfo):
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])
-    return shown[columns + list(KEY_SETTINGS) + ["link", "submitted_at"]]
+    return shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
 
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
