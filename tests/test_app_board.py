@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pagekit import run_app
+from pagekit import APP, TIMEOUT, run_app
 from playground import ExperimentConfig, run_experiment
 from playground.board import open_board
 from playground.i18n import t
@@ -156,3 +156,18 @@ def test_a_database_that_is_down_breaks_only_the_board(monkeypatch):
     assert [e.value for e in at.error] == [t("en", "board.error.unavailable")]
     open_board_tab(at)
     assert [e.value for e in at.error] == [t("en", "board.error.unavailable")]
+
+
+def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypatch):
+    """`[connections.board]` in secrets.toml, Streamlit's convention (no env var set)."""
+    monkeypatch.delenv("PLAYGROUND_BOARD_URL", raising=False)
+    url = f"sqlite:///{tmp_path / 'secret.db'}"
+    store = open_board(url)
+    code = store.create("From secrets").code
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.secrets["connections"] = {"board": {"url": url}}
+    for key, value in {"view": "board", "board": code, "epochs": EPOCHS}.items():
+        at.query_params[key] = value
+    rerun(at)
+    assert at.header[0].value == "From secrets"
+    store.dispose()

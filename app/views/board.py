@@ -54,30 +54,36 @@ DB_ERRORS = (BoardError, SQLAlchemyError, OSError)  # what a board call may rais
 
 
 # ---- The database: one board store per process ------------------------------------------
-def configured_in_secrets() -> bool:
-    """Whether `.streamlit/secrets.toml` has a `[connections.board]` section."""
+def secrets_section() -> dict:
+    """The `[connections.board]` section of `.streamlit/secrets.toml` ({} if none)."""
     try:
-        return bool(
-            st.secrets.load_if_toml_exists() and "board" in st.secrets.get("connections", {})
-        )
+        if st.secrets.load_if_toml_exists() and "board" in st.secrets.get("connections", {}):
+            return st.secrets["connections"]["board"].to_dict()
     except Exception:  # noqa: BLE001 - an unreadable secrets file: as if none
-        return False
+        pass
+    return {}
 
 
 def store() -> Board:
     """The board store of this process, on `st.connection("board", type="sql")`: the
     `PLAYGROUND_BOARD_URL` environment variable if set, else the `[connections.board]`
-    secrets, else the SQLite file (`default_url`). No connection is made until used."""
-    return board_store(os.environ.get("PLAYGROUND_BOARD_URL", "").strip())
+    secrets (a `url`, or Streamlit's dialect/host/... keys), else the SQLite file
+    (`default_url`). No connection is made until used."""
+    env_url = os.environ.get("PLAYGROUND_BOARD_URL", "").strip()
+    section = {} if env_url else secrets_section()
+    params = section or {"url": env_url or default_url()}
+    return board_store(tuple(sorted((k, repr(v)) for k, v in params.items())), params)
 
 
 @st.cache_resource
-def board_store(env_url: str) -> Board:
-    """The store of `store()`, one per URL the environment names ("" for none)."""
-    if env_url or not configured_in_secrets():
-        conn = st.connection("board", type="sql", url=env_url or default_url(), pool_pre_ping=True)
-    else:
-        conn = st.connection("board", type="sql", pool_pre_ping=True)
+def board_store(key: tuple, _params: dict) -> Board:
+    """The store of `store()`, one per set of connection parameters (`key`: their
+    text). The parameters are passed to `st.connection` as keywords (which it reads
+    before the secrets), so what is used is what `store()` chose."""
+    params = dict(_params)
+    engine_kwargs = dict(params.pop("create_engine_kwargs", {}))
+    engine_kwargs.setdefault("pool_pre_ping", True)  # a restarted database is met again
+    conn = st.connection("board", type="sql", **params, **engine_kwargs)
     return open_board(conn.engine)
 
 
