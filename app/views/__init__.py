@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from app.context import PageContext
-from app.views import challenges, compare, forecast, gradients, home, inside, memory, text, train
+from app.views import (
+    board,
+    challenges,
+    compare,
+    forecast,
+    gradients,
+    home,
+    inside,
+    memory,
+    text,
+    train,
+)
 from playground.views import VIEWS
 
 RENDER: dict[str, Callable[[PageContext], None]] = {
@@ -17,6 +28,7 @@ RENDER: dict[str, Callable[[PageContext], None]] = {
     "memory": memory.render,
     "text": text.render,
     "challenges": challenges.render,
+    "board": board.render,
     "home": home.render,
 }
 assert tuple(RENDER) == VIEWS, "one page module per view, in tab order"

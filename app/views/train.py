@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
+from app.views.board import submit_box
 from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
@@ -33,6 +34,7 @@ def render(ctx: PageContext) -> None:
         st.subheader(ctx.t("section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
         ctx.metrics_table(run, lambda: result.metrics)
+        submit_box(ctx)  # on a ?board= link: "Submit this run"
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 

@@ -21,7 +21,8 @@ from playground.views.inside import (
 # The page's views in tab order: the `?view=` key, the page module app/views/<key>.py and,
 # for the learning views, the package module views/<key>.py and charts/<key>.py.
 VIEWS: tuple[str, ...] = (
-    "train", "compare", "forecast", "inside", "gradients", "memory", "text", "challenges", "home",
+    "train", "compare", "forecast", "inside", "gradients", "memory", "text", "challenges",
+    "board", "home",
 )  # fmt: skip
 VIEW_ALIASES: dict[str, str] = {"data": "train"}  # older links' names for a view
 
