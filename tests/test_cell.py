@@ -5,6 +5,7 @@ reader's language; and the page part steps, keeps its unit and speaks Chinese.""
 from __future__ import annotations
 
 import dataclasses
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -463,3 +464,17 @@ def test_render_cell_in_chinese_for_a_gru_and_after_the_network_shrinks():
     at.session_state["test_hidden"] = 4  # fewer units: unit 15 is gone
     at.run()
     assert not at.exception and at.selectbox(key="cell_unit").value in range(4)
+
+
+# A symbol with two subscripts (h_t_{5}) is an error to the page's math renderer (KaTeX
+# draws its source in red): each symbol in the written-out step has one subscript.
+DOUBLE_SUBSCRIPT = re.compile(r"_(\{[^{}]*\}|[A-Za-z0-9])_")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_latex_gives_each_symbol_one_subscript(fitted, kind):
+    for step in (1, 3):
+        for unit in (0, 5):
+            tex = unit_latex(unit_arithmetic(cell_step(fitted[kind, 2], WINDOW, step, 0), unit))
+            assert not DOUBLE_SUBSCRIPT.search(tex), DOUBLE_SUBSCRIPT.search(tex).group(0)
+    assert not DOUBLE_SUBSCRIPT.search(equations_latex(kind))

@@ -124,7 +124,7 @@ def _w(kind: str, side: str, gate: str) -> str:
 def _gate_lines(a: UnitArithmetic, g: GateTerms) -> list[str]:
     j, fn = a.unit, (r"\sigma" if g.activation == "sigmoid" else r"\tanh")
     wi, wh = _w(a.kind, "i", g.gate), _w(a.kind, "h", g.gate)
-    lhs = "h_t" if a.kind == "rnn" else g.gate
+    lhs = rf"h_t[{j}]" if a.kind == "rnn" else rf"{g.gate}_{{{j}}}"  # one subscript each
     if len(g.input_terms) == 1:
         x_sym, x_num = (
             rf"W_{{{wi}}}[{j}]\,x_t",
@@ -144,7 +144,7 @@ def _gate_lines(a: UnitArithmetic, g: GateTerms) -> list[str]:
         sym = rf"{x_sym} + {h_sym} + {bias_i} + {bias_h}"
         num = rf"{x_num} + {_factor(g.hidden_sum)} + {_factor(g.bias_ih)} + {_factor(g.bias_hh)}"
     return [
-        rf"{lhs}_{{{j}}} &= {fn}\big({sym}\big)",
+        rf"{lhs} &= {fn}\big({sym}\big)",
         rf"&= {fn}\big({num}\big) = {fn}({_tex(g.pre)}) = {_tex(g.value)}",
     ]
 

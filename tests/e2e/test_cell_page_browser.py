@@ -198,3 +198,24 @@ def test_pick_a_window_by_click_and_step_through_its_cell(browser, page_url):
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("model", ["rnn", "gru"])
+def test_the_written_out_step_renders_as_math(browser, page_url, model, lang):
+    """The cell's equations and one unit's arithmetic are typeset (KaTeX), never shown as
+    raw LaTeX source or in KaTeX's red error text (an RNN's h_t_{5} was, once)."""
+    context = browser.new_context(viewport={"width": VIEWPORT["width"], "height": 4200})
+    pg = context.new_page()
+    errors = watch_errors(pg)
+    try:
+        pg.goto(f"{page_url}/?view=inside&model={model}&lang={lang}")
+        pg.wait_for_function(SETTLED_JS, timeout=SETTLE_TIMEOUT_MS)
+        pg.wait_for_function("() => document.querySelectorAll('.katex').length >= 2")
+        assert pg.locator(".katex-error").count() == 0
+        text = pg.locator('[data-testid="stMain"]').inner_text()
+        assert "\\begin" not in text and "\\sigma" not in text and "\\tanh" not in text
+        pg.screenshot(path=str(ARTIFACTS / f"cell_math_{model}_{lang}.png"))
+        assert not errors, errors
+    finally:
+        context.close()
