@@ -16,7 +16,6 @@ from playground.config import ExperimentConfig
 from playground.i18n import t
 from playground.params import PARAMS
 
-ARROW = "→"
 MAX_SHOWN = 3  # changes named in a label; more are counted ("+2 more")
 
 

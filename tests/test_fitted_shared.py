@@ -15,7 +15,7 @@ from playground import ExperimentConfig, run_experiment
 from playground.config import MODELS
 from playground.pipeline.experiment import fitted_models, predict
 from playground.workshop.export import weights_bytes
-from playground.views.forecast import forecast_frames, run_forecast
+from playground.views.forecast import forecast_frames
 from playground.views import gradient_frames, gradient_norms, inside_frames, probe_inside
 
 CFG = ExperimentConfig(epochs=6, hidden_size=8, seed=3)
@@ -53,7 +53,7 @@ def test_views_from_the_shared_networks_equal_fresh_fits_and_leave_weights_alone
     before = {m: weights(f.net) for m, f in fits.items()}
 
     shared = forecast_frames(fits, beyond=8)
-    fresh = run_forecast(CFG, models=MODELS, beyond=8)
+    fresh = forecast_frames(fitted_models(CFG, MODELS), 8)
     pd.testing.assert_frame_equal(shared.paths, fresh.paths)
     pd.testing.assert_frame_equal(shared.horizon, fresh.horizon)
 

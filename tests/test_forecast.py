@@ -9,14 +9,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
-from playground.pipeline.experiment import fit
+from playground.pipeline.experiment import fit, fitted_models
 from playground.views.forecast import (
     MAX_ORIGINS,
     fit_linear_ar,
     forecast_frames,
     free_run,
     horizon_origins,
-    run_forecast,
 )
 
 CFG = ExperimentConfig(epochs=15, hidden_size=8)
@@ -24,7 +23,7 @@ CFG = ExperimentConfig(epochs=15, hidden_size=8)
 
 @pytest.fixture(scope="module")
 def fc():
-    return run_forecast(CFG, models=("rnn", "gru"), beyond=12)
+    return forecast_frames(fitted_models(CFG, ("rnn", "gru")), 12)
 
 
 def part(paths, model, mode):
@@ -82,7 +81,9 @@ def test_every_horizon_averages_the_same_starts(n_test):
 def test_linear_ar_is_exact_on_a_clean_sine():
     # sin satisfies y_t = 2 cos(dt) y_{t-1} - y_{t-2}: a linear AR fits it exactly and
     # free-runs without drift, at every horizon.
-    f = run_forecast(ExperimentConfig(noise=0.0, epochs=1, hidden_size=4), beyond=30)
+    f = forecast_frames(
+        fitted_models(ExperimentConfig(noise=0.0, epochs=1, hidden_size=4), ("rnn",)), 30
+    )
     ar = f.horizon[f.horizon.model == "linear_ar"]
     assert ar.mse.max() < 1e-12
     pers = f.horizon[f.horizon.model == "persistence"].mse.to_numpy()

@@ -10,7 +10,7 @@ from playground import run_experiment
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES, render, strings
 from playground.views import VIEWS
-from playground.workshop.presets import PRESETS, Preset, get_preset, signal_or_sine
+from playground.workshop.presets import PRESETS, Preset, signal_or_sine
 
 ALL = list(PRESETS.values())
 
@@ -26,8 +26,6 @@ def test_registry_has_the_workshop_scenarios():
         "real_data",
     }
     assert all(key == p.key for key, p in PRESETS.items())
-    assert get_preset("overfitting") is PRESETS["overfitting"]
-    assert get_preset("nope") is None
 
 
 @pytest.mark.parametrize("preset", ALL, ids=lambda p: p.key)

@@ -19,12 +19,11 @@ import pandas as pd
 
 from playground.config import ExperimentConfig
 from playground.i18n import Note
-from playground.pipeline.experiment import Fitted, fitted_models, predict
+from playground.pipeline.experiment import Fitted, predict
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
 Report = Callable[[Any], None]  # takes (fraction done, Note), as the page's cache expects
 
-BASELINES: tuple[str, ...] = ("persistence", "linear_ar")
 # Starting points of the horizon curves, evenly spaced over the test region. Each costs a
 # rollout of the network per step: at the largest settings 188 starts took ~25 s a model.
 MAX_ORIGINS = 32
@@ -178,15 +177,3 @@ def horizon_errors(
             "n_origins": len(origins),
         }
     )
-
-
-def run_forecast(
-    cfg: ExperimentConfig,
-    models: tuple[str, ...] | None = None,
-    beyond: int | None = None,
-    series: tuple[np.ndarray, np.ndarray] | None = None,
-) -> Forecast:
-    """Fit each of `models` (default: cfg.model) on `cfg`'s data, deterministically, and
-    return the forecast frames with the baselines."""
-    models = (cfg.model,) if models is None else tuple(models)
-    return forecast_frames(fitted_models(cfg, models, series), beyond)

@@ -111,12 +111,6 @@ def recall_run(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig(
     return RecallRun(mse, saliency)
 
 
-def recall_error(model: str, lag: int, seed: int, mc: MemoryConfig = MemoryConfig()) -> float:
-    """Test MSE of `model` trained on delayed recall at `lag` (seeded data and weights).
-    NaN if training diverged at its first step."""
-    return recall_run(model, lag, seed, mc).test_mse
-
-
 SWEEP_COLUMNS = ["model", "lag", "seed", "test_mse", "relative_mse"]
 # saliency frame: task_lag is the recall task's lag (the sweep's `lag`); stage the weights
 # ("init" | "trained"); lag is k, the steps back from the answer of the input

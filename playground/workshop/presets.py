@@ -107,8 +107,3 @@ def build_presets() -> dict[str, Preset]:
 
 
 PRESETS: dict[str, Preset] = build_presets()
-
-
-def get_preset(key: str) -> Preset | None:
-    """The preset named `key`, or None."""
-    return PRESETS.get(key)
