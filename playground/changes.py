@@ -2,7 +2,7 @@
 "before" line the Train tab keeps of the previous run ("Hidden size 32 → 64").
 
 Pure: two configs (and the data each trained on) in, words out. The settings are read
-from the one parameter table (`params.PARAMS`, in its order); a setting's name is its
+from the one parameter table (`config.PARAMS`, in its order); a setting's name is its
 locale label (`param.<name>.label`), a choice its locale label (`choice.<name>.<value>`),
 a number as the controls show it (`:g`).
 """
@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from playground.config import ExperimentConfig
+from playground.config import PARAMS, ExperimentConfig
 from playground.i18n import t
-from playground.params import PARAMS
 
 MAX_SHOWN = 3  # changes named in a label; more are counted ("+2 more")
 

@@ -1,10 +1,11 @@
-"""ExperimentConfig and the one parameter table behind widgets, URLs and validation.
+"""ExperimentConfig: every setting of an experiment, each declared once.
 
-Every setting of an experiment is a field of the frozen `ExperimentConfig`. The table
-`PARAMS` gives, per field, its type, default, bounds, step and help; the page builds
-its widgets from it (labels and help in each language are the locale keys
-`param.<name>.label` / `.help`), `from_query_params` parses and clamps URL values with it,
-and `to_query_params` writes them back. Nothing else in the app knows a bound.
+Every setting is a field of the frozen `ExperimentConfig`, declared with
+`params.setting` (default, bounds, step or values, group); `PARAMS` is made from those
+declarations: the page builds its widgets from it (labels and help in each language are
+the locale keys `param.<name>.label` / `.help`), `from_query_params` parses and clamps
+URL values with it, `to_query_params` writes them back, the budget reads its bounds and
+the exported script its constants. Nothing else in the app knows a bound.
 
 Every value changed on the way in (defaulted, rounded, clamped, snapped, lowered to the
 window or the budget) is reported as an `i18n.Note` (`note.clamped`, ...) whose `param`
@@ -18,26 +19,27 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Mapping
 
 from playground.i18n import Note
-from playground.params import (  # noqa: F401  (re-exported: the table lives in params.py)
+from playground.params import (  # noqa: F401  (re-exported)
     LEARNING_RATES,
     MAX_VALUE_CHARS,
     MODELS,
-    PARAM_BY_NAME,
-    PARAMS,
     SIGNALS,
     Param,
-    _check_all,
     _window_note,
+    check_values,
     coerce,
     format_value,
     parse_value,
+    setting,
+    settings_of,
+    weight_blocks,
 )
 
 # fmt: on
 
 # Cost budget: one "work unit" is about 0.3 ns of one core here (bench/bench_cost.py,
 # SECONDS_PER_WORK). A recurrent step of one layer costs, per window,
-# WEIGHT_BLOCKS x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
+# weight_blocks x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
 # matrices (input, hidden, biases; MAC_WORK units per multiply-accumulate, fitted to the
 # measured forward + backward times) and elementwise ops (the LSTM kernel's elementwise
 # part grows with H); plus STEP_WORK[model] once for the op dispatch that dominates small
@@ -51,7 +53,6 @@ from playground.params import (  # noqa: F401  (re-exported: the table lives in 
 # epochs are lowered to what the budget allows (`max_epochs`). The bounds make this
 # possible: at hidden 128, 3 layers and a window of 50 the points can still go down to
 # 2 x 50 (tests/test_config.py checks every corner).
-WEIGHT_BLOCKS: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}  # gate matrices per cell
 STEP_WORK: dict[str, float] = {"rnn": 3.0e5, "gru": 9.0e5, "lstm": 3.0e5}  # per step, layer
 MAC_WORK: float = 0.4  # per multiply-accumulate of a gate matrix (forward and backward)
 ELEMENT_WORK: float = 300.0  # per window, gate, step and layer
@@ -66,23 +67,34 @@ SECONDS_PER_WORK: float = 0.3e-9  # one core of the machine in bench/RESULTS.md
 class ExperimentConfig:
     """Every setting of one experiment. Defaults reproduce the tutorial exactly."""
 
-    noise: float = 0.1  # σ of Gaussian noise added to the signal
-    seq_length: int = 10  # window length: past steps fed to the network
-    hidden_size: int = 32  # units in each recurrent layer
-    epochs: int = 100  # full-batch Adam steps
-    model: str = "rnn"  # "rnn" | "lstm" | "gru"
-    seed: int = 0  # seeds noise and weight init
-    learning_rate: float = 0.01  # Adam lr
-    num_layers: int = 1  # stacked recurrent layers
-    n_points: int = 100  # samples over 0..4π
-    train_fraction: float = 0.8  # chronological split: first part trains
-    signal: str = "sine"  # key into the signal registry
-    clip_grad: float = 0.0  # max gradient norm per step; 0 = no clipping
-    init_scale: float = 1.0  # factor on the initial recurrent (hidden-to-hidden) weights
-    keep_gate_bias: float = 0.0  # added at init to the LSTM forget / GRU update gate bias
+    # fmt: off
+    noise: float = setting(0.1, 0.0, 1.0, 0.01)  # σ of Gaussian noise added to the signal
+    seq_length: int = setting(10, 2, 50, 1)  # window length: past steps fed to the network
+    hidden_size: int = setting(32, 1, 128, 1)  # units in each recurrent layer
+    epochs: int = setting(100, 1, 1000, 1)  # full-batch Adam steps
+    model: str = setting("rnn", choices=MODELS)  # "rnn" | "lstm" | "gru"
+    seed: int = setting(0, 0, 9999, 1)  # seeds noise and weight init
+    learning_rate: float = setting(  # Adam lr, a select slider on a log scale
+        0.01, 0.0001, 0.1, steps=LEARNING_RATES, advanced=True)
+    num_layers: int = setting(1, 1, 3, 1, advanced=True)  # stacked recurrent layers
+    n_points: int = setting(100, 40, 1000, 10, advanced=True)  # samples over 0..4π
+    train_fraction: float = setting(  # chronological split: the first part trains
+        0.8, 0.5, 0.95, 0.05, advanced=True)
+    signal: str = setting("sine", choices=SIGNALS, advanced=True)  # key into signals.SIGNALS
+    clip_grad: float = setting(  # max gradient norm per step; 0 = no clipping
+        0.0, 0.0, 10.0, 0.1, advanced=True)
+    init_scale: float = setting(  # factor on the initial recurrent (hidden-to-hidden) weights
+        1.0, 0.1, 4.0, 0.1, advanced=True)
+    keep_gate_bias: float = setting(  # added at init to the keep gate's bias (KEEP_GATE)
+        0.0, 0.0, 6.0, 0.5, advanced=True)
+    # fmt: on
 
     def __post_init__(self) -> None:
-        problems = _check_all(self.__dict__)  # the fields (no slots), without a copy
+        problems = check_values(PARAMS, self.__dict__)  # the fields (no slots), no copy
+        if not problems and self.seq_length > self.n_points // 2:
+            problems.append(
+                f"seq_length={self.seq_length} is more than half of n_points={self.n_points}"
+            )
         if problems:
             raise ValueError("invalid ExperimentConfig: " + "; ".join(problems))
 
@@ -251,6 +263,10 @@ class ExperimentConfig:
         return tuple((f.name, getattr(self, f.name)) for f in fields(self))
 
 
+PARAMS: tuple[Param, ...] = settings_of(ExperimentConfig)  # the settings, in field order
+PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+
+
 @lru_cache(maxsize=4096)
 def _epoch_terms(
     model: str, hidden_size: int, num_layers: int, seq_length: int
@@ -264,7 +280,7 @@ def _epoch_terms(
         h_in = 1 if layer == 0 else h
         elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
         per_step += STEP_WORK[model]
-        per_window += WEIGHT_BLOCKS[model] * (MAC_WORK * h * (h_in + h + 2) + elementwise)
+        per_window += weight_blocks(model) * (MAC_WORK * h * (h_in + h + 2) + elementwise)
     return seq_length * per_step + EPOCH_WORK, seq_length * per_window
 
 

@@ -1,23 +1,50 @@
-"""The one parameter table behind widgets, URLs and validation, and the parsing of values.
+"""Settings: how a config field is declared once (`setting`), the vocabularies they
+choose from (models and their gates, signals, learning rates), and the parsing and
+clamping of their values.
 
-`PARAMS` gives, per setting, its type, default, bounds, step (or the widget's values)
-and help; the page builds its widgets from it (labels and help in each language are the
-locale keys `param.<name>.label` / `.help`), `config.ExperimentConfig.from_query_params`
-parses and clamps URL values with it (and snaps them to a setting's values). Nothing
-else in the app knows a bound. Every value changed on the way in is reported as an
-`i18n.Note` whose `param` field is the parameter's name.
+A config's fields declared with `setting(default, low, high, step, ...)` are its
+settings; `settings_of(config)` makes the `Param` of each, from which the page builds
+its widgets (labels and help in each language are the locale keys `param.<name>.label` /
+`.help`), `from_query_params` parses and clamps URL values (snapping them to a setting's
+values) and the exported script writes its constants. Nothing else knows a bound. Every
+value changed on the way in is reported as an `i18n.Note` whose `param` field is the
+parameter's name.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from playground.i18n import Note
 
+# Each cell's blocks of weight rows in PyTorch's stacking order, by their letter in the
+# equations: the LSTM's (i, f, g, o) gates, the GRU's (r, z, n); the RNN's one block is
+# its tanh layer, h. The one gate table: weight-block counts (the cost budget), the gate
+# that keeps the memory (keep_gate_bias) and the cell step's gates derive from it.
+CELL_GATES: dict[str, tuple[str, ...]] = {
+    "rnn": ("h",),
+    "lstm": ("i", "f", "g", "o"),
+    "gru": ("r", "z", "n"),
+}
+# The gate that keeps the old state when near 1 (LSTM forget f, GRU update z): the one
+# keep_gate_bias is added to at initialisation. The plain RNN has none.
+KEEP_GATE: dict[str, str] = {"lstm": "f", "gru": "z"}
+
+
+def weight_blocks(model: str) -> int:
+    """Blocks of weight rows (gate matrices) of one `model` cell: 1, 4 or 3."""
+    return len(CELL_GATES[model])
+
+
+def keep_gate_block(model: str) -> int | None:
+    """Index of the keep gate's block of weight rows in `model`'s stacking, or None."""
+    return CELL_GATES[model].index(KEEP_GATE[model]) if model in KEEP_GATE else None
+
+
 # fmt: off
-MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
+MODELS: tuple[str, ...] = tuple(CELL_GATES)
 SIGNALS: tuple[str, ...] = (  # tables read better aligned
     "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
     "random_walk", "airline", "sunspots",
@@ -34,62 +61,47 @@ LEARNING_RATES: tuple[float, ...] = (
 
 @dataclass(frozen=True)
 class Param:
-    """One row of the parameter table: what a setting is and where it may go."""
+    """One setting: what it is and where it may go. Made from a config field declared
+    with `setting` (`settings_of`); its label and help are the locale keys
+    `param.<name>.label` / `.help`."""
 
     name: str  # field name = widget key = URL query parameter
-    kind: type  # int, float or str
+    kind: type  # int, float or str (the default's type)
     default: Any  # the tutorial's value
     low: Any = None  # inclusive lower bound (numbers)
     high: Any = None  # inclusive upper bound (numbers)
     step: Any = None  # widget step; URL values are not snapped to it
-    choices: tuple[str, ...] = ()  # allowed values (strings)
-    steps: tuple[float, ...] = ()  # the widget's values (numbers); URL values snap to them
-    help: str = ""  # one-line help text shown beside the widget
+    choices: tuple[str, ...] = ()  # allowed values (strings): a menu
+    steps: tuple[float, ...] = ()  # the widget's values (numbers): a select slider; URL
+    # values snap to them. Neither choices nor steps: a slider from low to high by step.
     advanced: bool = False  # shown in the "advanced" group
 
 
-# fmt: off
-PARAMS: tuple[Param, ...] = (
-    Param("noise", float, 0.1, 0.0, 1.0, 0.01,
-          help="Standard deviation of the Gaussian noise added to the signal."),
-    Param("seq_length", int, 10, 2, 50, 1,
-          help="How many past values the network sees to predict the next one."),
-    Param("hidden_size", int, 32, 1, 128, 1,
-          help="Number of units in the recurrent layer's hidden state."),
-    Param("epochs", int, 100, 1, 1000, 1,
-          help="Full-batch training steps (Adam)."),
-    Param("model", str, "rnn", choices=MODELS,
-          help="Vanilla RNN, LSTM or GRU cell."),
-    Param("seed", int, 0, 0, 9999, 1,
-          help="Seeds the noise and the initial weights: same seed, same result."),
-    Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
-          help="Adam step size.", advanced=True),
-    Param("num_layers", int, 1, 1, 3, 1,
-          help="Stacked recurrent layers.", advanced=True),
-    Param("n_points", int, 100, 40, 1000, 10,
-          help="Samples of the signal over 0..4π.", advanced=True),
-    Param("train_fraction", float, 0.8, 0.5, 0.95, 0.05,
-          help="The first part of the series trains; the rest is held out as test.",
-          advanced=True),
-    Param("signal", str, "sine", choices=SIGNALS,
-          help="Which series to learn.", advanced=True),
-    Param("clip_grad", float, 0.0, 0.0, 10.0, 0.1,
-          help="Largest gradient norm per step (0 = no clipping).", advanced=True),
-    Param("init_scale", float, 1.0, 0.1, 4.0, 0.1,
-          help="Multiplies the initial recurrent weights; above ~2 gradients can explode.",
-          advanced=True),
-    Param("keep_gate_bias", float, 0.0, 0.0, 6.0, 0.5,
-          help=(
-               "Added at initialisation to the bias of the gate that keeps the memory "
-               "(LSTM forget gate, GRU update gate): at b the gate starts near σ(b), "
-               "and a stored value lasts about 1 + e^b steps. 0 is PyTorch's default "
-               "(the gate starts half open); 4 keeps it open for ~55 steps. No effect "
-               "on the plain RNN."
-          ), advanced=True),
-)
-# fmt: on
+def setting(
+    default: Any,
+    low: Any = None,
+    high: Any = None,
+    step: Any = None,
+    *,
+    choices: tuple[str, ...] = (),
+    steps: tuple[float, ...] = (),
+    advanced: bool = False,
+) -> Any:
+    """A config field that is a setting: its one declaration (default, bounds, step or
+    the widget's values or choices, group), from which the widgets, URL parsing,
+    clamping, the budget's bounds and the exported script are made (`settings_of`)."""
+    where = dict(low=low, high=high, step=step, choices=choices, steps=steps, advanced=advanced)
+    return field(default=default, metadata={"setting": where})
 
-PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
+
+def settings_of(config: type) -> tuple[Param, ...]:
+    """The settings of a config dataclass, in field order (fields made by `setting`)."""
+    return tuple(
+        Param(f.name, type(f.default), f.default, **f.metadata["setting"])
+        for f in fields(config)
+        if "setting" in f.metadata
+    )
+
 
 # Longest accepted URL value; anything longer is ignored (and reported).
 MAX_VALUE_CHARS = 64
@@ -203,10 +215,10 @@ def coerce(p: Param, value: Any) -> tuple[Any, Note | None]:
     return p.kind(clamped), note
 
 
-def _check_all(values: Mapping[str, Any]) -> list[str]:
-    """Reasons the values are not a valid config (empty when valid)."""
+def check_values(params: tuple[Param, ...], values: Mapping[str, Any]) -> list[str]:
+    """Reasons `values` are not valid values of `params` (empty when valid)."""
     problems = []
-    for p in PARAMS:
+    for p in params:
         value = values[p.name]
         if p.kind is str:
             if value not in p.choices:
@@ -217,8 +229,4 @@ def _check_all(values: Mapping[str, Any]) -> list[str]:
             problems.append(f"{p.name}={value!r} is not an integer")
         elif not (p.low <= value <= p.high) or not math.isfinite(value):
             problems.append(f"{p.name}={value!r} outside {p.low}..{p.high}")
-    if not problems and values["seq_length"] > values["n_points"] // 2:
-        problems.append(
-            f"seq_length={values['seq_length']} is more than half of n_points={values['n_points']}"
-        )
     return problems

@@ -8,9 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground.changes import MAX_SHOWN, change_label, changed, comparable, shown_value
-from playground.config import ExperimentConfig
+from playground.config import PARAMS, ExperimentConfig
 from playground.i18n import LANGUAGES, t
-from playground.params import PARAMS
 
 
 def value_of(p):

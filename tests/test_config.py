@@ -595,3 +595,39 @@ def test_a_locked_window_raises_the_points_instead_of_shrinking():
     )
     assert (cfg.seq_length, cfg.n_points) == (23, 50)  # on the slider's steps of 10
     assert notes[0].key == "note.points_for_window"
+
+
+def test_each_setting_is_declared_once_on_its_field():
+    """The table is made from the fields: a field's default is its setting's default,
+    and every field of the config is a setting (nothing declared twice to drift)."""
+    from dataclasses import fields
+
+    from playground.config import PARAMS
+
+    assert [p.name for p in PARAMS] == [f.name for f in fields(ExperimentConfig)]
+    for f, p in zip(fields(ExperimentConfig), PARAMS, strict=True):
+        assert f.default == p.default and isinstance(p.default, p.kind)
+        assert (p.choices == ()) == (p.kind is not str)
+        assert p.kind is str or p.low <= p.default <= p.high
+
+
+def test_the_gate_table_gives_the_blocks_and_the_keep_gate_rows():
+    """One gate table (params.CELL_GATES): PyTorch's weight rows per cell are
+    blocks x hidden size, and keep_gate_bias lands in the keep gate's block alone."""
+    import torch
+
+    from playground.params import CELL_GATES, KEEP_GATE, keep_gate_block, weight_blocks
+    from playground.pipeline.models import init_model
+
+    for model in CELL_GATES:
+        net = init_model(model, 5, 1, 0)
+        assert net.rnn.weight_ih_l0.shape[0] == weight_blocks(model) * 5
+        biased = init_model(model, 5, 1, 0, keep_gate_bias=2.0)
+        moved = (biased.rnn.bias_ih_l0 - net.rnn.bias_ih_l0).reshape(weight_blocks(model), 5)
+        block = keep_gate_block(model)
+        if model not in KEEP_GATE:
+            assert block is None and torch.all(moved == 0)
+            continue
+        assert CELL_GATES[model][block] == KEEP_GATE[model]
+        assert torch.allclose(moved[block], torch.full((5,), 2.0))
+        assert torch.all(moved[[i for i in range(weight_blocks(model)) if i != block]] == 0)

@@ -8,10 +8,9 @@ import math
 import torch
 from torch import nn
 
+from playground.params import keep_gate_block
+
 CELLS: dict[str, type[nn.RNNBase]] = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
-# The "keep" gate's block of weight rows, in PyTorch's stacking order: LSTM (i, f, g, o)
-# forget gate f; GRU (r, z, n) update gate z. Both keep the old state when near 1.
-KEEP_GATE_ROWS: dict[str, int] = {"lstm": 1, "gru": 1}
 
 
 class SequenceRegressor(nn.Module):
@@ -72,10 +71,9 @@ def init_model(
             for name, p in net.rnn.named_parameters():
                 if name.startswith("weight_hh"):  # (gates*H, H) hidden-to-hidden
                     p.mul_(init_scale)
-        if keep_gate_bias and model in KEEP_GATE_ROWS:
-            rows = slice(
-                KEEP_GATE_ROWS[model] * hidden_size, (KEEP_GATE_ROWS[model] + 1) * hidden_size
-            )
+        block = keep_gate_block(model)
+        if keep_gate_bias and block is not None:
+            rows = slice(block * hidden_size, (block + 1) * hidden_size)
             for layer in range(num_layers):
                 getattr(net.rnn, f"bias_ih_l{layer}")[rows] += keep_gate_bias
     return net

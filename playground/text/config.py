@@ -16,7 +16,17 @@ from typing import Any, Mapping
 
 from playground.i18n import Note
 from playground.text.corpora import TEXT_CORPORA
-from playground.params import LEARNING_RATES, MODELS, Param, coerce, format_value, parse_value
+from playground.params import (
+    LEARNING_RATES,
+    MODELS,
+    Param,
+    coerce,
+    format_value,
+    parse_value,
+    setting,
+    settings_of,
+    weight_blocks,
+)
 
 URL_PREFIX = "text_"  # URL key and widget key of field f: "text_" + f
 TASKS: tuple[str, ...] = ("next_char", "sentiment")
@@ -28,7 +38,6 @@ CORPORA: tuple[str, ...] = ("en", "zh", "own")  # built-in texts, or the learner
 # accumulate of the gate matrices; per batch of BATCH_SIZE windows, BATCH_SECONDS per
 # layer (optimizer, loss, autograd). A run may cost MAX_TEXT_SECONDS; it trains at least
 # MIN_TEXT_EPOCHS: a learner's text is cut where that many epochs would not fit.
-WEIGHT_BLOCKS: dict[str, int] = {"rnn": 1, "gru": 3, "lstm": 4}
 MAC_SECONDS: dict[str, float] = {"rnn": 2.5e-10, "lstm": 2.5e-10, "gru": 4.5e-10}
 CHAR_SECONDS: dict[str, float] = {"rnn": 4e-6, "lstm": 4e-6, "gru": 1.4e-5}
 BATCH_SECONDS = 4e-3
@@ -38,43 +47,25 @@ MIN_TEXT_EPOCHS = 3
 BATCH_SIZE = 32  # windows per Adam step
 EMBED_SIZE = 32  # size of each character's learned vector
 
-# fmt: off
-TEXT_PARAMS: tuple[Param, ...] = (
-    Param("task", str, "next_char", choices=TASKS,
-          help="Predict the next character, or classify short reviews."),
-    Param("corpus", str, "en", choices=CORPORA,
-          help="Which text the network reads: a built-in one or your own."),
-    Param("model", str, "lstm", choices=MODELS, help="Vanilla RNN, LSTM or GRU cell."),
-    Param("hidden_size", int, 64, 8, 128, 8, help="Units in each recurrent layer."),
-    Param("seq_length", int, 32, 8, 128, 8,
-          help="Characters the network reads before each prediction (the window)."),
-    Param("epochs", int, 8, 1, 60, 1, help="Passes over the training text."),
-    Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
-          help="Adam step size."),
-    Param("num_layers", int, 1, 1, 2, 1, help="Stacked recurrent layers."),
-    Param("seed", int, 0, 0, 9999, 1, help="Seeds the weights and the batches."),
-    Param("gap", int, 4, 0, 12, 1,
-          help="Sentiment task: words between the negation and the end of the review."),
-)
-# fmt: on
-TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}
-
 
 @dataclass(frozen=True)
 class TextConfig:
     """Every setting of one text experiment. Defaults: an LSTM reading the English
     corpus; a default run trains in a few seconds on one core."""
 
-    task: str = "next_char"  # "next_char" | "sentiment"
-    corpus: str = "en"  # "en" | "zh" (built in) | "own" (the `text` field)
-    model: str = "lstm"  # "rnn" | "lstm" | "gru" (LSTM: on CPU about twice as fast as GRU)
-    hidden_size: int = 64  # units in each recurrent layer
-    seq_length: int = 32  # characters per training window
-    epochs: int = 8  # passes over the training text (minibatches of BATCH_SIZE windows)
-    learning_rate: float = 0.01  # Adam lr
-    num_layers: int = 1  # stacked recurrent layers
-    seed: int = 0  # seeds weights, batch order and samples during training
-    gap: int = 4  # sentiment: words between the negation and the end
+    # fmt: off
+    task: str = setting("next_char", choices=TASKS)  # "next_char" | "sentiment"
+    corpus: str = setting("en", choices=CORPORA)  # "en" | "zh" (built in) | "own" (`text`)
+    model: str = setting(  # "rnn" | "lstm" | "gru" (LSTM: on CPU ~twice as fast as GRU)
+        "lstm", choices=MODELS)
+    hidden_size: int = setting(64, 8, 128, 8)  # units in each recurrent layer
+    seq_length: int = setting(32, 8, 128, 8)  # characters per training window
+    epochs: int = setting(8, 1, 60, 1)  # passes over the training text (BATCH_SIZE windows)
+    learning_rate: float = setting(0.01, 0.0001, 0.1, steps=LEARNING_RATES)  # Adam lr
+    num_layers: int = setting(1, 1, 2, 1)  # stacked recurrent layers
+    seed: int = setting(0, 0, 9999, 1)  # seeds weights, batch order and samples in training
+    gap: int = setting(4, 0, 12, 1)  # sentiment: words between the negation and the end
+    # fmt: on
     text: str = ""  # the learner's text (corpus "own"); never in the URL
 
     def __post_init__(self) -> None:
@@ -148,7 +139,7 @@ class TextConfig:
         n = len(self.source()) if n_chars is None else n_chars
         h, layers = self.hidden_size, self.num_layers
         macs = sum(
-            WEIGHT_BLOCKS[self.model] * h * ((EMBED_SIZE if i == 0 else h) + h + 2)
+            weight_blocks(self.model) * h * ((EMBED_SIZE if i == 0 else h) + h + 2)
             for i in range(layers)
         )
         per_char = CHAR_SECONDS[self.model] * layers + MAC_SECONDS[self.model] * macs
@@ -183,3 +174,7 @@ class TextConfig:
             )
             cfg = replace(cfg, epochs=cfg.max_epochs())
         return cfg, notes
+
+
+TEXT_PARAMS: tuple[Param, ...] = settings_of(TextConfig)  # the settings, in field order
+TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}

@@ -19,17 +19,13 @@ import numpy as np
 import pandas as pd
 import torch
 
+from playground.params import CELL_GATES
 from playground.pipeline.cells import trace
 from playground.pipeline.experiment import Fitted
 from playground.pipeline.threads import single_threaded
 
-# Each cell's computed quantities in PyTorch's weight-row order, by their letter in the
-# equations. The RNN's one "gate" is its tanh layer: value h = tanh(pre) is h_t itself.
-CELL_GATES: dict[str, tuple[str, ...]] = {
-    "rnn": ("h",),
-    "lstm": ("i", "f", "g", "o"),
-    "gru": ("r", "z", "n"),
-}
+# Each cell's computed quantities are its CELL_GATES (params.py), in PyTorch's weight-row
+# order. The RNN's one "gate" is its tanh layer: value h = tanh(pre) is h_t itself.
 TANH_GATES = frozenset({"g", "n", "h"})  # the rest are sigmoids (0..1)
 ACTIVITY = ("change", "value")  # rank units by |h_t - h_{t-1}| or by |h_t|
 TOP_UNITS = 8  # how many units the page shows side by side

@@ -13,10 +13,13 @@ from __future__ import annotations
 import hashlib
 
 from playground.config import PARAMS, ExperimentConfig, format_value
+from playground.i18n import t
+from playground.params import CELL_GATES, keep_gate_block
 from playground.workshop.script_signals import SIGNAL_SOURCES
 
 # Human names of the cells, for comments and the plot title.
 CELL_NAMES: dict[str, str] = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
+KEEP_GATE_NAMES: dict[str, str] = {"lstm": "the LSTM's forget gate", "gru": "the GRU's update gate"}
 
 TEMPLATE = '''"""RNN Playground run, exported as a plain PyTorch script.
 
@@ -108,12 +111,13 @@ with torch.no_grad():
         for name, p in net.rnn.named_parameters():
             if name.startswith("weight_hh"):  # (gates*H, H)
                 p.mul_(INIT_SCALE)
-    # The keep gate (LSTM forget gate, GRU update gate) starts with KEEP_GATE_BIAS added
-    # to its bias: near 1, it keeps what the cell stores for about 1 + e^bias steps.
-    if KEEP_GATE_BIAS and MODEL in ("lstm", "gru"):
-        for layer in range(NUM_LAYERS):  # bias blocks: LSTM (i, f, g, o), GRU (r, z, n)
+    # The keep gate starts with KEEP_GATE_BIAS added to its bias: near 1, it keeps what
+    # the cell stores for about 1 + e^bias steps. Here: {keep_gate}, block KEEP_BLOCK
+    # of the blocks {gates} of HIDDEN_SIZE bias rows each.
+    if KEEP_GATE_BIAS and KEEP_BLOCK is not None:
+        for layer in range(NUM_LAYERS):
             bias = getattr(net.rnn, f"bias_ih_l{{layer}}")
-            bias[HIDDEN_SIZE : 2 * HIDDEN_SIZE] += KEEP_GATE_BIAS
+            bias[KEEP_BLOCK * HIDDEN_SIZE : (KEEP_BLOCK + 1) * HIDDEN_SIZE] += KEEP_GATE_BIAS
 
 # ---- 6. Training: full batch, Adam, mean squared error ------------------------------
 # Operation for operation what the playground runs, so the numbers match the page to the
@@ -229,6 +233,8 @@ def generate_script(cfg: ExperimentConfig) -> str:
         file_name=script_name(cfg),
         settings=format_settings(cfg),
         signal_source=SIGNAL_SOURCES[cfg.signal].rstrip("\n"),
+        keep_gate=KEEP_GATE_NAMES.get(cfg.model, "the plain RNN has none"),
+        gates="(" + ", ".join(CELL_GATES[cfg.model]) + ")",
     )
 
 
@@ -238,7 +244,9 @@ def format_settings(cfg: ExperimentConfig) -> str:
     for p in PARAMS:
         value = getattr(cfg, p.name)
         literal = repr(value) if isinstance(value, str) else format_value(value)
-        lines.append(f"{p.name.upper()} = {literal}  # {p.help}")
+        lines.append(f"{p.name.upper()} = {literal}  # {t('en', f'param.{p.name}.help')}")
+    block = keep_gate_block(cfg.model)
+    lines.append(f"KEEP_BLOCK = {block}  # the keep gate's block of weight rows (None: no gate)")
     return "\n".join(lines)
 
 
