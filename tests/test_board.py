@@ -383,3 +383,21 @@ def test_the_board_chart_is_valid_vega_lite_against_any_setting(tmp_path, lang):
         metric = t(lang, "chart.metric.rmse")
         assert spec["encoding"]["y"]["title"] == t(lang, "board.chart.error", metric=metric)
     store.dispose()
+
+
+def test_the_version_changes_whenever_the_standings_do(board):
+    code, token = board.create("Versions")
+    seen = [board.version(code)]
+    assert board.version(code) == seen[-1]  # nothing happened
+    for act in (
+        lambda: board.submit(code, "Ana", tiny()),
+        lambda: board.submit(code, "Bo", tiny()),
+        lambda: board.submit(code, "Ana", tiny()),  # resubmitted: a new time
+        lambda: board.remove(code, token, "Bo"),
+    ):
+        time.sleep(0.002)
+        act()
+        assert board.version(code) not in seen
+        seen.append(board.version(code))
+    board.clear(code, token)
+    assert board.version(code) == seen[0]  # empty again: the same (empty) standings

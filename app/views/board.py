@@ -21,6 +21,7 @@ import re
 import time
 from urllib.parse import urlencode
 
+import pyarrow as pa
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -39,7 +40,6 @@ from playground.board.names import MAX_TITLE
 from playground.charts.board import board_chart
 from playground.charts.labels import MODELS, labels
 from playground.i18n import LANGUAGES
-from playground.serve.specs import page_spec
 from playground.workshop.challenges import CHALLENGES
 from playground.workshop.presets import PRESETS
 
@@ -248,7 +248,15 @@ def heading(ctx: PageContext, info: BoardInfo) -> None:
 def live(ctx: PageContext, info: BoardInfo) -> None:
     """The ranking, the chart and the CSV: this fragment alone reruns every REFRESH_S."""
     try:
-        table = store().standings(info.code)
+        version = store().version(info.code)
+    except DB_ERRORS as err:
+        failed(ctx, err)
+        return
+    # Built once per version of the board (and language), shared by every session
+    # watching it: a room refreshing every REFRESH_S costs a count query each.
+    of = ("board", version, base_url())
+    try:
+        table = ctx.shared(of, "standings", lambda: store().standings(info.code))
     except DB_ERRORS as err:
         failed(ctx, err)
         return
@@ -261,7 +269,7 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
               time=f"{latest.submitted_at:%H:%M:%S}")
     )  # fmt: skip
     st.dataframe(
-        shown_standings(ctx, table, info),
+        ctx.shared(of + (info.challenge,), "board_table", lambda: shown_table(ctx, table, info)),
         hide_index=True,
         column_config=standing_columns(ctx, info),
         key="board_table",
@@ -272,9 +280,8 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
         format_func=lambda s: ctx.t(f"param.{s}.label"),
         key="board_chart_by",
     )
-    st.vega_lite_chart(
-        page_spec(board_chart(table, setting, info.metric, ctx.lang)), width="stretch"
-    )
+    ctx.draw(of + (info.metric,), f"board_{setting}",
+             lambda: board_chart(table, setting, info.metric, ctx.lang))  # fmt: skip
     st.download_button(
         ctx.t("board.csv"),
         data=lambda: table.to_csv(index=False),
@@ -285,15 +292,17 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
     )
 
 
-def shown_standings(ctx: PageContext, table, info: BoardInfo):
-    """The standings as the table shows them: the model's name in the reader's words,
-    the key settings, an absolute link to each run."""
+def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
+    """The standings as the table shows them (the model's name in the reader's words,
+    the key settings, an absolute link to each run), as the Arrow table `st.dataframe`
+    would make of it."""
     shown = table.assign(
         model=table.model.map(labels(ctx.lang, "model", MODELS)),
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])
-    return shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    shown = shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:

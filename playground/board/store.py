@@ -20,11 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, delete, event, exc, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, exc, func, insert, select, update
 from sqlalchemy.engine import make_url
 
 from playground.board.codes import new_code, new_token, normalize_code, token_digest, token_matches
@@ -38,7 +39,7 @@ from playground.board.errors import (
 from playground.board.links import Query, link_config, settings_text
 from playground.board.names import clean_name, clean_title
 from playground.board.tables import boards, entries, metadata, now
-from playground.config import PARAMS
+from playground.config import PARAMS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import Runner, run_experiment
 from playground.workshop.challenges import CHALLENGES, held_out_metric
@@ -356,6 +357,17 @@ class Board:
         if conn.execute(update(entries).where(same).values(**changed)).rowcount == 0:
             conn.execute(insert(entries).values(**row, first_at=stamp, submitted_at=stamp))
 
+    def version(self, code: object) -> tuple:
+        """What changes whenever the board's standings change (a count, the last id and
+        time): a page refreshing the board rebuilds its table only when this does."""
+        with self._transaction() as conn:
+            board = self._board_row(conn, code)
+            query = select(
+                func.count(entries.c.id), func.max(entries.c.id), func.max(entries.c.submitted_at)
+            ).where(entries.c.board == board["code"])
+            count, last_id, last_at = conn.execute(query).one()
+        return (board["code"], count, last_id, str(last_at))
+
     def standings(self, code: object) -> pd.DataFrame:
         """The board's entries, best first (lower score wins; no score last; ties by
         who submitted first): rank, name, model, score, passed, settings, link,
@@ -373,28 +385,25 @@ class Board:
 
 def standings_frame(rows) -> pd.DataFrame:
     """The standings table of entry rows (see `Board.standings`)."""
-    frame = pd.DataFrame(
-        [
-            {
-                "name": r["name"],
-                "model": r["model"],
-                "score": math.nan if r["score"] is None else float(r["score"]),
-                "passed": r["passed"],
-                "settings": r["settings"],
-                "link": "?" + r["settings"],
-                "submitted_at": r["submitted_at"],
-            }
-            for r in rows
-        ],
-        columns=[c for c in STANDING_COLUMNS if c != "rank"],
+    settings = [r["settings"] for r in rows]
+    configs = [settings_config(s) for s in settings]
+    columns = {
+        "name": [r["name"] for r in rows],
+        "model": [r["model"] for r in rows],
+        "score": pd.array([r["score"] for r in rows], dtype="float64"),
+        "passed": pd.array([r["passed"] for r in rows], dtype="boolean"),
+        "settings": settings,
+        "link": ["?" + s for s in settings],
+        "submitted_at": pd.to_datetime([r["submitted_at"] for r in rows], utc=True),
+    } | {p.name: [getattr(c, p.name) for c in configs] for p in PARAMS if p.name != "model"}
+    frame = pd.DataFrame(columns).sort_values(
+        ["score", "submitted_at"], na_position="last", kind="stable", ignore_index=True
     )
-    frame["score"] = frame["score"].astype("float64")
-    frame["passed"] = frame["passed"].astype("boolean")
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
-    frame = frame.sort_values(["score", "submitted_at"], na_position="last", kind="stable")
     frame.insert(0, "rank", frame["score"].rank(method="min").astype("Int64"))
-    configs = {s: link_config(s) for s in frame["settings"].unique()}
-    for p in PARAMS:
-        if p.name != "model":
-            frame[p.name] = [getattr(configs[s], p.name) for s in frame["settings"]]
-    return frame.reset_index(drop=True)
+    return frame
+
+
+@lru_cache(maxsize=4096)
+def settings_config(settings: str) -> ExperimentConfig:
+    """The config of an entry's settings text (memoised: a board refreshes often)."""
+    return link_config(settings)
