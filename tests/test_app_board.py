@@ -101,7 +101,7 @@ def test_the_board_view_speaks_chinese(board):
     code = board.create("班级", lang="zh").code
     at = run_app(view="board", board=code, lang="zh", epochs=EPOCHS)
     assert at.info[-1].value == t("zh", "board.empty")
-    assert t("zh", "board.code", code=code) in [m.value for m in at.markdown]
+    assert [(m.label, m.value) for m in at.metric] == [(t("zh", "board.code_label"), code)]
 
 
 def test_an_unknown_board_code_says_so_and_the_page_goes_on(board):

@@ -231,7 +231,7 @@ def render(ctx: PageContext) -> None:
 def heading(ctx: PageContext, info: BoardInfo) -> None:
     """The board's title, code (large, to read aloud), state and goal."""
     st.header(as_text(info.title), anchor=False)
-    st.markdown(ctx.t("board.code", code=info.code))
+    st.metric(ctx.t("board.code_label"), info.code)  # large: read aloud, seen from the back
     st.caption(ctx.t("board.class_link") + " " + class_link(info))
     state = "board.status.open" if info.is_open else "board.status.closed"
     metric = ctx.t(f"chart.metric.{info.metric}")
