@@ -48,6 +48,22 @@ TINY_CFG = {"epochs": 2, "hidden_size": 3}  # the same, as config fields
 PG_URL = os.environ.get("PLAYGROUND_TEST_PG_URL", "")
 
 
+def cached_runner():
+    """`run_experiment` through a dict, as the page's cache: each run trains once."""
+    done, lock = {}, threading.Lock()
+
+    def run(cfg):
+        with lock:
+            if cfg not in done:
+                done[cfg] = run_experiment(cfg)
+            return done[cfg]
+
+    return run
+
+
+SHARED_RUNS = cached_runner()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request, tmp_path) -> str:
     """The URL of a real database: a fresh SQLite file, or the Postgres server."""
@@ -60,7 +76,9 @@ def url(request, tmp_path) -> str:
 
 @pytest.fixture
 def board(url):
-    store = open_board(url)
+    """A board on `url` scoring through one cache of real runs for this module (as the
+    page scores through its cache): a setting trains once, however many submit it."""
+    store = open_board(url, run=SHARED_RUNS)
     yield store
     store.dispose()
 
@@ -195,21 +213,8 @@ def test_hostile_names_are_stored_as_cleaned_text_and_break_nothing(board):
     assert {"boards", "board_entries"} <= tables
 
 
-def cached_runner():
-    """`run_experiment` through a dict, as the page's cache: each run trains once."""
-    done, lock = {}, threading.Lock()
-
-    def run(cfg):
-        with lock:
-            if cfg not in done:
-                done[cfg] = run_experiment(cfg)
-            return done[cfg]
-
-    return run
-
-
 def test_sixty_concurrent_submissions_from_threads_are_all_kept(url):
-    board = open_board(url, run=cached_runner())  # the page passes its cache likewise
+    board = open_board(url, run=cached_runner())  # a fresh cache: 2 trainings at once
     code = board.create("Rush").code
     names = [f"student {i:02d}" for i in range(60)]
     start = threading.Barrier(12)
