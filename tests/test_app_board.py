@@ -4,7 +4,11 @@ view, the instructor's link, making a board on the page, and a database that is 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from pagekit import APP, TIMEOUT, run_app
@@ -171,3 +175,13 @@ def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypa
     rerun(at)
     assert at.header[0].value == "From secrets"
     store.dispose()
+
+
+@given(st.text(max_size=60))
+def test_names_are_escaped_for_markdown_and_read_back_exactly(text):
+    from app.views.board import MARKDOWN_SPECIAL, as_text
+
+    shown = as_text(text)
+    assert re.sub(r"\\(.)", r"\1", shown, flags=re.S) == text  # nothing lost or added
+    unescaped = re.sub(r"\\.", "", shown, flags=re.S)
+    assert not MARKDOWN_SPECIAL.search(unescaped)  # no formatting character left bare

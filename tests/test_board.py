@@ -406,3 +406,18 @@ def test_the_version_changes_whenever_the_standings_do(board):
         seen.append(board.version(code))
     board.clear(code, token)
     assert board.version(code) == seen[0]  # empty again: the same (empty) standings
+
+
+def test_an_entry_without_a_finite_score_ranks_last():
+    from datetime import datetime, timezone
+
+    from playground.board.store import standings_frame
+
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    rows = [
+        {"name": n, "model": "rnn", "score": s, "passed": None, "settings": "", "submitted_at": at}
+        for n, s in (("diverged", None), ("b", 0.2), ("a", 0.1), ("tie", 0.2))
+    ]
+    table = standings_frame(rows)
+    assert table.name.tolist() == ["a", "b", "tie", "diverged"]
+    assert table["rank"].tolist()[:3] == [1, 2, 2] and table["rank"].isna().tolist()[3]
