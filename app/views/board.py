@@ -35,7 +35,7 @@ from playground.board import (
     normalize_code,
     open_board,
 )
-from playground.board.store import default_url
+from playground.board.store import default_url, server_engine_kwargs
 from playground.board.names import MAX_TITLE
 from playground.charts.board import board_chart
 from playground.charts.labels import MODELS, labels
@@ -81,8 +81,9 @@ def board_store(key: tuple, _params: dict) -> Board:
     text). The parameters are passed to `st.connection` as keywords (which it reads
     before the secrets), so what is used is what `store()` chose."""
     params = dict(_params)
-    engine_kwargs = dict(params.pop("create_engine_kwargs", {}))
-    engine_kwargs.setdefault("pool_pre_ping", True)  # a restarted database is met again
+    backend = str(params.get("url") or params.get("dialect") or "").split(":")[0].split("+")[0]
+    engine_kwargs = server_engine_kwargs(backend) if backend != "sqlite" else {}
+    engine_kwargs |= dict(params.pop("create_engine_kwargs", {}))  # the secrets' own win
     conn = st.connection("board", type="sql", **params, **engine_kwargs)
     return open_board(conn.engine)
 

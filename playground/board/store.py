@@ -47,6 +47,7 @@ from playground.workshop.presets import PRESETS
 
 BOARD_METRICS = ("rmse", "mse", "mae")  # held-out errors a board may rank by (lower wins)
 SQLITE_BUSY_S = 15.0  # how long a SQLite writer waits for another's lock
+CONNECT_TIMEOUT_S = 5  # how long connecting to a database server may take
 CODE_TRIES = 8  # fresh codes tried when one is taken
 STANDING_COLUMNS = (
     "rank", "name", "model", "score", "passed", "settings", "link", "submitted_at",
@@ -128,7 +129,18 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, **server_engine_kwargs(parsed.get_backend_name()))
+
+
+def server_engine_kwargs(backend: str) -> dict:
+    """`create_engine` keywords for a database server (`backend`, e.g. "postgresql"):
+    pooled connections checked before use (a restarted server is met again) and, for
+    Postgres, a connect timeout (a server that does not answer fails in seconds, not
+    after the system's TCP timeout)."""
+    kwargs: dict = {"pool_pre_ping": True}
+    if backend == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+    return kwargs
 
 
 def prepare_engine(engine: Engine) -> Engine:
