@@ -185,3 +185,8 @@ def test_names_are_escaped_for_markdown_and_read_back_exactly(text):
     assert re.sub(r"\\(.)", r"\1", shown, flags=re.S) == text  # nothing lost or added
     unescaped = re.sub(r"\\.", "", shown, flags=re.S)
     assert not MARKDOWN_SPECIAL.search(unescaped)  # no formatting character left bare
+
+
+def test_a_garbled_board_code_in_the_link_is_shown_as_text(board):
+    at = run_app(view="board", board="**x**<b>", epochs=EPOCHS)
+    assert [e.value for e in at.error] == [t("en", "board.error.unknown", code=r"\*\*x\*\*\<b\>")]

@@ -142,7 +142,7 @@ def failed(ctx: PageContext, err: Exception, container=st) -> None:
     """A board call's error as a message (the rest of the page goes on)."""
     key = err.key if isinstance(err, BoardError) else "board.error.unavailable"
     container.error(
-        ctx.t(key, code=st.session_state.get("board_code") or ""), icon=":material/error:"
+        ctx.t(key, code=as_text(st.session_state.get("board_code") or "")), icon=":material/error:"
     )
 
 
@@ -332,7 +332,7 @@ def join_form(ctx: PageContext) -> None:
         if st.form_submit_button(ctx.t("board.join.button"), icon=":material/login:"):
             code = normalize_code(typed)
             if code is None:
-                st.error(ctx.t("board.error.unknown", code=typed[:12]))
+                st.error(ctx.t("board.error.unknown", code=as_text(typed[:12])))
             else:
                 join(code)
                 st.rerun()
