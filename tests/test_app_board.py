@@ -128,6 +128,7 @@ def test_the_instructor_link_closes_the_board_and_a_wrong_one_changes_nothing(bo
     next(b for b in at.button if b.label == t("en", "board.instructor.close")).click()
     rerun(at)
     assert not board.info(code).is_open
+    assert any(c.value.startswith(t("en", "board.status.closed")) for c in at.caption)
     assert board.info(code).title == "Teach"
     student = run_app(board=code, epochs=EPOCHS)
     submit_as(student, "Late")

@@ -7,9 +7,9 @@ REFRESH_S seconds in a fragment of their own. The instructor's link
 (`?view=board&board=CODE&token=...`) adds a panel to close, reopen and clear the board
 and remove an entry; a board is made from this tab too.
 
-The database: `st.connection("board", type="sql")`, i.e. `[connections.board]` in
-`.streamlit/secrets.toml` (a `url`, or Streamlit's dialect/host/... keys); else the URL
-in `PLAYGROUND_BOARD_URL`; else a SQLite file in `PLAYGROUND_DATA_DIR` (default `data/`).
+The database: `st.connection("board", type="sql")` on the URL in `PLAYGROUND_BOARD_URL`
+if set; else `[connections.board]` in `.streamlit/secrets.toml` (a `url`, or Streamlit's
+dialect/host/... keys); else a SQLite file in `PLAYGROUND_DATA_DIR` (default `data/`).
 The board itself is `playground.board` (plain SQLAlchemy), built once per process on the
 connection's engine. A database that is down or locked shows a message here and never
 stops the rest of the page."""
@@ -157,7 +157,7 @@ def submit_box(ctx: PageContext) -> None:
     if "board_name" not in state:
         state.board_name = state.get("board_name_kept", "")
     with st.container(border=True, key="board_submit_box"):
-        st.markdown(ctx.t("board.submit.title", code=code))
+        st.markdown(ctx.t("board.submit.title", code=as_text(code)))
         if ctx.data.series is not None:
             st.caption(ctx.t("board.submit.upload"))
             return
@@ -234,9 +234,6 @@ def heading(ctx: PageContext, info: BoardInfo) -> None:
     st.header(as_text(info.title), anchor=False)
     st.metric(ctx.t("board.code_label"), info.code)  # large: read aloud, seen from the back
     st.caption(ctx.t("board.class_link") + " " + class_link(info))
-    state = "board.status.open" if info.is_open else "board.status.closed"
-    metric = ctx.t(f"chart.metric.{info.metric}")
-    st.caption(ctx.t(state) + " · " + ctx.t("board.ranked_by", metric=metric))
     challenge = CHALLENGES.get(info.challenge or "")
     if challenge is not None:
         st.info(
@@ -253,6 +250,10 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
     except DB_ERRORS as err:
         failed(ctx, err)
         return
+    is_open = version[1]
+    state = "board.status.open" if is_open else "board.status.closed"
+    metric = ctx.t(f"chart.metric.{info.metric}")
+    st.caption(ctx.t(state) + " · " + ctx.t("board.ranked_by", metric=metric))
     # Built once per version of the board (and language), shared by every session
     # watching it: a room refreshing every REFRESH_S costs a count query each.
     of = ("board", version, base_url())

@@ -370,15 +370,16 @@ class Board:
             conn.execute(insert(entries).values(**row, first_at=stamp, submitted_at=stamp))
 
     def version(self, code: object) -> tuple:
-        """What changes whenever the board's standings change (a count, the last id and
-        time): a page refreshing the board rebuilds its table only when this does."""
+        """What changes whenever the board's standings or state change: (code, is open,
+        count, last id, last time). A page refreshing the board rebuilds its table only
+        when this does."""
         with self._transaction() as conn:
             board = self._board_row(conn, code)
             query = select(
                 func.count(entries.c.id), func.max(entries.c.id), func.max(entries.c.submitted_at)
             ).where(entries.c.board == board["code"])
             count, last_id, last_at = conn.execute(query).one()
-        return (board["code"], count, last_id, str(last_at))
+        return (board["code"], bool(board["is_open"]), count, last_id, str(last_at))
 
     def standings(self, code: object) -> pd.DataFrame:
         """The board's entries, best first (lower score wins; no score last; ties by
