@@ -421,3 +421,21 @@ def test_an_entry_without_a_finite_score_ranks_last():
     table = standings_frame(rows)
     assert table.name.tolist() == ["a", "b", "tie", "diverged"]
     assert table["rank"].tolist()[:3] == [1, 2, 2] and table["rank"].isna().tolist()[3]
+
+
+def test_two_servers_opening_a_new_database_at_once_both_work(tmp_path):
+    """Two processes' stores (each its own engine) make the tables at the same moment."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    stores = [open_board(url, run=SHARED_RUNS) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+
+    def make(store):
+        start.wait()
+        return store.create("Race").code
+
+    with ThreadPoolExecutor(max_workers=len(stores)) as pool:
+        codes = list(pool.map(make, stores))
+    assert len(set(codes)) == len(stores)
+    assert all(stores[0].info(code).title == "Race" for code in codes)
+    for store in stores:
+        store.dispose()

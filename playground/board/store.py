@@ -109,10 +109,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     by us (`_sqlite_on_begin`), not by the driver."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")  # first: WAL waits too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")
     cursor.close()
 
 
@@ -184,10 +184,12 @@ class Board:
         with self._lock:
             if self._ready:
                 return
+            # In a write transaction: on SQLite, two processes checking then creating in
+            # deferred transactions would deadlock (one fails at once, "locked").
             try:
-                metadata.create_all(self.engine, checkfirst=True)
-            except (exc.IntegrityError, exc.ProgrammingError):
-                metadata.create_all(self.engine, checkfirst=True)  # made meanwhile
+                metadata.create_all(self._writer, checkfirst=True)
+            except exc.DBAPIError:  # made meanwhile by another process? (else fails again)
+                metadata.create_all(self._writer, checkfirst=True)
             self._ready = True
 
     @contextmanager
