@@ -439,3 +439,21 @@ def test_two_servers_opening_a_new_database_at_once_both_work(tmp_path):
     assert all(stores[0].info(code).title == "Race" for code in codes)
     for store in stores:
         store.dispose()
+
+
+def test_the_csv_keeps_every_entry_and_opens_names_as_text(board):
+    import io
+
+    import pandas as pd
+
+    from playground.board.store import standings_csv
+
+    code = board.create("CSV").code
+    for name in ("Ana", '=HYPERLINK("http://x","y")', "+1", "@cmd", "-2", 'Bo, "quoted"'):
+        board.submit(code, name, tiny())
+    table = board.standings(code)
+    read = pd.read_csv(io.StringIO(standings_csv(table)))
+    assert len(read) == len(table) and list(read.columns) == list(table.columns)
+    assert not any(str(n).startswith(("=", "+", "-", "@")) for n in read.name)
+    assert sorted(n.lstrip("'") for n in read.name) == sorted(table.name)
+    assert read.score.tolist() == table.score.tolist()

@@ -35,7 +35,7 @@ from playground.board import (
     normalize_code,
     open_board,
 )
-from playground.board.store import default_url, server_engine_kwargs
+from playground.board.store import default_url, server_engine_kwargs, standings_csv
 from playground.board.names import MAX_TITLE
 from playground.charts.board import board_chart
 from playground.charts.labels import MODELS, labels
@@ -286,7 +286,7 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
              lambda: board_chart(table, setting, info.metric, ctx.lang))  # fmt: skip
     st.download_button(
         ctx.t("board.csv"),
-        data=lambda: table.to_csv(index=False),
+        data=lambda: standings_csv(table),
         file_name=f"board-{info.code}.csv",
         mime="text/csv",
         icon=":material/download:",

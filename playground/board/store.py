@@ -418,6 +418,16 @@ def standings_frame(rows) -> pd.DataFrame:
     return frame
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads these as a formula
+
+
+def standings_csv(table: pd.DataFrame) -> str:
+    """The standings as CSV; a name a spreadsheet would run as a formula
+    (`=HYPERLINK(...)`) starts with an apostrophe instead, so it opens as text."""
+    safe = table.assign(name=[f"'{n}" if n.startswith(FORMULA_START) else n for n in table["name"]])
+    return safe.to_csv(index=False)
+
+
 @lru_cache(maxsize=4096)
 def settings_config(settings: str) -> ExperimentConfig:
     """The config of an entry's settings text (memoised: a board refreshes often)."""
