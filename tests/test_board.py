@@ -457,3 +457,26 @@ def test_the_csv_keeps_every_entry_and_opens_names_as_text(board):
     assert not any(str(n).startswith(("=", "+", "-", "@")) for n in read.name)
     assert sorted(n.lstrip("'") for n in read.name) == sorted(table.name)
     assert read.score.tolist() == table.score.tolist()
+
+
+def test_closing_while_the_room_submits_keeps_exactly_the_accepted_entries(board):
+    """Submissions racing a close (and instructors toggling at once): each is kept or
+    refused with BoardClosed, never lost, never a database error."""
+    code, token = board.create("Race to close")
+    board.submit(code, "warm", tiny())  # the run is cached: the race is the database's
+
+    def submit(i: int):
+        try:
+            return board.submit(code, f"student {i:02d}", tiny())
+        except BoardClosed:
+            return None
+
+    def toggle(i: int):
+        (board.close if i % 2 else board.reopen)(code, token)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        jobs = [pool.submit(submit, i) for i in range(30)]
+        jobs[10:10] = [pool.submit(toggle, i) for i in range(6)]  # toggles return None
+        results = [j.result() for j in jobs]
+    accepted = {e.name for e in results if e is not None}
+    assert set(board.standings(code).name) == accepted | {"warm"}

@@ -204,16 +204,16 @@ class Board:
         except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError) as err:
             raise BoardUnavailable(str(err).splitlines()[0]) from err
 
-    def _board_row(self, conn, code: object, *, lock: bool = False):
+    def _board_row(self, conn, code: object, *, lock: str = ""):
         """The row of the board `code` (a typed code is normalised); UnknownBoard if none.
-        `lock`: hold it against a concurrent close (FOR SHARE; SQLite's write lock
-        already does)."""
+        `lock` on Postgres ("share": a submission, against a concurrent close; "update":
+        an instructor's change, one at a time); SQLite's write lock already does both."""
         clean = normalize_code(code)
         if clean is None:
             raise UnknownBoard(str(code)[:12])
         query = select(boards).where(boards.c.code == clean)
         if lock and conn.dialect.name == "postgresql":
-            query = query.with_for_update(read=True)
+            query = query.with_for_update(read=lock == "share")
         row = conn.execute(query).mappings().first()
         if row is None:
             raise UnknownBoard(clean)
@@ -221,7 +221,7 @@ class Board:
 
     def _instructor_row(self, conn, code: object, token: object):
         """The board's row if `token` is its instructor's; else WrongToken."""
-        row = self._board_row(conn, code, lock=True)
+        row = self._board_row(conn, code, lock="update")
         if not token_matches(token, row["token_sha256"]):
             raise WrongToken(row["code"])
         return row
@@ -344,7 +344,7 @@ class Board:
         }
         stamp = now()
         with self._transaction(write=True) as conn:
-            if not self._board_row(conn, code, lock=True)["is_open"]:
+            if not self._board_row(conn, code, lock="share")["is_open"]:
                 raise BoardClosed(board["code"])  # closed while the run trained
             self._upsert(conn, row, stamp)
         return Entry(code=row.pop("board"), submitted_at=stamp, **row)
