@@ -4,7 +4,11 @@ view, the instructor's link, making a board on the page, and a database that is 
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from pagekit import APP, TIMEOUT, run_app
@@ -101,7 +105,7 @@ def test_the_board_view_speaks_chinese(board):
     code = board.create("班级", lang="zh").code
     at = run_app(view="board", board=code, lang="zh", epochs=EPOCHS)
     assert at.info[-1].value == t("zh", "board.empty")
-    assert t("zh", "board.code", code=code) in [m.value for m in at.markdown]
+    assert [(m.label, m.value) for m in at.metric] == [(t("zh", "board.code_label"), code)]
 
 
 def test_an_unknown_board_code_says_so_and_the_page_goes_on(board):
@@ -124,6 +128,7 @@ def test_the_instructor_link_closes_the_board_and_a_wrong_one_changes_nothing(bo
     next(b for b in at.button if b.label == t("en", "board.instructor.close")).click()
     rerun(at)
     assert not board.info(code).is_open
+    assert any(c.value.startswith(t("en", "board.status.closed")) for c in at.caption)
     assert board.info(code).title == "Teach"
     student = run_app(board=code, epochs=EPOCHS)
     submit_as(student, "Late")
@@ -171,3 +176,18 @@ def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypa
     rerun(at)
     assert at.header[0].value == "From secrets"
     store.dispose()
+
+
+@given(st.text(max_size=60))
+def test_names_are_escaped_for_markdown_and_read_back_exactly(text):
+    from app.views.board import MARKDOWN_SPECIAL, as_text
+
+    shown = as_text(text)
+    assert re.sub(r"\\(.)", r"\1", shown, flags=re.S) == text  # nothing lost or added
+    unescaped = re.sub(r"\\.", "", shown, flags=re.S)
+    assert not MARKDOWN_SPECIAL.search(unescaped)  # no formatting character left bare
+
+
+def test_a_garbled_board_code_in_the_link_is_shown_as_text(board):
+    at = run_app(view="board", board="**x**<b>", epochs=EPOCHS)
+    assert [e.value for e in at.error] == [t("en", "board.error.unknown", code=r"\*\*x\*\*\<b\>")]

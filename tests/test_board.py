@@ -48,6 +48,22 @@ TINY_CFG = {"epochs": 2, "hidden_size": 3}  # the same, as config fields
 PG_URL = os.environ.get("PLAYGROUND_TEST_PG_URL", "")
 
 
+def cached_runner():
+    """`run_experiment` through a dict, as the page's cache: each run trains once."""
+    done, lock = {}, threading.Lock()
+
+    def run(cfg):
+        with lock:
+            if cfg not in done:
+                done[cfg] = run_experiment(cfg)
+            return done[cfg]
+
+    return run
+
+
+SHARED_RUNS = cached_runner()
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def url(request, tmp_path) -> str:
     """The URL of a real database: a fresh SQLite file, or the Postgres server."""
@@ -60,7 +76,9 @@ def url(request, tmp_path) -> str:
 
 @pytest.fixture
 def board(url):
-    store = open_board(url)
+    """A board on `url` scoring through one cache of real runs for this module (as the
+    page scores through its cache): a setting trains once, however many submit it."""
+    store = open_board(url, run=SHARED_RUNS)
     yield store
     store.dispose()
 
@@ -195,21 +213,8 @@ def test_hostile_names_are_stored_as_cleaned_text_and_break_nothing(board):
     assert {"boards", "board_entries"} <= tables
 
 
-def cached_runner():
-    """`run_experiment` through a dict, as the page's cache: each run trains once."""
-    done, lock = {}, threading.Lock()
-
-    def run(cfg):
-        with lock:
-            if cfg not in done:
-                done[cfg] = run_experiment(cfg)
-            return done[cfg]
-
-    return run
-
-
 def test_sixty_concurrent_submissions_from_threads_are_all_kept(url):
-    board = open_board(url, run=cached_runner())  # the page passes its cache likewise
+    board = open_board(url, run=cached_runner())  # a fresh cache: 2 trainings at once
     code = board.create("Rush").code
     names = [f"student {i:02d}" for i in range(60)]
     start = threading.Barrier(12)
@@ -383,3 +388,95 @@ def test_the_board_chart_is_valid_vega_lite_against_any_setting(tmp_path, lang):
         metric = t(lang, "chart.metric.rmse")
         assert spec["encoding"]["y"]["title"] == t(lang, "board.chart.error", metric=metric)
     store.dispose()
+
+
+def test_the_version_changes_whenever_the_standings_do(board):
+    code, token = board.create("Versions")
+    seen = [board.version(code)]
+    assert board.version(code) == seen[-1]  # nothing happened
+    for act in (
+        lambda: board.submit(code, "Ana", tiny()),
+        lambda: board.submit(code, "Bo", tiny()),
+        lambda: board.submit(code, "Ana", tiny()),  # resubmitted: a new time
+        lambda: board.remove(code, token, "Bo"),
+    ):
+        time.sleep(0.002)
+        act()
+        assert board.version(code) not in seen
+        seen.append(board.version(code))
+    board.clear(code, token)
+    assert board.version(code) == seen[0]  # empty again: the same (empty) standings
+
+
+def test_an_entry_without_a_finite_score_ranks_last():
+    from datetime import datetime, timezone
+
+    from playground.board.store import standings_frame
+
+    at = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    rows = [
+        {"name": n, "model": "rnn", "score": s, "passed": None, "settings": "", "submitted_at": at}
+        for n, s in (("diverged", None), ("b", 0.2), ("a", 0.1), ("tie", 0.2))
+    ]
+    table = standings_frame(rows)
+    assert table.name.tolist() == ["a", "b", "tie", "diverged"]
+    assert table["rank"].tolist()[:3] == [1, 2, 2] and table["rank"].isna().tolist()[3]
+
+
+def test_two_servers_opening_a_new_database_at_once_both_work(tmp_path):
+    """Two processes' stores (each its own engine) make the tables at the same moment."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    stores = [open_board(url, run=SHARED_RUNS) for _ in range(4)]
+    start = threading.Barrier(len(stores))
+
+    def make(store):
+        start.wait()
+        return store.create("Race").code
+
+    with ThreadPoolExecutor(max_workers=len(stores)) as pool:
+        codes = list(pool.map(make, stores))
+    assert len(set(codes)) == len(stores)
+    assert all(stores[0].info(code).title == "Race" for code in codes)
+    for store in stores:
+        store.dispose()
+
+
+def test_the_csv_keeps_every_entry_and_opens_names_as_text(board):
+    import io
+
+    import pandas as pd
+
+    from playground.board.store import standings_csv
+
+    code = board.create("CSV").code
+    for name in ("Ana", '=HYPERLINK("http://x","y")', "+1", "@cmd", "-2", 'Bo, "quoted"'):
+        board.submit(code, name, tiny())
+    table = board.standings(code)
+    read = pd.read_csv(io.StringIO(standings_csv(table)))
+    assert len(read) == len(table) and list(read.columns) == list(table.columns)
+    assert not any(str(n).startswith(("=", "+", "-", "@")) for n in read.name)
+    assert sorted(n.lstrip("'") for n in read.name) == sorted(table.name)
+    assert read.score.tolist() == table.score.tolist()
+
+
+def test_closing_while_the_room_submits_keeps_exactly_the_accepted_entries(board):
+    """Submissions racing a close (and instructors toggling at once): each is kept or
+    refused with BoardClosed, never lost, never a database error."""
+    code, token = board.create("Race to close")
+    board.submit(code, "warm", tiny())  # the run is cached: the race is the database's
+
+    def submit(i: int):
+        try:
+            return board.submit(code, f"student {i:02d}", tiny())
+        except BoardClosed:
+            return None
+
+    def toggle(i: int):
+        (board.close if i % 2 else board.reopen)(code, token)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        jobs = [pool.submit(submit, i) for i in range(30)]
+        jobs[10:10] = [pool.submit(toggle, i) for i in range(6)]  # toggles return None
+        results = [j.result() for j in jobs]
+    accepted = {e.name for e in results if e is not None}
+    assert set(board.standings(code).name) == accepted | {"warm"}

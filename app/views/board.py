@@ -7,9 +7,9 @@ REFRESH_S seconds in a fragment of their own. The instructor's link
 (`?view=board&board=CODE&token=...`) adds a panel to close, reopen and clear the board
 and remove an entry; a board is made from this tab too.
 
-The database: `st.connection("board", type="sql")`, i.e. `[connections.board]` in
-`.streamlit/secrets.toml` (a `url`, or Streamlit's dialect/host/... keys); else the URL
-in `PLAYGROUND_BOARD_URL`; else a SQLite file in `PLAYGROUND_DATA_DIR` (default `data/`).
+The database: `st.connection("board", type="sql")` on the URL in `PLAYGROUND_BOARD_URL`
+if set; else `[connections.board]` in `.streamlit/secrets.toml` (a `url`, or Streamlit's
+dialect/host/... keys); else a SQLite file in `PLAYGROUND_DATA_DIR` (default `data/`).
 The board itself is `playground.board` (plain SQLAlchemy), built once per process on the
 connection's engine. A database that is down or locked shows a message here and never
 stops the rest of the page."""
@@ -21,6 +21,7 @@ import re
 import time
 from urllib.parse import urlencode
 
+import pyarrow as pa
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,12 +35,11 @@ from playground.board import (
     normalize_code,
     open_board,
 )
-from playground.board.store import default_url
+from playground.board.store import default_url, server_engine_kwargs, standings_csv
 from playground.board.names import MAX_TITLE
 from playground.charts.board import board_chart
 from playground.charts.labels import MODELS, labels
 from playground.i18n import LANGUAGES
-from playground.serve.specs import page_spec
 from playground.workshop.challenges import CHALLENGES
 from playground.workshop.presets import PRESETS
 
@@ -81,8 +81,9 @@ def board_store(key: tuple, _params: dict) -> Board:
     text). The parameters are passed to `st.connection` as keywords (which it reads
     before the secrets), so what is used is what `store()` chose."""
     params = dict(_params)
-    engine_kwargs = dict(params.pop("create_engine_kwargs", {}))
-    engine_kwargs.setdefault("pool_pre_ping", True)  # a restarted database is met again
+    backend = str(params.get("url") or params.get("dialect") or "").split(":")[0].split("+")[0]
+    engine_kwargs = server_engine_kwargs(backend) if backend != "sqlite" else {}
+    engine_kwargs |= dict(params.pop("create_engine_kwargs", {}))  # the secrets' own win
     conn = st.connection("board", type="sql", **params, **engine_kwargs)
     return open_board(conn.engine)
 
@@ -141,7 +142,7 @@ def failed(ctx: PageContext, err: Exception, container=st) -> None:
     """A board call's error as a message (the rest of the page goes on)."""
     key = err.key if isinstance(err, BoardError) else "board.error.unavailable"
     container.error(
-        ctx.t(key, code=st.session_state.get("board_code") or ""), icon=":material/error:"
+        ctx.t(key, code=as_text(st.session_state.get("board_code") or "")), icon=":material/error:"
     )
 
 
@@ -156,7 +157,7 @@ def submit_box(ctx: PageContext) -> None:
     if "board_name" not in state:
         state.board_name = state.get("board_name_kept", "")
     with st.container(border=True, key="board_submit_box"):
-        st.markdown(ctx.t("board.submit.title", code=code))
+        st.markdown(ctx.t("board.submit.title", code=as_text(code)))
         if ctx.data.series is not None:
             st.caption(ctx.t("board.submit.upload"))
             return
@@ -231,11 +232,8 @@ def render(ctx: PageContext) -> None:
 def heading(ctx: PageContext, info: BoardInfo) -> None:
     """The board's title, code (large, to read aloud), state and goal."""
     st.header(as_text(info.title), anchor=False)
-    st.markdown(ctx.t("board.code", code=info.code))
+    st.metric(ctx.t("board.code_label"), info.code)  # large: read aloud, seen from the back
     st.caption(ctx.t("board.class_link") + " " + class_link(info))
-    state = "board.status.open" if info.is_open else "board.status.closed"
-    metric = ctx.t(f"chart.metric.{info.metric}")
-    st.caption(ctx.t(state) + " · " + ctx.t("board.ranked_by", metric=metric))
     challenge = CHALLENGES.get(info.challenge or "")
     if challenge is not None:
         st.info(
@@ -248,7 +246,19 @@ def heading(ctx: PageContext, info: BoardInfo) -> None:
 def live(ctx: PageContext, info: BoardInfo) -> None:
     """The ranking, the chart and the CSV: this fragment alone reruns every REFRESH_S."""
     try:
-        table = store().standings(info.code)
+        version = store().version(info.code)
+    except DB_ERRORS as err:
+        failed(ctx, err)
+        return
+    is_open = version[1]
+    state = "board.status.open" if is_open else "board.status.closed"
+    metric = ctx.t(f"chart.metric.{info.metric}")
+    st.caption(ctx.t(state) + " · " + ctx.t("board.ranked_by", metric=metric))
+    # Built once per version of the board (and language), shared by every session
+    # watching it: a room refreshing every REFRESH_S costs a count query each.
+    of = ("board", version, base_url())
+    try:
+        table = ctx.shared(of, "standings", lambda: store().standings(info.code))
     except DB_ERRORS as err:
         failed(ctx, err)
         return
@@ -261,7 +271,7 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
               time=f"{latest.submitted_at:%H:%M:%S}")
     )  # fmt: skip
     st.dataframe(
-        shown_standings(ctx, table, info),
+        ctx.shared(of + (info.challenge,), "board_table", lambda: shown_table(ctx, table, info)),
         hide_index=True,
         column_config=standing_columns(ctx, info),
         key="board_table",
@@ -272,12 +282,11 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
         format_func=lambda s: ctx.t(f"param.{s}.label"),
         key="board_chart_by",
     )
-    st.vega_lite_chart(
-        page_spec(board_chart(table, setting, info.metric, ctx.lang)), width="stretch"
-    )
+    ctx.draw(of + (info.metric,), f"board_{setting}",
+             lambda: board_chart(table, setting, info.metric, ctx.lang))  # fmt: skip
     st.download_button(
         ctx.t("board.csv"),
-        data=lambda: table.to_csv(index=False),
+        data=lambda: standings_csv(table),
         file_name=f"board-{info.code}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -285,15 +294,17 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
     )
 
 
-def shown_standings(ctx: PageContext, table, info: BoardInfo):
-    """The standings as the table shows them: the model's name in the reader's words,
-    the key settings, an absolute link to each run."""
+def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
+    """The standings as the table shows them (the model's name in the reader's words,
+    the key settings, an absolute link to each run), as the Arrow table `st.dataframe`
+    would make of it."""
     shown = table.assign(
         model=table.model.map(labels(ctx.lang, "model", MODELS)),
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])
-    return shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    shown = shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
@@ -322,7 +333,7 @@ def join_form(ctx: PageContext) -> None:
         if st.form_submit_button(ctx.t("board.join.button"), icon=":material/login:"):
             code = normalize_code(typed)
             if code is None:
-                st.error(ctx.t("board.error.unknown", code=typed[:12]))
+                st.error(ctx.t("board.error.unknown", code=as_text(typed[:12])))
             else:
                 join(code)
                 st.rerun()

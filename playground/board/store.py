@@ -20,11 +20,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, delete, event, exc, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, exc, func, insert, select, update
 from sqlalchemy.engine import make_url
 
 from playground.board.codes import new_code, new_token, normalize_code, token_digest, token_matches
@@ -38,7 +39,7 @@ from playground.board.errors import (
 from playground.board.links import Query, link_config, settings_text
 from playground.board.names import clean_name, clean_title
 from playground.board.tables import boards, entries, metadata, now
-from playground.config import PARAMS
+from playground.config import PARAMS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import Runner, run_experiment
 from playground.workshop.challenges import CHALLENGES, held_out_metric
@@ -46,6 +47,7 @@ from playground.workshop.presets import PRESETS
 
 BOARD_METRICS = ("rmse", "mse", "mae")  # held-out errors a board may rank by (lower wins)
 SQLITE_BUSY_S = 15.0  # how long a SQLite writer waits for another's lock
+CONNECT_TIMEOUT_S = 5  # how long connecting to a database server may take
 CODE_TRIES = 8  # fresh codes tried when one is taken
 STANDING_COLUMNS = (
     "rank", "name", "model", "score", "passed", "settings", "link", "submitted_at",
@@ -107,10 +109,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     by us (`_sqlite_on_begin`), not by the driver."""
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")  # first: WAL waits too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")
     cursor.close()
 
 
@@ -127,7 +129,18 @@ def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
-    return create_engine(parsed, pool_pre_ping=True)
+    return create_engine(parsed, **server_engine_kwargs(parsed.get_backend_name()))
+
+
+def server_engine_kwargs(backend: str) -> dict:
+    """`create_engine` keywords for a database server (`backend`, e.g. "postgresql"):
+    pooled connections checked before use (a restarted server is met again) and, for
+    Postgres, a connect timeout (a server that does not answer fails in seconds, not
+    after the system's TCP timeout)."""
+    kwargs: dict = {"pool_pre_ping": True}
+    if backend == "postgresql":
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+    return kwargs
 
 
 def prepare_engine(engine: Engine) -> Engine:
@@ -171,10 +184,12 @@ class Board:
         with self._lock:
             if self._ready:
                 return
+            # In a write transaction: on SQLite, two processes checking then creating in
+            # deferred transactions would deadlock (one fails at once, "locked").
             try:
-                metadata.create_all(self.engine, checkfirst=True)
-            except (exc.IntegrityError, exc.ProgrammingError):
-                metadata.create_all(self.engine, checkfirst=True)  # made meanwhile
+                metadata.create_all(self._writer, checkfirst=True)
+            except exc.DBAPIError:  # made meanwhile by another process? (else fails again)
+                metadata.create_all(self._writer, checkfirst=True)
             self._ready = True
 
     @contextmanager
@@ -189,16 +204,16 @@ class Board:
         except (exc.OperationalError, exc.InterfaceError, exc.TimeoutError) as err:
             raise BoardUnavailable(str(err).splitlines()[0]) from err
 
-    def _board_row(self, conn, code: object, *, lock: bool = False):
+    def _board_row(self, conn, code: object, *, lock: str = ""):
         """The row of the board `code` (a typed code is normalised); UnknownBoard if none.
-        `lock`: hold it against a concurrent close (FOR SHARE; SQLite's write lock
-        already does)."""
+        `lock` on Postgres ("share": a submission, against a concurrent close; "update":
+        an instructor's change, one at a time); SQLite's write lock already does both."""
         clean = normalize_code(code)
         if clean is None:
             raise UnknownBoard(str(code)[:12])
         query = select(boards).where(boards.c.code == clean)
         if lock and conn.dialect.name == "postgresql":
-            query = query.with_for_update(read=True)
+            query = query.with_for_update(read=lock == "share")
         row = conn.execute(query).mappings().first()
         if row is None:
             raise UnknownBoard(clean)
@@ -206,7 +221,7 @@ class Board:
 
     def _instructor_row(self, conn, code: object, token: object):
         """The board's row if `token` is its instructor's; else WrongToken."""
-        row = self._board_row(conn, code, lock=True)
+        row = self._board_row(conn, code, lock="update")
         if not token_matches(token, row["token_sha256"]):
             raise WrongToken(row["code"])
         return row
@@ -329,7 +344,7 @@ class Board:
         }
         stamp = now()
         with self._transaction(write=True) as conn:
-            if not self._board_row(conn, code, lock=True)["is_open"]:
+            if not self._board_row(conn, code, lock="share")["is_open"]:
                 raise BoardClosed(board["code"])  # closed while the run trained
             self._upsert(conn, row, stamp)
         return Entry(code=row.pop("board"), submitted_at=stamp, **row)
@@ -356,6 +371,18 @@ class Board:
         if conn.execute(update(entries).where(same).values(**changed)).rowcount == 0:
             conn.execute(insert(entries).values(**row, first_at=stamp, submitted_at=stamp))
 
+    def version(self, code: object) -> tuple:
+        """What changes whenever the board's standings or state change: (code, is open,
+        count, last id, last time). A page refreshing the board rebuilds its table only
+        when this does."""
+        with self._transaction() as conn:
+            board = self._board_row(conn, code)
+            query = select(
+                func.count(entries.c.id), func.max(entries.c.id), func.max(entries.c.submitted_at)
+            ).where(entries.c.board == board["code"])
+            count, last_id, last_at = conn.execute(query).one()
+        return (board["code"], bool(board["is_open"]), count, last_id, str(last_at))
+
     def standings(self, code: object) -> pd.DataFrame:
         """The board's entries, best first (lower score wins; no score last; ties by
         who submitted first): rank, name, model, score, passed, settings, link,
@@ -373,28 +400,35 @@ class Board:
 
 def standings_frame(rows) -> pd.DataFrame:
     """The standings table of entry rows (see `Board.standings`)."""
-    frame = pd.DataFrame(
-        [
-            {
-                "name": r["name"],
-                "model": r["model"],
-                "score": math.nan if r["score"] is None else float(r["score"]),
-                "passed": r["passed"],
-                "settings": r["settings"],
-                "link": "?" + r["settings"],
-                "submitted_at": r["submitted_at"],
-            }
-            for r in rows
-        ],
-        columns=[c for c in STANDING_COLUMNS if c != "rank"],
+    settings = [r["settings"] for r in rows]
+    configs = [settings_config(s) for s in settings]
+    columns = {
+        "name": [r["name"] for r in rows],
+        "model": [r["model"] for r in rows],
+        "score": pd.array([r["score"] for r in rows], dtype="float64"),
+        "passed": pd.array([r["passed"] for r in rows], dtype="boolean"),
+        "settings": settings,
+        "link": ["?" + s for s in settings],
+        "submitted_at": pd.to_datetime([r["submitted_at"] for r in rows], utc=True),
+    } | {p.name: [getattr(c, p.name) for c in configs] for p in PARAMS if p.name != "model"}
+    frame = pd.DataFrame(columns).sort_values(
+        ["score", "submitted_at"], na_position="last", kind="stable", ignore_index=True
     )
-    frame["score"] = frame["score"].astype("float64")
-    frame["passed"] = frame["passed"].astype("boolean")
-    frame["submitted_at"] = pd.to_datetime(frame["submitted_at"], utc=True)
-    frame = frame.sort_values(["score", "submitted_at"], na_position="last", kind="stable")
     frame.insert(0, "rank", frame["score"].rank(method="min").astype("Int64"))
-    configs = {s: link_config(s) for s in frame["settings"].unique()}
-    for p in PARAMS:
-        if p.name != "model":
-            frame[p.name] = [getattr(configs[s], p.name) for s in frame["settings"]]
-    return frame.reset_index(drop=True)
+    return frame
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads these as a formula
+
+
+def standings_csv(table: pd.DataFrame) -> str:
+    """The standings as CSV; a name a spreadsheet would run as a formula
+    (`=HYPERLINK(...)`) starts with an apostrophe instead, so it opens as text."""
+    safe = table.assign(name=[f"'{n}" if n.startswith(FORMULA_START) else n for n in table["name"]])
+    return safe.to_csv(index=False)
+
+
+@lru_cache(maxsize=4096)
+def settings_config(settings: str) -> ExperimentConfig:
+    """The config of an entry's settings text (memoised: a board refreshes often)."""
+    return link_config(settings)

@@ -19,6 +19,7 @@ from playground.config import PARAM_BY_NAME
 from playground.i18n import t
 
 PROJECTOR_FONT = 16  # px of axis and legend text: readable from the back of a room
+POINT_PADDING_PX = 12  # room at the ends of a number axis for a point's disc
 
 
 def choice_labels(lang: str, setting: str) -> dict[str, str]:
@@ -45,7 +46,9 @@ def board_chart(table: pd.DataFrame, setting: str, metric: str, lang: str = "en"
         x = alt.X(f"{setting}:N", title=label, axis=alt.Axis(labelExpr=label_expr(choices)))
         x_tip = label_tip(setting, label)
     else:
-        scale = alt.Scale(type="log") if param.steps else alt.Scale(zero=False)
+        # Padding: a point at the largest value (hidden size 128) is not cut in half.
+        kind = {"type": "log"} if param.steps else {"zero": False}
+        scale = alt.Scale(padding=POINT_PADDING_PX, **kind)
         x = alt.X(f"{setting}:Q", title=label, scale=scale)
         x_tip = alt.Tooltip(f"{setting}:Q", title=label)
     return (
