@@ -10,17 +10,16 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pyarrow as pa
 import streamlit as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.config import MAX_WORK
-from playground.charts import METRICS, MODELS, SPLITS, labels
+from playground.charts import METRICS
 from playground.i18n import Note, render, t
 from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, model_configs
 from playground.serve.cache import RunCache, Status, freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
-from playground.serve.specs import page_spec
+from playground.serve.specs import errors_table, page_spec
 from playground.serve.warm import start_warm_up
 from playground.workshop.instructor import InstructorOptions
 
@@ -191,7 +190,7 @@ class PageContext:
         reader's language (the frame keeps its keys). Its Arrow table is made once per
         key and language and shared (`shared`: single flight, so a room arriving at once
         makes it once, not once per session)."""
-        shown = self.shared(of, "errors", lambda: shown_table(metrics(), self.lang))
+        shown = self.shared(of, "errors", lambda: errors_table(metrics(), self.lang))
         columns = {
             "model": st.column_config.TextColumn(self.t("chart.title.model")),
             "split": st.column_config.TextColumn(self.t("chart.title.split")),
@@ -200,14 +199,3 @@ class PageContext:
             for m in METRICS
         }
         container.dataframe(shown, hide_index=True, column_config=columns)
-
-
-def shown_table(metrics, lang: str) -> pa.Table:
-    """`metrics` with its model and split keys in `lang`'s words, as the Arrow table
-    `st.dataframe` would make of it (pandas' map and the Arrow conversion: ~5 ms of CPU,
-    which a room would otherwise pay on every rerun of every session)."""
-    shown = metrics.assign(
-        model=metrics.model.map(labels(lang, "model", MODELS)),
-        split=metrics.split.map(labels(lang, "split", SPLITS)),
-    )
-    return pa.Table.from_pandas(shown, preserve_index=False)

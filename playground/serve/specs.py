@@ -23,6 +23,7 @@ from playground.charts.train import (
     predictions_chart,
     window_picker_chart,
 )
+from playground.charts.labels import MODELS, SPLITS, labels
 from playground.pipeline.experiment import ExperimentResult
 
 
@@ -74,3 +75,14 @@ def window_picker_spec(result: ExperimentResult, lang: str = "en") -> dict[str, 
     """The prediction chart on which a click picks a window (`window_picker_chart`),
     window 0 marked (`charts.train.with_window` moves the mark on this spec)."""
     return page_spec(window_picker_chart(result.predictions, lang))
+
+
+def errors_table(metrics: pd.DataFrame, lang: str) -> pa.Table:
+    """`metrics` with its model and split keys in `lang`'s words, as the Arrow table
+    `st.dataframe` would make of it (pandas' map and the Arrow conversion: ~5 ms of CPU,
+    which a room would otherwise pay on every rerun of every session)."""
+    shown = metrics.assign(
+        model=metrics.model.map(labels(lang, "model", MODELS)),
+        split=metrics.split.map(labels(lang, "split", SPLITS)),
+    )
+    return pa.Table.from_pandas(shown, preserve_index=False)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.charts import compare_chart, compare_loss_chart, gradient_chart
+from playground.charts.saliency import saliency_chart
 from playground.charts.replay import replay_html
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS, ExperimentConfig
@@ -36,10 +37,19 @@ from playground.pipeline.experiment import fitted_models, model_configs, run_exp
 from playground.pipeline.threads import STOPPING, Stopped, start_background
 from playground.serve.cache import RunCache, freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.specs import build_chart_specs, page_spec
-from playground.views.compare import compare_configs, compare_models, of_seed, seeds_after
+from playground.pipeline.signals import make_signal
+from playground.pipeline.windows import split_index
+from playground.serve.specs import build_chart_specs, errors_table, page_spec
+from playground.views.compare import (
+    compare_configs,
+    compare_models,
+    of_seed,
+    seeds_after,
+    verdict,
+)
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
+from playground.views.saliency import window_saliency
 from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
@@ -141,17 +151,19 @@ def _spec(of: tuple, chart: str, lang: str, build: Callable[[], Any]) -> Job:
     return spec_key(of, chart, lang), lambda: page_spec(build())
 
 
-def train_specs(cache: RunCache, link: Link, lang: str) -> Job:
-    """The Train tab's charts of `link` in `lang` (app/views/train.py)."""
+def train_specs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
+    """The Train tab's charts and errors table of `link` in `lang` (app/views/train.py)."""
     run, cfg = cached_run(cache), link.cfg
-    return spec_key(run_key(cfg, SIGNAL), "run", lang), lambda: build_chart_specs(run(cfg), lang)
+    key = run_key(cfg, SIGNAL)
+    yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
+    yield spec_key(key, "errors", lang), lambda: errors_table(run(cfg).metrics, lang)
 
 
 def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     """The Train tab of `link` in `lang`: its charts, and the replay its expander draws
     when opened."""
     run, cfg = cached_run(cache), link.cfg
-    yield train_specs(cache, link, lang)
+    yield from train_specs(cache, link, lang)
     yield spec_key(run_key(cfg, SIGNAL), "replay", lang), lambda: replay_html(run(cfg), lang)
 
 
@@ -161,7 +173,7 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     run, cfg = cached_run(cache), link.cfg
     yield from run_jobs([cfg])
     if link.view == "train":
-        yield train_specs(cache, link, lang)
+        yield from train_specs(cache, link, lang)
     elif link.view == "compare":
         yield from compare_jobs(cache, link, lang)
     elif link.view in ("gradients", "forecast"):  # every model's run, then the view
@@ -172,6 +184,13 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
         yield view, frames
         grads = _cached(cache, view, frames)
         yield _spec(view, "norms", lang, lambda: gradient_chart(grads().frame, lang))
+        # The saliency of the window the page opens on (the first test window).
+        window = split_index(len(make_signal(cfg)[1]) - cfg.seq_length, cfg.train_fraction)
+        where = view_key("saliency", cfg, SIGNAL, window)
+        saliency = lambda: window_saliency(fitted_models(cfg, MODELS, run=run), window)  # noqa: E731
+        yield where, saliency
+        frame = _cached(cache, where, saliency)
+        yield _spec(where, "saliency", lang, lambda: saliency_chart(frame(), lang))
     elif link.view == "forecast":
         view = view_key("forecast", cfg, SIGNAL)
         yield view, lambda: forecast_frames(fitted_models(cfg, MODELS, run=run))
@@ -199,6 +218,9 @@ def compare_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     yield _spec(
         view, "loss", lang, lambda: compare_loss_chart(of_seed(comparison().losses, cfg.seed), lang)
     )
+    yield spec_key(view, "verdict", lang), lambda: verdict(comparison().metrics)
+    seed_metrics = lambda: of_seed(comparison().metrics, cfg.seed).drop(columns="seed")  # noqa: E731
+    yield spec_key(view, "errors", lang), lambda: errors_table(seed_metrics(), lang)
 
 
 def warm_up(
