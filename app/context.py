@@ -17,7 +17,8 @@ from playground.config import MAX_WORK
 from playground.charts import METRICS
 from playground.i18n import Note, render, t
 from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, model_configs
-from playground.serve.cache import RunCache, Status, freeze_heap, tune_allocator
+from playground.serve.cache import RunCache, Status
+from playground.serve.memory import freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import errors_table, page_spec
 from playground.serve.warm import start_warm_up

@@ -68,7 +68,7 @@ def main() -> None:
     started = time.monotonic()
 
     def probe() -> None:
-        from playground.serve.cache import approx_bytes
+        from playground.serve.memory import approx_bytes
 
         while True:
             time.sleep(PROBE_INTERVAL_S)

@@ -276,7 +276,7 @@ def test_approx_bytes_counts_arrays_networks_and_frames() -> None:
     import pandas as pd
 
     from playground.pipeline.models import init_model
-    from playground.serve.cache import approx_bytes
+    from playground.serve.memory import approx_bytes
 
     net = init_model("gru", 32, 2)
     params = sum(p.numel() * 4 for p in net.parameters())
@@ -309,7 +309,7 @@ def test_unpooled_work_does_not_wait_for_a_slot() -> None:
 def test_tune_allocator_applies_a_threshold_and_leaves_glibc_alone_at_zero(monkeypatch):
     import platform
 
-    from playground.serve.cache import tune_allocator
+    from playground.serve.memory import tune_allocator
 
     assert tune_allocator(0) is False
     monkeypatch.setenv("PLAYGROUND_MMAP_THRESHOLD", "0")
@@ -321,7 +321,7 @@ def test_tune_allocator_applies_a_threshold_and_leaves_glibc_alone_at_zero(monke
 def test_freeze_heap_moves_the_objects_alive_out_of_collections():
     import gc
 
-    from playground.serve.cache import freeze_heap
+    from playground.serve.memory import freeze_heap
 
     try:
         freeze_heap()

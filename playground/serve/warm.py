@@ -35,7 +35,8 @@ from playground.config import MODELS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import fitted_models, model_configs, run_experiment
 from playground.pipeline.threads import STOPPING, Stopped, start_background
-from playground.serve.cache import RunCache, freeze_heap
+from playground.serve.cache import RunCache
+from playground.serve.memory import freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import split_index
