@@ -79,11 +79,21 @@ def test_warm_up_waits_while_a_user_computes():
     first = threading.Thread(target=lambda: cache.get_or_compute("user", user))
     first.start()
     user_running.wait(5)
+    looked, busy = threading.Event(), cache.busy
+    answers: list[bool] = []
+
+    def watched_busy(quiet_seconds: float = 0.0) -> bool:
+        answers.append(busy(quiet_seconds))
+        if answers.count(True) >= 3:  # the warm-up has looked three times and waited
+            looked.set()
+        return answers[-1]
+
+    cache.busy = watched_busy
     warm = threading.Thread(
         target=warm_up, args=(cache, iter([("w", lambda: started.append(time.monotonic()))]))
     )
     warm.start()
-    time.sleep(0.5)
+    assert looked.wait(10)
     assert started == []  # the user's training is running: the warm-up waits
     released = time.monotonic()
     release.set()

@@ -66,6 +66,14 @@ def open_replay(page, strings: dict[str, str]):
     return frame
 
 
+# Resolves after the browser has drawn `n` animation frames: time measured in the events
+# that would show a playing animation, not in a sleep.
+ANIMATION_FRAMES_JS = """(n) => new Promise(done => {
+    const tick = () => (--n <= 0 ? done(true) : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+})"""
+
+
 def test_play_animates_the_prediction_in_the_browser_without_a_rerun(app_url, page):
     sent = record_sent_frames(page)
     page.goto(app_url)
@@ -100,7 +108,7 @@ def test_play_animates_the_prediction_in_the_browser_without_a_rerun(app_url, pa
     pause.click()
     frame.get_by_role("button", name="Play", exact=True).wait_for(state="visible")
     held = line.get_attribute("d")
-    page.wait_for_timeout(400)
+    page.evaluate(ANIMATION_FRAMES_JS, 30)  # ~0.5 s of the browser drawing: no step came
     assert line.get_attribute("d") == held
     scrubber = frame.get_by_role("slider", name=EN["replay.scrubber"])
     scrubber.fill("10")  # frame 10: epoch 10 (the first epochs are all there)
