@@ -7,16 +7,24 @@ coloured over the test text, and the samples written while it trained."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from app.context import PageContext
 from app.session import sync_url
-from playground.charts.text import next_char_chart, snapshot_player, text_loss_chart, unit_html
+from playground.charts.text import (
+    next_char_chart,
+    saliency_chart,
+    snapshot_player,
+    sweep_chart,
+    text_loss_chart,
+    unit_html,
+)
 from playground.i18n import Note
 from playground.i18n import render as render_note
-from playground.params import LEARNING_RATES, format_value
+from playground.params import LEARNING_RATES, MODELS, format_value
 from playground.text import (
     FEATURES,
     TextConfig,
@@ -27,18 +35,20 @@ from playground.text import (
     run_text,
 )
 from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
-from playground.views.text import probe_units, verdicts
+from playground.text.sentiment import N_TEST, SentimentResult, lang_of, run_sentiment
+from playground.views.text import (
+    SWEEP_SEEDS,
+    gap_verdict,
+    probe_units,
+    sweep_frame,
+    sweep_gaps,
+    verdicts,
+)
 
 SHOWN = (
-    "corpus",
-    "model",
-    "hidden_size",
-    "seq_length",
-    "epochs",
-    "learning_rate",
-    "num_layers",
-    "seed",
-)
+    "task", "corpus", "model", "hidden_size", "seq_length", "epochs", "learning_rate",
+    "num_layers", "seed", "gap",
+)  # fmt: skip
 PROMPTS = {"en": "the cat ", "zh": "小猫", "own": ""}  # a start that suits each corpus
 SAMPLE_CHARS = 200  # characters written after the start
 TEMPERATURES = [round(0.1 * i, 1) for i in range(16)]  # 0.0 .. 1.5
@@ -48,17 +58,23 @@ def key_of(name: str) -> str:
     return URL_PREFIX + name
 
 
-def seed_from_link() -> None:
-    """Set the tab's controls from the link, once per session (the first time the tab
-    draws); the link's notes are shown once."""
-    if st.session_state.get("text_from_link"):
-        return
-    st.session_state.text_from_link = True
-    query = {k: st.query_params.get_all(k) for k in st.query_params if k.startswith(URL_PREFIX)}
-    cfg, notes = TextConfig.from_query_params(query)
+def seed_from_link() -> dict[str, Any]:
+    """The tab's settings (`text_values`, kept apart from the widgets: Streamlit drops a
+    widget's state in a run that does not draw it, as when the tab is closed or the
+    task hides it), read from the link once per session; the link's notes shown once.
+    Each drawn control starts from them and writes back to them."""
+    if "text_values" not in st.session_state:
+        query = {k: st.query_params.get_all(k) for k in st.query_params if k.startswith(URL_PREFIX)}
+        cfg, notes = TextConfig.from_query_params(query)
+        st.session_state.text_values = {name: getattr(cfg, name) for name in SHOWN}
+        st.session_state.text_notes = notes
+    values = st.session_state.text_values
     for name in SHOWN:
-        st.session_state.setdefault(key_of(name), getattr(cfg, name))
-    st.session_state.text_notes = notes
+        if key_of(name) in st.session_state:  # a drawn control: its value is the setting
+            values[name] = st.session_state[key_of(name)]
+        else:  # a control about to draw: it starts from the setting
+            st.session_state[key_of(name)] = values[name]
+    return values
 
 
 def read_own(ctx: PageContext) -> None:
@@ -121,12 +137,14 @@ def help_of(ctx: PageContext, name: str) -> str:
 def settled(ctx: PageContext) -> tuple[TextConfig, list[Note]]:
     """The config of the controls' values (and the text in use), within the budget; the
     controls moved to what runs (before they draw, so they show it)."""
-    values = {name: st.session_state[key_of(name)] for name in SHOWN}
+    values = st.session_state.text_values
+    if values["task"] == "sentiment" and values["corpus"] == "own":
+        values["corpus"] = st.session_state[key_of("corpus")] = "en"  # reviews: en or zh
     cfg = TextConfig(**values | {"corpus": "en" if values["corpus"] == "own" else values["corpus"]})
     if values["corpus"] == "own" and st.session_state.get("text_own"):
         cfg = cfg.with_text(st.session_state.text_own)
     cfg, notes = cfg.within_budget()
-    st.session_state[key_of("epochs")] = cfg.epochs
+    values["epochs"] = st.session_state[key_of("epochs")] = cfg.epochs
     return cfg, notes
 
 
@@ -138,6 +156,16 @@ def controls(ctx: PageContext) -> TextConfig:
     p = TEXT_PARAM_BY_NAME
     common = lambda name: dict(key=key_of(name), help=help_of(ctx, name))  # noqa: E731
     with st.expander(ctx.t("text.settings"), icon=":material/tune:", expanded=True):
+        st.segmented_control(
+            label(ctx, "task"),
+            p["task"].choices,
+            format_func=lambda k: ctx.t(f"text.task.{k}"),
+            required=True,
+            **common("task"),
+        )
+        if cfg.task == "sentiment":
+            sentiment_controls(ctx, common)
+            return cfg
         a, b, c, d = st.columns(4)
         a.selectbox(
             label(ctx, "corpus"),
@@ -166,14 +194,39 @@ def controls(ctx: PageContext) -> TextConfig:
         st.caption(
             ctx.t("text.settings.cost", seconds=f"{cfg.seconds():.1f}", epochs=cfg.max_epochs())
         )
-    for name in SHOWN:
-        value = st.session_state[key_of(name)]
-        sync_url(key_of(name), format_value(value), format_value(p[name].default))
-    for note in st.session_state.pop("text_notes", []) + budget_notes:
-        st.caption(render_note(ctx.lang, note))
-    if st.session_state[key_of("corpus")] == "own":
+    after_controls(ctx, budget_notes)
+    if st.session_state.text_values["corpus"] == "own":
         own_text_box(ctx)
     return cfg
+
+
+def after_controls(ctx: PageContext, notes: list[Note]) -> None:
+    """The URL set to the controls; the link's and the budget's notes."""
+    p = TEXT_PARAM_BY_NAME
+    for name, value in st.session_state.text_values.items():
+        sync_url(key_of(name), format_value(value), format_value(p[name].default))
+    for note in st.session_state.pop("text_notes", []) + notes:
+        st.caption(render_note(ctx.lang, note))
+
+
+def sentiment_controls(ctx: PageContext, common) -> None:
+    """The sentiment task's settings: the reviews' language, the cell, the gap, the seed."""
+    p = TEXT_PARAM_BY_NAME
+    a, b, c, d = st.columns(4)
+    a.selectbox(
+        ctx.t("param.text.corpus.sentiment.label"),
+        ("en", "zh"),
+        format_func=lambda k: ctx.t(f"text.corpus.{k}").split(" (")[0].split("（")[0],
+        **common("corpus"),
+    )
+    b.selectbox(
+        label(ctx, "model"),
+        p["model"].choices,
+        format_func=lambda k: ctx.t(f"choice.model.{k}"),
+        **common("model"),
+    )
+    c.slider(label(ctx, "gap"), p["gap"].low, p["gap"].high, **common("gap"))
+    d.number_input(label(ctx, "seed"), 0, p["seed"].high, step=1, **common("seed"))
 
 
 def training(cfg: TextConfig):
@@ -197,6 +250,10 @@ def training(cfg: TextConfig):
 def render(ctx: PageContext) -> None:
     ctx.explain("text")
     cfg = controls(ctx)
+    if cfg.task == "sentiment":
+        after_controls(ctx, [])
+        sentiment(ctx, cfg)
+        return
     key = ("text", cfg.key())
     try:
         result = ctx.cached(key, training(cfg))
@@ -304,3 +361,78 @@ def snapshots(ctx: PageContext, key: tuple, result) -> None:
     with expander:
         st.caption(ctx.t("text.snapshots.caption"))
         st.iframe(html, height=260)
+
+
+# ---- The sentiment task -----------------------------------------------------------------
+def sentiment_run(ctx: PageContext, cfg: TextConfig) -> SentimentResult:
+    """One training on the reviews through the cache (the next-character settings do
+    not enter its key)."""
+    cfg = sentiment_config(cfg)
+
+    def compute(report):
+        report(
+            (
+                0.0,
+                Note(
+                    "progress.text.sweep",
+                    {"model": cfg.model.upper(), "gap": cfg.gap, "seed": cfg.seed},
+                ),
+            )
+        )
+        return run_sentiment(cfg)
+
+    return ctx.cached(("text_sentiment", cfg.key()), compute)
+
+
+def sentiment(ctx: PageContext, cfg: TextConfig) -> None:
+    """The reviews task: the run of the settings, what it depended on, the comparison."""
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.sentiment.explain", gap=cfg.gap))
+    result = sentiment_run(ctx, cfg)
+    key = ("text_sentiment", sentiment_config(cfg).key())
+    test = result.metrics[result.metrics.split == "test"].iloc[0]
+    words = dict(model=cfg.model.upper(), acc=test.accuracy, n=N_TEST, gap=cfg.gap)
+    st.markdown(f"**{ctx.t('text.sentiment.accuracy', **words)}**")
+    st.subheader(ctx.t("text.sentiment.saliency.title"))
+    ctx.draw(key, "saliency", lambda: saliency_chart(result.saliency, ctx.lang))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.sentiment.saliency.caption"))
+    sweep(ctx, cfg)
+
+
+def sweep(ctx: PageContext, cfg: TextConfig) -> None:
+    """RNN, LSTM and GRU over the gap and seeds, behind a button; a live verdict."""
+    st.subheader(ctx.t("text.sweep.title"))
+    gaps, seeds = sweep_gaps(cfg.gap), SWEEP_SEEDS
+    cfgs = [
+        sentiment_config(replace(cfg, model=m, gap=g, seed=s))
+        for g in gaps for m in MODELS for s in seeds
+    ]  # fmt: skip
+    key = ("text_sweep", sentiment_config(cfg).key(), gaps, seeds)
+    done = ctx.cache.get(key)
+    shown_gaps = ", ".join(map(str, gaps))
+    shown_seeds = ", ".join(map(str, seeds))
+    if done is None and st.button(
+        ctx.t("text.sweep.run", gaps=shown_gaps, seeds=shown_seeds), key="text_sweep_run"
+    ):
+        runs = {(c.model, c.gap, c.seed): sentiment_run(ctx, c) for c in cfgs}
+        frame = sweep_frame({k: float(r.metrics.accuracy.iloc[1]) for k, r in runs.items()})
+        done = ctx.cache.get_or_compute(key, lambda report: frame, pooled=False)
+    if done is None:
+        st.caption(ctx.t("text.sweep.cost", runs=len(cfgs)))
+        return
+    v = gap_verdict(done)
+    numbers = {m: v.mean[m] for m in MODELS}
+    numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
+    st.markdown(f"**{ctx.t('text.sweep.verdict', gap=v.gap, seeds=shown_seeds, **numbers)}**")
+    said = "text.sweep.behind" if v.behind >= 10 else "text.sweep.level"
+    st.markdown(f"**{ctx.t(said, points=v.behind)}**")
+    ctx.draw(key, "sweep", lambda: sweep_chart(done, ctx.lang))
+
+
+def sentiment_config(cfg: TextConfig) -> TextConfig:
+    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
+    seed): the other settings back at their defaults, so they do not tell equal runs apart."""
+    return TextConfig(
+        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
+    )

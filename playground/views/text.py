@@ -82,3 +82,38 @@ def probe_units(result: TextResult) -> Units:
         if features[f].nunique() > 1:
             ranked[f] = feature_units(acts, features, f)
     return Units(shown, unit_activations(result, shown), ranked)
+
+
+# ---- The sentiment task ------------------------------------------------------------------
+SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
+
+
+def sweep_gaps(gap: int) -> tuple[int, ...]:
+    """The gaps the comparison trains at, up to the slider's `gap`."""
+    return tuple(sorted({0, gap // 2, gap}))
+
+
+def sweep_frame(accuracies: dict[tuple[str, int, int], float]) -> pd.DataFrame:
+    """(model, gap, seed) -> test accuracy, as a frame: model, gap, seed, accuracy."""
+    rows = [(m, g, s, a) for (m, g, s), a in sorted(accuracies.items())]
+    return pd.DataFrame(rows, columns=["model", "gap", "seed", "accuracy"])
+
+
+@dataclass(frozen=True)
+class GapVerdict:
+    """The models' test accuracy at the comparison's longest gap, as shown."""
+
+    gap: int
+    mean: dict[str, float]  # model -> mean accuracy over seeds
+    low: dict[str, float]  # model -> lowest over seeds
+    high: dict[str, float]  # model -> highest over seeds
+    behind: float  # points the RNN stands below the better gated cell's mean (can be < 0)
+
+
+def gap_verdict(sweep: pd.DataFrame) -> GapVerdict:
+    """What the comparison shows at its longest gap."""
+    gap = int(sweep.gap.max())
+    at = sweep[sweep.gap == gap].groupby("model").accuracy
+    mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
+    gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
+    return GapVerdict(gap, mean, low, high, 100.0 * (gated - mean.get("rnn", 0.0)))
