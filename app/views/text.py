@@ -421,12 +421,13 @@ def sweep(ctx: PageContext, cfg: TextConfig) -> None:
     if done is None:
         st.caption(ctx.t("text.sweep.cost", runs=len(cfgs)))
         return
-    v = gap_verdict(done)
-    numbers = {m: v.mean[m] for m in MODELS}
-    numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
-    st.markdown(f"**{ctx.t('text.sweep.verdict', gap=v.gap, seeds=shown_seeds, **numbers)}**")
+    for gap in sorted(done.gap.unique()):
+        v = gap_verdict(done, int(gap))
+        numbers = {m: v.mean[m] for m in MODELS}
+        numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
+        st.markdown(f"**{ctx.t('text.sweep.verdict', gap=v.gap, seeds=shown_seeds, **numbers)}**")
     said = "text.sweep.behind" if v.behind >= 10 else "text.sweep.level"
-    st.markdown(f"**{ctx.t(said, points=v.behind)}**")
+    st.markdown(f"**{ctx.t(said, gap=v.gap, points=v.behind)}**")
     ctx.draw(key, "sweep", lambda: sweep_chart(done, ctx.lang))
 
 

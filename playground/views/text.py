@@ -88,9 +88,12 @@ def probe_units(result: TextResult) -> Units:
 SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
 
 
+SHORT_GAP = 2  # the comparison's short gap
+
+
 def sweep_gaps(gap: int) -> tuple[int, ...]:
-    """The gaps the comparison trains at, up to the slider's `gap`."""
-    return tuple(sorted({0, gap // 2, gap}))
+    """The gaps the comparison trains at: a short one and the slider's `gap`."""
+    return tuple(sorted({min(SHORT_GAP, gap), gap}))
 
 
 def sweep_frame(accuracies: dict[tuple[str, int, int], float]) -> pd.DataFrame:
@@ -110,9 +113,9 @@ class GapVerdict:
     behind: float  # points the RNN stands below the better gated cell's mean (can be < 0)
 
 
-def gap_verdict(sweep: pd.DataFrame) -> GapVerdict:
-    """What the comparison shows at its longest gap."""
-    gap = int(sweep.gap.max())
+def gap_verdict(sweep: pd.DataFrame, gap: int | None = None) -> GapVerdict:
+    """What the comparison shows at `gap` (default: its longest)."""
+    gap = int(sweep.gap.max()) if gap is None else gap
     at = sweep[sweep.gap == gap].groupby("model").accuracy
     mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
     gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
