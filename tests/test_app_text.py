@@ -13,7 +13,7 @@ import pytest
 from pagekit import chart_frames, widget
 from playground import TextConfig, generate, run_text
 from playground.i18n import t
-from playground.views.text import verdicts
+from playground.views.text import gap_verdict, verdicts
 from speckit import has_cjk, titles
 from streamlit.testing.v1 import AppTest
 
@@ -106,3 +106,30 @@ def test_own_text_runs_and_a_bad_one_keeps_the_previous():
     at.text_area(key="text_area").input("zz").run()
     assert at.error and t("en", "text.own.kept") in at.error[0].value
     assert set(max(chart_frames(at)[1], key=len).char) <= set(own)  # still the good text
+
+
+def test_sentiment_task_shows_accuracy_and_saliency_in_both_languages():
+    for lang in ("en", "zh"):
+        at = open_text(lang=lang, text_task="sentiment", text_gap="2", text_model="rnn")
+        assert widget(at, "text_gap").value == 2
+        said = [m.value for m in at.markdown]
+        assert any("RNN" in m and "%" in m for m in said)
+        frames = chart_frames(at)
+        assert len(frames) == 1  # the saliency; the comparison waits for its button
+        saliency = max(frames[0], key=len)
+        assert saliency.role.tolist() == ["adjective", "aside", "aside", "negation"]
+        assert at.button(key="text_sweep_run")
+        if lang == "zh":
+            assert any(has_cjk(x) for x in titles(specs(at)[0]))
+
+
+@pytest.mark.slow
+def test_sentiment_comparison_says_what_it_shows():
+    at = open_text(text_task="sentiment", text_gap="2")
+    at.button(key="text_sweep_run").click().run()
+    assert not at.exception
+    sweep = max(chart_frames(at)[1], key=len)
+    assert len(sweep) == 9 and set(sweep.gap) == {2}  # 3 models x 3 seeds at one gap
+    verdict = gap_verdict(sweep)
+    behind = "text.sweep.behind" if verdict.behind >= 10 else "text.sweep.level"
+    assert f"**{t('en', behind, gap=2, points=verdict.behind)}**" in [m.value for m in at.markdown]
