@@ -360,7 +360,7 @@ def snapshots(ctx: PageContext, key: tuple, result) -> None:
     html = ctx.shared(key, "text_player", lambda: snapshot_player(result.snapshots, ctx.lang))
     with expander:
         st.caption(ctx.t("text.snapshots.caption"))
-        st.iframe(html, height=260)
+        st.iframe(html, height=260, alt=ctx.t("text.snapshots.title"))
 
 
 # ---- The sentiment task -----------------------------------------------------------------

@@ -61,7 +61,9 @@ def text_loss_chart(
                 "line:N",
                 scale=LINE_COLORS,
                 title=t(lang, "chart.text.line"),
-                legend=alt.Legend(labelExpr=label_expr(names), orient=LEGEND_ORIENT, columns=2),
+                legend=alt.Legend(
+                    labelExpr=label_expr(names), orient=LEGEND_ORIENT, columns=2, labelLimit=320
+                ),
             ),
             strokeDash=alt.StrokeDash("baseline:N", legend=None),
             tooltip=[
