@@ -13,7 +13,7 @@ import pytest
 from pagekit import chart_frames, widget
 from playground import TextConfig, generate, run_text
 from playground.i18n import t
-from playground.views.text import gap_verdict, verdicts
+from playground.views.text import cells_verdict, gap_verdict, verdicts
 from speckit import has_cjk, titles
 from streamlit.testing.v1 import AppTest
 
@@ -133,3 +133,15 @@ def test_sentiment_comparison_says_what_it_shows():
     verdict = gap_verdict(sweep)
     behind = "text.sweep.behind" if verdict.behind >= 10 else "text.sweep.level"
     assert f"**{t('en', behind, gap=2, points=verdict.behind)}**" in [m.value for m in at.markdown]
+
+
+@pytest.mark.slow
+def test_three_cells_on_the_text_with_a_live_verdict():
+    at = open_text(text_hidden_size="16", text_epochs="1")
+    at.button(key="text_cells_run").click().run()
+    assert not at.exception
+    cells = max(chart_frames(at)[2], key=len)
+    assert len(cells) == 9 and set(cells.model) == {"rnn", "lstm", "gru"}
+    v = cells_verdict(cells)
+    said = [m.value for m in at.markdown]
+    assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from playground.charts.text import (
     TOP_CHARS,
+    cells_chart,
     loss_frame,
     next_char_chart,
     saliency_chart,
@@ -22,6 +23,7 @@ from playground.charts.text import (
     unit_html,
 )
 from playground.serve.specs import page_spec
+from playground.views.text import cells_frame, cells_verdict
 from speckit import has_cjk, titles
 
 LOSSES = pd.DataFrame(
@@ -102,3 +104,19 @@ def test_player_carries_every_sample_and_cannot_be_closed_by_one():
     page = snapshot_player(shots, "zh")
     assert page.count("</script>") == 1  # only its own
     assert "最后" in page and "第 8 轮" in page and 'max="2"' in page and "播放" in page
+
+
+def test_cells_chart_and_verdict():
+    bits = {("rnn", s): 2.5 + 0.1 * s for s in range(3)}
+    bits |= {("lstm", s): 2.0 + 0.1 * s for s in range(3)}
+    bits |= {("gru", s): 2.1 + 0.1 * s for s in range(3)}
+    frame = cells_frame(bits)
+    for lang in ("en", "zh"):
+        chart = cells_chart(frame, lang)
+        assert page_spec(chart, validate=True) == page_spec(chart)
+    v = cells_verdict(frame)
+    assert v.best == "lstm" and v.mean["lstm"] == pytest.approx(2.1)
+    assert (v.low["gru"], v.high["gru"]) == (pytest.approx(2.1), pytest.approx(2.3))
+    assert not v.apart  # LSTM's worst (2.2) does not beat GRU's best (2.1)
+    bits |= {("gru", s): 2.3 + 0.1 * s for s in range(3)}  # all above LSTM's worst
+    assert cells_verdict(cells_frame(bits)).apart

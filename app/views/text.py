@@ -15,6 +15,7 @@ import streamlit as st
 from app.context import PageContext
 from app.session import sync_url
 from playground.charts.text import (
+    cells_chart,
     next_char_chart,
     saliency_chart,
     snapshot_player,
@@ -37,7 +38,10 @@ from playground.text import (
 from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
 from playground.text.sentiment import N_TEST, SentimentResult, lang_of, run_sentiment
 from playground.views.text import (
+    COMPARE_SEEDS,
     SWEEP_SEEDS,
+    cells_frame,
+    cells_verdict,
     gap_verdict,
     probe_units,
     sweep_frame,
@@ -266,6 +270,40 @@ def render(ctx: PageContext) -> None:
     writing(ctx, key, result)
     units(ctx, key, result)
     snapshots(ctx, key, result)
+    cells(ctx, cfg)
+
+
+def cells(ctx: PageContext, cfg: TextConfig) -> None:
+    """RNN, LSTM and GRU at these settings over seeds, behind a button; a live verdict
+    with the spread."""
+    st.subheader(ctx.t("text.compare.title"))
+    seeds = COMPARE_SEEDS
+    cfgs = [replace(cfg, model=m, seed=s) for m in MODELS for s in seeds]
+    cfgs = [c.within_budget()[0] for c in cfgs]  # each cell within the budget
+    key = ("text_cells", cfg.key(), seeds)
+    done = ctx.cache.get(key)
+    shown_seeds = ", ".join(map(str, seeds))
+    if done is None and st.button(
+        ctx.t("text.compare.run", seeds=shown_seeds), key="text_cells_run"
+    ):
+        runs = {(c.model, c.seed): ctx.cached(("text", c.key()), training(c)) for c in cfgs}
+        test = {
+            k: float(r.metrics.set_index(["model", "split"]).loss[k[0], "test"])
+            for k, r in runs.items()
+        }
+        frame = cells_frame(test)
+        done = ctx.cache.get_or_compute(key, lambda report: frame, pooled=False)
+    if done is None:
+        seconds = sum(c.seconds() for c in cfgs)
+        st.caption(ctx.t("text.compare.cost", runs=len(cfgs), seconds=f"{seconds:.0f}"))
+        return
+    v = cells_verdict(done)
+    numbers = {m: v.mean[m] for m in MODELS}
+    numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
+    best = ctx.t(f"choice.model.{v.best}")
+    st.markdown(f"**{ctx.t('text.compare.verdict', seeds=shown_seeds, best=best, **numbers)}**")
+    st.markdown(f"**{ctx.t('text.compare.apart' if v.apart else 'text.compare.overlap')}**")
+    ctx.draw(key, "cells", lambda: cells_chart(done, ctx.lang))
 
 
 def losses(ctx: PageContext, key: tuple, result) -> None:

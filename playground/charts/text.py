@@ -218,3 +218,23 @@ def sweep_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     )
     line = base.mark_line().encode(x=x, y=alt.Y("mean(accuracy):Q"), color=color)
     return alt.layer(line, dots).properties(height=260, autosize=FIT_WIDTH)
+
+
+def cells_chart(frame: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Test bits per character per cell: each seed a dot, the mean a tick (model, seed,
+    loss)."""
+    names = {m: t(lang, f"choice.model.{m}") for m in ("rnn", "lstm", "gru")}
+    x = alt.X(
+        "model:N",
+        title=t(lang, "chart.text.model"),
+        sort=["rnn", "lstm", "gru"],
+        axis=alt.Axis(labelExpr=label_expr(names), labelAngle=0),
+    )
+    y = alt.Y("loss:Q", title=t(lang, "chart.text.test_bits"), scale=alt.Scale(zero=False))
+    color = alt.Color("model:N", scale=SWEEP_COLORS, legend=None)
+    base = alt.Chart(frame)
+    dots = base.mark_circle(size=70, opacity=0.7).encode(
+        x=x, y=y, color=color, tooltip=["model:N", "seed:Q", alt.Tooltip("loss:Q", format=".3f")]
+    )
+    mean = base.mark_tick(thickness=3, size=40).encode(x=x, y=alt.Y("mean(loss):Q"), color=color)
+    return alt.layer(dots, mean).properties(height=240, autosize=FIT_WIDTH)

@@ -120,3 +120,33 @@ def gap_verdict(sweep: pd.DataFrame, gap: int | None = None) -> GapVerdict:
     mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
     gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
     return GapVerdict(gap, mean, low, high, 100.0 * (gated - mean.get("rnn", 0.0)))
+
+
+# ---- RNN, LSTM and GRU on the same text ---------------------------------------------------
+COMPARE_SEEDS = (0, 1, 2)
+
+
+def cells_frame(test_bits: dict[tuple[str, int], float]) -> pd.DataFrame:
+    """(model, seed) -> test bits per character, as a frame: model, seed, loss."""
+    rows = [(m, s, b) for (m, s), b in sorted(test_bits.items())]
+    return pd.DataFrame(rows, columns=["model", "seed", "loss"])
+
+
+@dataclass(frozen=True)
+class CellsVerdict:
+    """The cells' test bits over seeds, as shown: the lowest mean, and whether its
+    range stands apart from every other cell's."""
+
+    best: str
+    mean: dict[str, float]
+    low: dict[str, float]
+    high: dict[str, float]
+    apart: bool  # the best cell's worst seed beats every other cell's best seed
+
+
+def cells_verdict(frame: pd.DataFrame) -> CellsVerdict:
+    by = frame.groupby("model").loss
+    mean, low, high = by.mean().to_dict(), by.min().to_dict(), by.max().to_dict()
+    best = min(mean, key=mean.get)
+    apart = all(high[best] < low[m] for m in mean if m != best)
+    return CellsVerdict(best, mean, low, high, apart)
