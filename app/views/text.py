@@ -46,6 +46,7 @@ from playground.views.text import (
     probe_units,
     sweep_frame,
     sweep_gaps,
+    text_downloads,
     verdicts,
 )
 
@@ -321,6 +322,16 @@ def losses(ctx: PageContext, key: tuple, result) -> None:
     )
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
+    columns = st.columns(4)
+    for column, (kind, (name, mime, data)) in zip(columns, text_downloads(result).items()):
+        column.download_button(
+            ctx.t(f"text.download.{kind}"),
+            data,
+            file_name=name,
+            mime=mime,
+            key=f"text_download_{kind}",
+            on_click="ignore",
+        )
 
 
 def writing(ctx: PageContext, key: tuple, result) -> None:

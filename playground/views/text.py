@@ -4,6 +4,8 @@ that most follow a feature of the text."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,3 +152,28 @@ def cells_verdict(frame: pd.DataFrame) -> CellsVerdict:
     best = min(mean, key=mean.get)
     apart = all(high[best] < low[m] for m in mean if m != best)
     return CellsVerdict(best, mean, low, high, apart)
+
+
+# ---- Downloads ---------------------------------------------------------------------------
+def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
+    """kind -> (file name, MIME type, a function making the file): the losses, metrics
+    and snapshots as CSV, the settings as JSON (the URL's parameters, and the text's
+    SHA-256 when it is the learner's own)."""
+    cfg = result.cfg
+    name = f"text_{cfg.corpus}_{cfg.model}_seed{cfg.seed}"
+
+    def csv(frame: pd.DataFrame) -> Callable[[], bytes]:
+        return lambda: frame.to_csv(index=False).encode("utf-8")
+
+    def settings() -> bytes:
+        out: dict[str, str] = cfg.to_query_params()
+        if cfg.corpus == "own":
+            out["text_sha256"] = dict(cfg.key())["text"]
+        return json.dumps(out, indent=2, ensure_ascii=False).encode("utf-8")
+
+    return {
+        "losses": (f"{name}_losses.csv", "text/csv", csv(result.losses)),
+        "metrics": (f"{name}_metrics.csv", "text/csv", csv(result.metrics)),
+        "snapshots": (f"{name}_snapshots.csv", "text/csv", csv(result.snapshots)),
+        "config": (f"{name}_config.json", "application/json", settings),
+    }
