@@ -13,6 +13,7 @@ import pytest
 from pagekit import chart_frames, widget
 from playground import TextConfig, generate, run_text
 from playground.i18n import t
+from playground.text.presets import TEXT_PRESETS
 from playground.views.text import cells_verdict, gap_verdict, verdicts
 from speckit import has_cjk, titles
 from streamlit.testing.v1 import AppTest
@@ -145,3 +146,24 @@ def test_three_cells_on_the_text_with_a_live_verdict():
     v = cells_verdict(cells)
     said = [m.value for m in at.markdown]
     assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said
+
+
+def test_a_preset_sets_every_setting_and_says_what_to_notice():
+    at = open_text()
+    at.selectbox(key="text_preset").set_value("negation_far_away").run()
+    assert not at.exception
+    assert widget(at, "text_gap").value == TEXT_PRESETS["negation_far_away"].config.gap
+    assert widget(at, "text_model").value == "rnn"
+    assert at.query_params["text_task"] == "sentiment"
+    assert t("en", "text.preset.negation_far_away.notice") in [i.value for i in at.info]
+    widget(at, "text_gap").set_value(3).run()  # leaving the preset's settings
+    assert at.selectbox(key="text_preset").value == ""
+    assert t("en", "text.preset.negation_far_away.notice") not in [i.value for i in at.info]
+
+
+def test_presets_are_complete_runnable_configs_in_both_languages():
+    for preset in TEXT_PRESETS.values():
+        assert preset.config.within_budget() == (preset.config, [])
+        for lang in ("en", "zh"):
+            assert t(lang, preset.title_key) != preset.title_key
+            assert t(lang, preset.notice_key) != preset.notice_key

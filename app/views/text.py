@@ -36,6 +36,7 @@ from playground.text import (
     run_text,
 )
 from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
+from playground.text.presets import TEXT_PRESETS
 from playground.text.sentiment import N_TEST, SentimentResult, lang_of, run_sentiment
 from playground.views.text import (
     COMPARE_SEEDS,
@@ -161,6 +162,7 @@ def controls(ctx: PageContext) -> TextConfig:
     p = TEXT_PARAM_BY_NAME
     common = lambda name: dict(key=key_of(name), help=help_of(ctx, name))  # noqa: E731
     with st.expander(ctx.t("text.settings"), icon=":material/tune:", expanded=True):
+        preset_picker(ctx)
         st.segmented_control(
             label(ctx, "task"),
             p["task"].choices,
@@ -203,6 +205,35 @@ def controls(ctx: PageContext) -> TextConfig:
     if st.session_state.text_values["corpus"] == "own":
         own_text_box(ctx)
     return cfg
+
+
+def apply_preset() -> None:
+    """Preset callback: every setting of the tab set to the preset's."""
+    chosen = TEXT_PRESETS.get(st.session_state.get("text_preset") or "")
+    if chosen is None:
+        return
+    for name in SHOWN:
+        value = getattr(chosen.config, name)
+        st.session_state.text_values[name] = st.session_state[key_of(name)] = value
+
+
+def preset_picker(ctx: PageContext) -> None:
+    """The tab's starting points; the chosen one's notice while its settings hold."""
+    keys = ["", *TEXT_PRESETS]
+    chosen = TEXT_PRESETS.get(st.session_state.get("text_preset") or "")
+    values = st.session_state.text_values
+    if chosen is not None and any(getattr(chosen.config, n) != values[n] for n in SHOWN):
+        st.session_state.text_preset = ""  # the settings left the preset
+        chosen = None
+    st.selectbox(
+        ctx.t("text.preset.label"),
+        keys,
+        format_func=lambda k: ctx.t(TEXT_PRESETS[k].title_key) if k else ctx.t("text.preset.none"),
+        key="text_preset",
+        on_change=apply_preset,
+    )
+    if chosen is not None and not ctx.options.hide_text:
+        st.info(ctx.t(chosen.notice_key), icon=":material/school:")
 
 
 def after_controls(ctx: PageContext, notes: list[Note]) -> None:
