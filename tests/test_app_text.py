@@ -167,3 +167,22 @@ def test_presets_are_complete_runnable_configs_in_both_languages():
         for lang in ("en", "zh"):
             assert t(lang, preset.title_key) != preset.title_key
             assert t(lang, preset.notice_key) != preset.notice_key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "corner",
+    [
+        dict(text_model="gru", text_hidden_size="128", text_num_layers="2", text_seq_length="8",
+             text_epochs="60", text_corpus="zh"),
+        dict(text_model="rnn", text_hidden_size="8", text_seq_length="128", text_epochs="1",
+             text_learning_rate="0.1"),
+    ],
+)  # fmt: skip
+def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
+    at = open_text(**{k: v for k, v in corner.items()} | {"text_epochs": corner["text_epochs"]})
+    assert not at.exception and not at.error
+    epochs = widget(at, "text_epochs").value
+    cfg = TextConfig.from_query_params(dict(at.query_params))[0]
+    assert epochs == cfg.epochs and cfg.seconds() <= 10.0  # the slider shows what ran
+    assert len(chart_frames(at)) == 2
