@@ -8,6 +8,8 @@ import hashlib
 import io
 import json
 import math
+import subprocess
+import sys
 import threading
 from collections import Counter
 from dataclasses import replace
@@ -41,6 +43,7 @@ from playground.text.charlm import (
     unigram_bits,
     vocabulary,
 )
+from playground.text.codegen import text_script
 from playground.text.config import TEXT_PARAMS
 from playground.text.validate import MAX_VOCAB, UNKNOWN
 from playground.views.text import text_downloads
@@ -391,7 +394,8 @@ def test_feature_units_rank_by_correlation(seed):
 
 def test_downloads_hold_the_run_and_its_settings(small):
     files = text_downloads(small)
-    assert set(files) == {"losses", "metrics", "snapshots", "config"}
+    assert set(files) == {"losses", "metrics", "snapshots", "config", "script"}
+    assert files["script"][2]().decode().startswith('"""Next-character model')
     name, mime, make = files["losses"]
     assert name.endswith(".csv") and mime == "text/csv"
     back = pd.read_csv(io.BytesIO(make()))
@@ -399,3 +403,19 @@ def test_downloads_hold_the_run_and_its_settings(small):
     settings = json.loads(files["config"][2]())
     assert settings["text_model"] == "gru" and len(settings["text_sha256"]) == 64
     assert SMALL_TEXT[:50] not in files["config"][2]().decode()
+
+
+def test_the_exported_script_prints_the_run_s_losses_to_the_last_digit(tmp_path):
+    cfg = replace(SMALL, model="lstm", epochs=2, seed=3)
+    result = run_text(cfg)
+    path = tmp_path / "text_script.py"
+    path.write_text(text_script(cfg), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.splitlines()
+    want = [
+        f"epoch {e}: train {float(g.set_index('split').loss['train'])!r} "
+        f"test {float(g.set_index('split').loss['test'])!r}"
+        for e, g in result.losses.groupby("epoch")
+    ]
+    assert out == want

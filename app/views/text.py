@@ -353,8 +353,9 @@ def losses(ctx: PageContext, key: tuple, result) -> None:
     )
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
-    columns = st.columns(4)
-    for column, (kind, (name, mime, data)) in zip(columns, text_downloads(result).items()):
+    files = text_downloads(result)
+    columns = st.columns(len(files))
+    for column, (kind, (name, mime, data)) in zip(columns, files.items()):
         column.download_button(
             ctx.t(f"text.download.{kind}"),
             data,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from playground.text.codegen import text_script
 from playground.text.charlm import (
     FEATURES,
     TextResult,
@@ -158,7 +159,7 @@ def cells_verdict(frame: pd.DataFrame) -> CellsVerdict:
 def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
     """kind -> (file name, MIME type, a function making the file): the losses, metrics
     and snapshots as CSV, the settings as JSON (the URL's parameters, and the text's
-    SHA-256 when it is the learner's own)."""
+    SHA-256 when it is the learner's own), and a PyTorch script printing the same losses."""
     cfg = result.cfg
     name = f"text_{cfg.corpus}_{cfg.model}_seed{cfg.seed}"
 
@@ -176,4 +177,5 @@ def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[],
         "metrics": (f"{name}_metrics.csv", "text/csv", csv(result.metrics)),
         "snapshots": (f"{name}_snapshots.csv", "text/csv", csv(result.snapshots)),
         "config": (f"{name}_config.json", "application/json", settings),
+        "script": (f"{name}.py", "text/x-python", lambda: text_script(cfg).encode("utf-8")),
     }
