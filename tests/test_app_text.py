@@ -186,3 +186,23 @@ def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
     cfg = TextConfig.from_query_params(dict(at.query_params))[0]
     assert epochs == cfg.epochs and cfg.seconds() <= 10.0  # the slider shows what ran
     assert len(chart_frames(at)) == 2
+
+
+@pytest.mark.slow
+def test_after_the_text_warm_up_a_first_visit_trains_nothing():
+    from app.context import shared_cache
+    from playground.serve.warm import warm_up
+    from playground.views.text import warm_text_jobs
+
+    shared_cache.clear()
+    cache = shared_cache()
+    try:
+        warm_up(cache, warm_text_jobs())
+        before = set(cache.keys())
+        at = open_text(text_epochs="8")  # the default settings
+        at2 = open_text(**{"text_task": "sentiment", "text_model": "rnn", "text_gap": "12"})
+        assert not at.exception and not at2.exception
+        trained = {k for k in set(cache.keys()) - before if k[0] in ("text", "text_sentiment")}
+        assert not trained
+    finally:
+        shared_cache.clear()

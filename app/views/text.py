@@ -37,7 +37,7 @@ from playground.text import (
 )
 from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
 from playground.text.presets import TEXT_PRESETS
-from playground.text.sentiment import N_TEST, SentimentResult, lang_of, run_sentiment
+from playground.text.sentiment import N_TEST, SentimentResult, run_sentiment
 from playground.views.text import (
     COMPARE_SEEDS,
     SWEEP_SEEDS,
@@ -45,6 +45,9 @@ from playground.views.text import (
     cells_verdict,
     gap_verdict,
     probe_units,
+    run_key,
+    sentiment_config,
+    sentiment_key,
     sweep_frame,
     sweep_gaps,
     text_downloads,
@@ -290,7 +293,7 @@ def render(ctx: PageContext) -> None:
         after_controls(ctx, [])
         sentiment(ctx, cfg)
         return
-    key = ("text", cfg.key())
+    key = run_key(cfg)
     try:
         result = ctx.cached(key, training(cfg))
     except ValueError as err:
@@ -318,7 +321,7 @@ def cells(ctx: PageContext, cfg: TextConfig) -> None:
     if done is None and st.button(
         ctx.t("text.compare.run", seeds=shown_seeds), key="text_cells_run"
     ):
-        runs = {(c.model, c.seed): ctx.cached(("text", c.key()), training(c)) for c in cfgs}
+        runs = {(c.model, c.seed): ctx.cached(run_key(c), training(c)) for c in cfgs}
         test = {
             k: float(r.metrics.set_index(["model", "split"]).loss[k[0], "test"])
             for k, r in runs.items()
@@ -462,7 +465,7 @@ def sentiment_run(ctx: PageContext, cfg: TextConfig) -> SentimentResult:
         )
         return run_sentiment(cfg)
 
-    return ctx.cached(("text_sentiment", cfg.key()), compute)
+    return ctx.cached(sentiment_key(cfg), compute)
 
 
 def sentiment(ctx: PageContext, cfg: TextConfig) -> None:
@@ -470,7 +473,7 @@ def sentiment(ctx: PageContext, cfg: TextConfig) -> None:
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.sentiment.explain", gap=cfg.gap))
     result = sentiment_run(ctx, cfg)
-    key = ("text_sentiment", sentiment_config(cfg).key())
+    key = sentiment_key(cfg)
     test = result.metrics[result.metrics.split == "test"].iloc[0]
     words = dict(model=cfg.model.upper(), acc=test.accuracy, n=N_TEST, gap=cfg.gap)
     st.markdown(f"**{ctx.t('text.sentiment.accuracy', **words)}**")
@@ -510,11 +513,3 @@ def sweep(ctx: PageContext, cfg: TextConfig) -> None:
     said = "text.sweep.behind" if v.behind >= 10 else "text.sweep.level"
     st.markdown(f"**{ctx.t(said, gap=v.gap, points=v.behind)}**")
     ctx.draw(key, "sweep", lambda: sweep_chart(done, ctx.lang))
-
-
-def sentiment_config(cfg: TextConfig) -> TextConfig:
-    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
-    seed): the other settings back at their defaults, so they do not tell equal runs apart."""
-    return TextConfig(
-        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
-    )

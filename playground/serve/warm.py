@@ -38,6 +38,7 @@ from playground.serve.specs import build_chart_specs, page_spec
 from playground.views.compare import compare_models, of_seed, seeds_after
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
+from playground.views.text import warm_text_jobs
 from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
@@ -91,6 +92,8 @@ def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
         if link.view != "compare":
             for lang in (FIRST_LANGUAGE, *others):
                 yield from compare_jobs(cache, link, lang)
+    if compare:  # the whole warm-up: then the Text view's default and presets
+        yield from warm_text_jobs()
 
 
 def polite_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:

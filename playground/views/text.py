@@ -5,17 +5,21 @@ that most follow a feature of the text."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from playground.text.codegen import text_script
+from playground.text.config import TextConfig
+from playground.text.presets import TEXT_PRESETS
+from playground.text.sentiment import lang_of, run_sentiment
 from playground.text.charlm import (
     FEATURES,
     TextResult,
     feature_units,
+    run_text,
     split_ids,
     text_features,
     text_of,
@@ -179,3 +183,34 @@ def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[],
         "config": (f"{name}_config.json", "application/json", settings),
         "script": (f"{name}.py", "text/x-python", lambda: text_script(cfg).encode("utf-8")),
     }
+
+
+# ---- Cache keys and the warm-up ----------------------------------------------------------
+def run_key(cfg: TextConfig) -> tuple:
+    """The cache key of the next-character run of `cfg` (the page and the warm-up)."""
+    return ("text", cfg.key())
+
+
+def sentiment_config(cfg: TextConfig) -> TextConfig:
+    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
+    seed): the other settings at their defaults, so they do not tell equal runs apart."""
+    return TextConfig(
+        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
+    )
+
+
+def sentiment_key(cfg: TextConfig) -> tuple:
+    """The cache key of the reviews run of `cfg`."""
+    return ("text_sentiment", sentiment_config(cfg).key())
+
+
+def warm_text_jobs() -> Iterator[tuple[tuple, Callable[[], object]]]:
+    """The Text view's trainings a room's first visit asks for: the default settings,
+    then each preset's (serve/warm.py runs them after the series' links, under the keys
+    the page reads)."""
+    for cfg in [TextConfig(), *(p.config for p in TEXT_PRESETS.values())]:
+        cfg = cfg.within_budget()[0]
+        if cfg.task == "sentiment":
+            yield sentiment_key(cfg), lambda c=cfg: run_sentiment(sentiment_config(c))
+        else:
+            yield run_key(cfg), lambda c=cfg: run_text(c)
