@@ -148,6 +148,7 @@ def test_three_cells_on_the_text_with_a_live_verdict():
     assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said
 
 
+@pytest.mark.slow
 def test_a_preset_sets_every_setting_and_says_what_to_notice():
     at = open_text()
     at.selectbox(key="text_preset").set_value("negation_far_away").run()

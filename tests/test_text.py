@@ -405,6 +405,7 @@ def test_downloads_hold_the_run_and_its_settings(small):
     assert SMALL_TEXT[:50] not in files["config"][2]().decode()
 
 
+@pytest.mark.slow
 def test_the_exported_script_prints_the_run_s_losses_to_the_last_digit(tmp_path):
     cfg = replace(SMALL, model="lstm", epochs=2, seed=3)
     result = run_text(cfg)
