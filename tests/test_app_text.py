@@ -13,7 +13,8 @@ import pytest
 from pagekit import chart_frames, widget
 from playground import TextConfig, generate, run_text
 from playground.i18n import t
-from playground.views.text import verdicts
+from playground.text.presets import TEXT_PRESETS
+from playground.views.text import cells_verdict, gap_verdict, verdicts
 from speckit import has_cjk, titles
 from streamlit.testing.v1 import AppTest
 
@@ -106,3 +107,103 @@ def test_own_text_runs_and_a_bad_one_keeps_the_previous():
     at.text_area(key="text_area").input("zz").run()
     assert at.error and t("en", "text.own.kept") in at.error[0].value
     assert set(max(chart_frames(at)[1], key=len).char) <= set(own)  # still the good text
+
+
+def test_sentiment_task_shows_accuracy_and_saliency_in_both_languages():
+    for lang in ("en", "zh"):
+        at = open_text(lang=lang, text_task="sentiment", text_gap="2", text_model="rnn")
+        assert widget(at, "text_gap").value == 2
+        said = [m.value for m in at.markdown]
+        assert any("RNN" in m and "%" in m for m in said)
+        frames = chart_frames(at)
+        assert len(frames) == 1  # the saliency; the comparison waits for its button
+        saliency = max(frames[0], key=len)
+        assert saliency.role.tolist() == ["adjective", "aside", "aside", "negation"]
+        assert at.button(key="text_sweep_run")
+        if lang == "zh":
+            assert any(has_cjk(x) for x in titles(specs(at)[0]))
+
+
+@pytest.mark.slow
+def test_sentiment_comparison_says_what_it_shows():
+    at = open_text(text_task="sentiment", text_gap="2")
+    at.button(key="text_sweep_run").click().run()
+    assert not at.exception
+    sweep = max(chart_frames(at)[1], key=len)
+    assert len(sweep) == 9 and set(sweep.gap) == {2}  # 3 models x 3 seeds at one gap
+    verdict = gap_verdict(sweep)
+    behind = "text.sweep.behind" if verdict.behind >= 10 else "text.sweep.level"
+    assert f"**{t('en', behind, gap=2, points=verdict.behind)}**" in [m.value for m in at.markdown]
+
+
+@pytest.mark.slow
+def test_three_cells_on_the_text_with_a_live_verdict():
+    at = open_text(text_hidden_size="16", text_epochs="1")
+    at.button(key="text_cells_run").click().run()
+    assert not at.exception
+    cells = max(chart_frames(at)[2], key=len)
+    assert len(cells) == 9 and set(cells.model) == {"rnn", "lstm", "gru"}
+    v = cells_verdict(cells)
+    said = [m.value for m in at.markdown]
+    assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said
+
+
+@pytest.mark.slow
+def test_a_preset_sets_every_setting_and_says_what_to_notice():
+    at = open_text()
+    at.selectbox(key="text_preset").set_value("negation_far_away").run()
+    assert not at.exception
+    assert widget(at, "text_gap").value == TEXT_PRESETS["negation_far_away"].config.gap
+    assert widget(at, "text_model").value == "rnn"
+    assert at.query_params["text_task"] == "sentiment"
+    assert t("en", "text.preset.negation_far_away.notice") in [i.value for i in at.info]
+    widget(at, "text_gap").set_value(3).run()  # leaving the preset's settings
+    assert at.selectbox(key="text_preset").value == ""
+    assert t("en", "text.preset.negation_far_away.notice") not in [i.value for i in at.info]
+
+
+def test_presets_are_complete_runnable_configs_in_both_languages():
+    for preset in TEXT_PRESETS.values():
+        assert preset.config.within_budget() == (preset.config, [])
+        for lang in ("en", "zh"):
+            assert t(lang, preset.title_key) != preset.title_key
+            assert t(lang, preset.notice_key) != preset.notice_key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "corner",
+    [
+        dict(text_model="gru", text_hidden_size="128", text_num_layers="2", text_seq_length="8",
+             text_epochs="60", text_corpus="zh"),
+        dict(text_model="rnn", text_hidden_size="8", text_seq_length="128", text_epochs="1",
+             text_learning_rate="0.1"),
+    ],
+)  # fmt: skip
+def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
+    at = open_text(**{k: v for k, v in corner.items()} | {"text_epochs": corner["text_epochs"]})
+    assert not at.exception and not at.error
+    epochs = widget(at, "text_epochs").value
+    cfg = TextConfig.from_query_params(dict(at.query_params))[0]
+    assert epochs == cfg.epochs and cfg.seconds() <= 10.0  # the slider shows what ran
+    assert len(chart_frames(at)) == 2
+
+
+@pytest.mark.slow
+def test_after_the_text_warm_up_a_first_visit_trains_nothing():
+    from app.context import shared_cache
+    from playground.serve.warm import warm_up
+    from playground.views.text import warm_text_jobs
+
+    shared_cache.clear()
+    cache = shared_cache()
+    try:
+        warm_up(cache, warm_text_jobs())
+        before = set(cache.keys())
+        at = open_text(text_epochs="8")  # the default settings
+        at2 = open_text(**{"text_task": "sentiment", "text_model": "rnn", "text_gap": "12"})
+        assert not at.exception and not at2.exception
+        trained = {k for k in set(cache.keys()) - before if k[0] in ("text", "text_sentiment")}
+        assert not trained
+    finally:
+        shared_cache.clear()

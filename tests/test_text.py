@@ -5,7 +5,11 @@ any thread, reproducible generation and hostile text."""
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import math
+import subprocess
+import sys
 import threading
 from collections import Counter
 from dataclasses import replace
@@ -39,11 +43,15 @@ from playground.text.charlm import (
     unigram_bits,
     vocabulary,
 )
+from playground.text.codegen import text_script
 from playground.text.config import TEXT_PARAMS
 from playground.text.validate import MAX_VOCAB, UNKNOWN
+from playground.views.text import text_downloads
 
 SMALL_TEXT = make_corpus("en", 3000, seed=5)
-SMALL = TextConfig(corpus="own", text=SMALL_TEXT, hidden_size=16, seq_length=16, epochs=2)
+SMALL = TextConfig(
+    corpus="own", text=SMALL_TEXT, model="gru", hidden_size=16, seq_length=16, epochs=2
+)
 
 
 @pytest.fixture(scope="module")
@@ -241,7 +249,7 @@ def test_bad_url_values_give_notes_never_errors():
             "model": "lstm",  # the sidebar's key: not the Text view's
         }
     )
-    assert cfg == TextConfig(hidden_size=256, seed=2)
+    assert cfg == TextConfig(hidden_size=TEXT_PARAMS[3].high, seed=2)
     keys = sorted(n.key for n in notes)
     assert keys == sorted(
         ["note.unknown_choice", "note.clamped", "note.not_finite", "text.note.own_not_in_link"]
@@ -382,3 +390,33 @@ def test_feature_units_rank_by_correlation(seed):
         want = 0.0 if unit == 3 else np.corrcoef(acts[:, unit], feature.in_quotes)[0, 1]
         if np.isfinite(want):
             assert r == pytest.approx(want, abs=1e-9)
+
+
+def test_downloads_hold_the_run_and_its_settings(small):
+    files = text_downloads(small)
+    assert set(files) == {"losses", "metrics", "snapshots", "config", "script"}
+    assert files["script"][2]().decode().startswith('"""Next-character model')
+    name, mime, make = files["losses"]
+    assert name.endswith(".csv") and mime == "text/csv"
+    back = pd.read_csv(io.BytesIO(make()))
+    pd.testing.assert_frame_equal(back, small.losses, check_dtype=False)
+    settings = json.loads(files["config"][2]())
+    assert settings["text_model"] == "gru" and len(settings["text_sha256"]) == 64
+    assert SMALL_TEXT[:50] not in files["config"][2]().decode()
+
+
+@pytest.mark.slow
+def test_the_exported_script_prints_the_run_s_losses_to_the_last_digit(tmp_path):
+    cfg = replace(SMALL, model="lstm", epochs=2, seed=3)
+    result = run_text(cfg)
+    path = tmp_path / "text_script.py"
+    path.write_text(text_script(cfg), encoding="utf-8")
+    out = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.splitlines()
+    want = [
+        f"epoch {e}: train {float(g.set_index('split').loss['train'])!r} "
+        f"test {float(g.set_index('split').loss['test'])!r}"
+        for e, g in result.losses.groupby("epoch")
+    ]
+    assert out == want

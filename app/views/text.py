@@ -7,16 +7,25 @@ coloured over the test text, and the samples written while it trained."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
 from app.context import PageContext
 from app.session import sync_url
-from playground.charts.text import next_char_chart, snapshot_player, text_loss_chart, unit_html
+from playground.charts.text import (
+    cells_chart,
+    next_char_chart,
+    saliency_chart,
+    snapshot_player,
+    sweep_chart,
+    text_loss_chart,
+    unit_html,
+)
 from playground.i18n import Note
 from playground.i18n import render as render_note
-from playground.params import LEARNING_RATES, format_value
+from playground.params import LEARNING_RATES, MODELS, format_value
 from playground.text import (
     FEATURES,
     TextConfig,
@@ -27,18 +36,28 @@ from playground.text import (
     run_text,
 )
 from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
-from playground.views.text import probe_units, verdicts
+from playground.text.presets import TEXT_PRESETS
+from playground.text.sentiment import N_TEST, SentimentResult, run_sentiment
+from playground.views.text import (
+    COMPARE_SEEDS,
+    SWEEP_SEEDS,
+    cells_frame,
+    cells_verdict,
+    gap_verdict,
+    probe_units,
+    run_key,
+    sentiment_config,
+    sentiment_key,
+    sweep_frame,
+    sweep_gaps,
+    text_downloads,
+    verdicts,
+)
 
 SHOWN = (
-    "corpus",
-    "model",
-    "hidden_size",
-    "seq_length",
-    "epochs",
-    "learning_rate",
-    "num_layers",
-    "seed",
-)
+    "task", "corpus", "model", "hidden_size", "seq_length", "epochs", "learning_rate",
+    "num_layers", "seed", "gap",
+)  # fmt: skip
 PROMPTS = {"en": "the cat ", "zh": "小猫", "own": ""}  # a start that suits each corpus
 SAMPLE_CHARS = 200  # characters written after the start
 TEMPERATURES = [round(0.1 * i, 1) for i in range(16)]  # 0.0 .. 1.5
@@ -48,17 +67,23 @@ def key_of(name: str) -> str:
     return URL_PREFIX + name
 
 
-def seed_from_link() -> None:
-    """Set the tab's controls from the link, once per session (the first time the tab
-    draws); the link's notes are shown once."""
-    if st.session_state.get("text_from_link"):
-        return
-    st.session_state.text_from_link = True
-    query = {k: st.query_params.get_all(k) for k in st.query_params if k.startswith(URL_PREFIX)}
-    cfg, notes = TextConfig.from_query_params(query)
+def seed_from_link() -> dict[str, Any]:
+    """The tab's settings (`text_values`, kept apart from the widgets: Streamlit drops a
+    widget's state in a run that does not draw it, as when the tab is closed or the
+    task hides it), read from the link once per session; the link's notes shown once.
+    Each drawn control starts from them and writes back to them."""
+    if "text_values" not in st.session_state:
+        query = {k: st.query_params.get_all(k) for k in st.query_params if k.startswith(URL_PREFIX)}
+        cfg, notes = TextConfig.from_query_params(query)
+        st.session_state.text_values = {name: getattr(cfg, name) for name in SHOWN}
+        st.session_state.text_notes = notes
+    values = st.session_state.text_values
     for name in SHOWN:
-        st.session_state.setdefault(key_of(name), getattr(cfg, name))
-    st.session_state.text_notes = notes
+        if key_of(name) in st.session_state:  # a drawn control: its value is the setting
+            values[name] = st.session_state[key_of(name)]
+        else:  # a control about to draw: it starts from the setting
+            st.session_state[key_of(name)] = values[name]
+    return values
 
 
 def read_own(ctx: PageContext) -> None:
@@ -121,12 +146,14 @@ def help_of(ctx: PageContext, name: str) -> str:
 def settled(ctx: PageContext) -> tuple[TextConfig, list[Note]]:
     """The config of the controls' values (and the text in use), within the budget; the
     controls moved to what runs (before they draw, so they show it)."""
-    values = {name: st.session_state[key_of(name)] for name in SHOWN}
+    values = st.session_state.text_values
+    if values["task"] == "sentiment" and values["corpus"] == "own":
+        values["corpus"] = st.session_state[key_of("corpus")] = "en"  # reviews: en or zh
     cfg = TextConfig(**values | {"corpus": "en" if values["corpus"] == "own" else values["corpus"]})
     if values["corpus"] == "own" and st.session_state.get("text_own"):
         cfg = cfg.with_text(st.session_state.text_own)
     cfg, notes = cfg.within_budget()
-    st.session_state[key_of("epochs")] = cfg.epochs
+    values["epochs"] = st.session_state[key_of("epochs")] = cfg.epochs
     return cfg, notes
 
 
@@ -138,6 +165,17 @@ def controls(ctx: PageContext) -> TextConfig:
     p = TEXT_PARAM_BY_NAME
     common = lambda name: dict(key=key_of(name), help=help_of(ctx, name))  # noqa: E731
     with st.expander(ctx.t("text.settings"), icon=":material/tune:", expanded=True):
+        preset_picker(ctx)
+        st.segmented_control(
+            label(ctx, "task"),
+            p["task"].choices,
+            format_func=lambda k: ctx.t(f"text.task.{k}"),
+            required=True,
+            **common("task"),
+        )
+        if cfg.task == "sentiment":
+            sentiment_controls(ctx, common)
+            return cfg
         a, b, c, d = st.columns(4)
         a.selectbox(
             label(ctx, "corpus"),
@@ -166,14 +204,68 @@ def controls(ctx: PageContext) -> TextConfig:
         st.caption(
             ctx.t("text.settings.cost", seconds=f"{cfg.seconds():.1f}", epochs=cfg.max_epochs())
         )
-    for name in SHOWN:
-        value = st.session_state[key_of(name)]
-        sync_url(key_of(name), format_value(value), format_value(p[name].default))
-    for note in st.session_state.pop("text_notes", []) + budget_notes:
-        st.caption(render_note(ctx.lang, note))
-    if st.session_state[key_of("corpus")] == "own":
+    after_controls(ctx, budget_notes)
+    if st.session_state.text_values["corpus"] == "own":
         own_text_box(ctx)
     return cfg
+
+
+def apply_preset() -> None:
+    """Preset callback: every setting of the tab set to the preset's."""
+    chosen = TEXT_PRESETS.get(st.session_state.get("text_preset") or "")
+    if chosen is None:
+        return
+    for name in SHOWN:
+        value = getattr(chosen.config, name)
+        st.session_state.text_values[name] = st.session_state[key_of(name)] = value
+
+
+def preset_picker(ctx: PageContext) -> None:
+    """The tab's starting points; the chosen one's notice while its settings hold."""
+    keys = ["", *TEXT_PRESETS]
+    chosen = TEXT_PRESETS.get(st.session_state.get("text_preset") or "")
+    values = st.session_state.text_values
+    if chosen is not None and any(getattr(chosen.config, n) != values[n] for n in SHOWN):
+        st.session_state.text_preset = ""  # the settings left the preset
+        chosen = None
+    st.selectbox(
+        ctx.t("text.preset.label"),
+        keys,
+        format_func=lambda k: ctx.t(TEXT_PRESETS[k].title_key) if k else ctx.t("text.preset.none"),
+        key="text_preset",
+        on_change=apply_preset,
+    )
+    if chosen is not None and not ctx.options.hide_text:
+        st.info(ctx.t(chosen.notice_key), icon=":material/school:")
+
+
+def after_controls(ctx: PageContext, notes: list[Note]) -> None:
+    """The URL set to the controls; the link's and the budget's notes."""
+    p = TEXT_PARAM_BY_NAME
+    for name, value in st.session_state.text_values.items():
+        sync_url(key_of(name), format_value(value), format_value(p[name].default))
+    for note in st.session_state.pop("text_notes", []) + notes:
+        st.caption(render_note(ctx.lang, note))
+
+
+def sentiment_controls(ctx: PageContext, common) -> None:
+    """The sentiment task's settings: the reviews' language, the cell, the gap, the seed."""
+    p = TEXT_PARAM_BY_NAME
+    a, b, c, d = st.columns(4)
+    a.selectbox(
+        ctx.t("param.text.corpus.sentiment.label"),
+        ("en", "zh"),
+        format_func=lambda k: ctx.t(f"text.corpus.{k}").split(" (")[0].split("（")[0],
+        **common("corpus"),
+    )
+    b.selectbox(
+        label(ctx, "model"),
+        p["model"].choices,
+        format_func=lambda k: ctx.t(f"choice.model.{k}"),
+        **common("model"),
+    )
+    c.slider(label(ctx, "gap"), p["gap"].low, p["gap"].high, **common("gap"))
+    d.number_input(label(ctx, "seed"), 0, p["seed"].high, step=1, **common("seed"))
 
 
 def training(cfg: TextConfig):
@@ -197,7 +289,11 @@ def training(cfg: TextConfig):
 def render(ctx: PageContext) -> None:
     ctx.explain("text")
     cfg = controls(ctx)
-    key = ("text", cfg.key())
+    if cfg.task == "sentiment":
+        after_controls(ctx, [])
+        sentiment(ctx, cfg)
+        return
+    key = run_key(cfg)
     try:
         result = ctx.cached(key, training(cfg))
     except ValueError as err:
@@ -209,6 +305,40 @@ def render(ctx: PageContext) -> None:
     writing(ctx, key, result)
     units(ctx, key, result)
     snapshots(ctx, key, result)
+    cells(ctx, cfg)
+
+
+def cells(ctx: PageContext, cfg: TextConfig) -> None:
+    """RNN, LSTM and GRU at these settings over seeds, behind a button; a live verdict
+    with the spread."""
+    st.subheader(ctx.t("text.compare.title"))
+    seeds = COMPARE_SEEDS
+    cfgs = [replace(cfg, model=m, seed=s) for m in MODELS for s in seeds]
+    cfgs = [c.within_budget()[0] for c in cfgs]  # each cell within the budget
+    key = ("text_cells", cfg.key(), seeds)
+    done = ctx.cache.get(key)
+    shown_seeds = ", ".join(map(str, seeds))
+    if done is None and st.button(
+        ctx.t("text.compare.run", seeds=shown_seeds), key="text_cells_run"
+    ):
+        runs = {(c.model, c.seed): ctx.cached(run_key(c), training(c)) for c in cfgs}
+        test = {
+            k: float(r.metrics.set_index(["model", "split"]).loss[k[0], "test"])
+            for k, r in runs.items()
+        }
+        frame = cells_frame(test)
+        done = ctx.cache.get_or_compute(key, lambda report: frame, pooled=False)
+    if done is None:
+        seconds = sum(c.seconds() for c in cfgs)
+        st.caption(ctx.t("text.compare.cost", runs=len(cfgs), seconds=f"{seconds:.0f}"))
+        return
+    v = cells_verdict(done)
+    numbers = {m: v.mean[m] for m in MODELS}
+    numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
+    best = ctx.t(f"choice.model.{v.best}")
+    st.markdown(f"**{ctx.t('text.compare.verdict', seeds=shown_seeds, best=best, **numbers)}**")
+    st.markdown(f"**{ctx.t('text.compare.apart' if v.apart else 'text.compare.overlap')}**")
+    ctx.draw(key, "cells", lambda: cells_chart(done, ctx.lang))
 
 
 def losses(ctx: PageContext, key: tuple, result) -> None:
@@ -226,6 +356,17 @@ def losses(ctx: PageContext, key: tuple, result) -> None:
     )
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
+    files = text_downloads(result)
+    columns = st.columns(len(files))
+    for column, (kind, (name, mime, data)) in zip(columns, files.items()):
+        column.download_button(
+            ctx.t(f"text.download.{kind}"),
+            data,
+            file_name=name,
+            mime=mime,
+            key=f"text_download_{kind}",
+            on_click="ignore",
+        )
 
 
 def writing(ctx: PageContext, key: tuple, result) -> None:
@@ -303,4 +444,72 @@ def snapshots(ctx: PageContext, key: tuple, result) -> None:
     html = ctx.shared(key, "text_player", lambda: snapshot_player(result.snapshots, ctx.lang))
     with expander:
         st.caption(ctx.t("text.snapshots.caption"))
-        st.iframe(html, height=260)
+        st.iframe(html, height=260, alt=ctx.t("text.snapshots.title"))
+
+
+# ---- The sentiment task -----------------------------------------------------------------
+def sentiment_run(ctx: PageContext, cfg: TextConfig) -> SentimentResult:
+    """One training on the reviews through the cache (the next-character settings do
+    not enter its key)."""
+    cfg = sentiment_config(cfg)
+
+    def compute(report):
+        report(
+            (
+                0.0,
+                Note(
+                    "progress.text.sweep",
+                    {"model": cfg.model.upper(), "gap": cfg.gap, "seed": cfg.seed},
+                ),
+            )
+        )
+        return run_sentiment(cfg)
+
+    return ctx.cached(sentiment_key(cfg), compute)
+
+
+def sentiment(ctx: PageContext, cfg: TextConfig) -> None:
+    """The reviews task: the run of the settings, what it depended on, the comparison."""
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.sentiment.explain", gap=cfg.gap))
+    result = sentiment_run(ctx, cfg)
+    key = sentiment_key(cfg)
+    test = result.metrics[result.metrics.split == "test"].iloc[0]
+    words = dict(model=cfg.model.upper(), acc=test.accuracy, n=N_TEST, gap=cfg.gap)
+    st.markdown(f"**{ctx.t('text.sentiment.accuracy', **words)}**")
+    st.subheader(ctx.t("text.sentiment.saliency.title"))
+    ctx.draw(key, "saliency", lambda: saliency_chart(result.saliency, ctx.lang))
+    if not ctx.options.hide_text:
+        st.caption(ctx.t("text.sentiment.saliency.caption"))
+    sweep(ctx, cfg)
+
+
+def sweep(ctx: PageContext, cfg: TextConfig) -> None:
+    """RNN, LSTM and GRU over the gap and seeds, behind a button; a live verdict."""
+    st.subheader(ctx.t("text.sweep.title"))
+    gaps, seeds = sweep_gaps(cfg.gap), SWEEP_SEEDS
+    cfgs = [
+        sentiment_config(replace(cfg, model=m, gap=g, seed=s))
+        for g in gaps for m in MODELS for s in seeds
+    ]  # fmt: skip
+    key = ("text_sweep", sentiment_config(cfg).key(), gaps, seeds)
+    done = ctx.cache.get(key)
+    shown_gaps = ", ".join(map(str, gaps))
+    shown_seeds = ", ".join(map(str, seeds))
+    if done is None and st.button(
+        ctx.t("text.sweep.run", gaps=shown_gaps, seeds=shown_seeds), key="text_sweep_run"
+    ):
+        runs = {(c.model, c.gap, c.seed): sentiment_run(ctx, c) for c in cfgs}
+        frame = sweep_frame({k: float(r.metrics.accuracy.iloc[1]) for k, r in runs.items()})
+        done = ctx.cache.get_or_compute(key, lambda report: frame, pooled=False)
+    if done is None:
+        st.caption(ctx.t("text.sweep.cost", runs=len(cfgs)))
+        return
+    for gap in sorted(done.gap.unique()):
+        v = gap_verdict(done, int(gap))
+        numbers = {m: v.mean[m] for m in MODELS}
+        numbers |= {f"{m}_low": v.low[m] for m in MODELS} | {f"{m}_high": v.high[m] for m in MODELS}
+        st.markdown(f"**{ctx.t('text.sweep.verdict', gap=v.gap, seeds=shown_seeds, **numbers)}**")
+    said = "text.sweep.behind" if v.behind >= 10 else "text.sweep.level"
+    st.markdown(f"**{ctx.t(said, gap=v.gap, points=v.behind)}**")
+    ctx.draw(key, "sweep", lambda: sweep_chart(done, ctx.lang))

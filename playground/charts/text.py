@@ -61,7 +61,9 @@ def text_loss_chart(
                 "line:N",
                 scale=LINE_COLORS,
                 title=t(lang, "chart.text.line"),
-                legend=alt.Legend(labelExpr=label_expr(names), orient=LEGEND_ORIENT, columns=2),
+                legend=alt.Legend(
+                    labelExpr=label_expr(names), orient=LEGEND_ORIENT, columns=2, labelLimit=320
+                ),
             ),
             strokeDash=alt.StrokeDash("baseline:N", legend=None),
             tooltip=[
@@ -167,3 +169,72 @@ def snapshot_player(snapshots: pd.DataFrame, lang: str = "en") -> str:
         .replace("__MAX__", str(max(len(snapshots) - 1, 0)))
         .replace("__DATA__", blob)
     )
+
+
+ROLES = ("adjective", "aside", "negation")
+ROLE_COLORS = alt.Scale(domain=list(ROLES), range=["#1f77b4", "#8c8c8c", "#d62728"])
+SWEEP_COLORS = alt.Scale(domain=["rnn", "lstm", "gru"], range=["#d62728", "#1f77b4", "#2ca02c"])
+
+
+def saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """|∂logit/∂word| per position before the end (position, role, saliency) as bars."""
+    names = {r: t(lang, f"text.role.{r}") for r in ROLES}
+    return (
+        alt.Chart(saliency)
+        .mark_bar()
+        .encode(
+            x=alt.X("position:O", title=t(lang, "chart.text.position"), sort="descending"),
+            y=alt.Y("saliency:Q", title=t(lang, "chart.text.saliency")),
+            color=alt.Color(
+                "role:N",
+                scale=ROLE_COLORS,
+                title=t(lang, "chart.text.role"),
+                legend=alt.Legend(labelExpr=label_expr(names), orient=LEGEND_ORIENT),
+            ),
+            tooltip=[
+                alt.Tooltip("position:O", title=t(lang, "chart.text.position")),
+                alt.Tooltip("saliency:Q", title=t(lang, "chart.text.saliency"), format=".3f"),
+            ],
+        )
+        .properties(height=220, autosize=FIT_WIDTH)
+    )
+
+
+def sweep_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Test accuracy per model over the gap: the mean over seeds as a line, each seed
+    as a dot (the spread)."""
+    names = {m: t(lang, f"choice.model.{m}") for m in ("rnn", "lstm", "gru")}
+    color = alt.Color(
+        "model:N",
+        scale=SWEEP_COLORS,
+        title=t(lang, "chart.text.model"),
+        legend=alt.Legend(labelExpr=label_expr(names), orient=LEGEND_ORIENT),
+    )
+    x = alt.X("gap:Q", title=t(lang, "param.gap.label"), axis=step_axis())
+    y = alt.Y("accuracy:Q", title=t(lang, "chart.text.accuracy"), scale=alt.Scale(domain=[0.4, 1]))
+    base = alt.Chart(sweep)
+    dots = base.mark_circle(size=50, opacity=0.6).encode(
+        x=x, y=y, color=color, tooltip=["model:N", "gap:Q", "seed:Q", "accuracy:Q"]
+    )
+    line = base.mark_line().encode(x=x, y=alt.Y("mean(accuracy):Q"), color=color)
+    return alt.layer(line, dots).properties(height=260, autosize=FIT_WIDTH)
+
+
+def cells_chart(frame: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
+    """Test bits per character per cell: each seed a dot, the mean a tick (model, seed,
+    loss)."""
+    names = {m: t(lang, f"choice.model.{m}") for m in ("rnn", "lstm", "gru")}
+    x = alt.X(
+        "model:N",
+        title=t(lang, "chart.text.model"),
+        sort=["rnn", "lstm", "gru"],
+        axis=alt.Axis(labelExpr=label_expr(names), labelAngle=0),
+    )
+    y = alt.Y("loss:Q", title=t(lang, "chart.text.test_bits"), scale=alt.Scale(zero=False))
+    color = alt.Color("model:N", scale=SWEEP_COLORS, legend=None)
+    base = alt.Chart(frame)
+    dots = base.mark_circle(size=70, opacity=0.7).encode(
+        x=x, y=y, color=color, tooltip=["model:N", "seed:Q", alt.Tooltip("loss:Q", format=".3f")]
+    )
+    mean = base.mark_tick(thickness=3, size=40).encode(x=x, y=alt.Y("mean(loss):Q"), color=color)
+    return alt.layer(dots, mean).properties(height=240, autosize=FIT_WIDTH)

@@ -51,6 +51,7 @@ from playground.views.compare import (
 from playground.views.forecast import forecast_frames
 from playground.views.gradients import gradient_frames
 from playground.views.saliency import window_saliency
+from playground.views.text import warm_text_jobs
 from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
@@ -104,6 +105,8 @@ def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
         if link.view != "compare":
             for lang in (FIRST_LANGUAGE, *others):
                 yield from compare_jobs(cache, link, lang)
+    if compare:  # the whole warm-up: then the Text view's default and presets
+        yield from warm_text_jobs()
 
 
 def cached_run(cache: RunCache) -> Callable[[ExperimentConfig], Any]:

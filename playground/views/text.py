@@ -4,15 +4,22 @@ that most follow a feature of the text."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from playground.text.codegen import text_script
+from playground.text.config import TextConfig
+from playground.text.presets import TEXT_PRESETS
+from playground.text.sentiment import lang_of, run_sentiment
 from playground.text.charlm import (
     FEATURES,
     TextResult,
     feature_units,
+    run_text,
     split_ids,
     text_features,
     text_of,
@@ -82,3 +89,128 @@ def probe_units(result: TextResult) -> Units:
         if features[f].nunique() > 1:
             ranked[f] = feature_units(acts, features, f)
     return Units(shown, unit_activations(result, shown), ranked)
+
+
+# ---- The sentiment task ------------------------------------------------------------------
+SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
+
+
+SHORT_GAP = 2  # the comparison's short gap
+
+
+def sweep_gaps(gap: int) -> tuple[int, ...]:
+    """The gaps the comparison trains at: a short one and the slider's `gap`."""
+    return tuple(sorted({min(SHORT_GAP, gap), gap}))
+
+
+def sweep_frame(accuracies: dict[tuple[str, int, int], float]) -> pd.DataFrame:
+    """(model, gap, seed) -> test accuracy, as a frame: model, gap, seed, accuracy."""
+    rows = [(m, g, s, a) for (m, g, s), a in sorted(accuracies.items())]
+    return pd.DataFrame(rows, columns=["model", "gap", "seed", "accuracy"])
+
+
+@dataclass(frozen=True)
+class GapVerdict:
+    """The models' test accuracy at the comparison's longest gap, as shown."""
+
+    gap: int
+    mean: dict[str, float]  # model -> mean accuracy over seeds
+    low: dict[str, float]  # model -> lowest over seeds
+    high: dict[str, float]  # model -> highest over seeds
+    behind: float  # points the RNN stands below the better gated cell's mean (can be < 0)
+
+
+def gap_verdict(sweep: pd.DataFrame, gap: int | None = None) -> GapVerdict:
+    """What the comparison shows at `gap` (default: its longest)."""
+    gap = int(sweep.gap.max()) if gap is None else gap
+    at = sweep[sweep.gap == gap].groupby("model").accuracy
+    mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
+    gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
+    return GapVerdict(gap, mean, low, high, 100.0 * (gated - mean.get("rnn", 0.0)))
+
+
+# ---- RNN, LSTM and GRU on the same text ---------------------------------------------------
+COMPARE_SEEDS = (0, 1, 2)
+
+
+def cells_frame(test_bits: dict[tuple[str, int], float]) -> pd.DataFrame:
+    """(model, seed) -> test bits per character, as a frame: model, seed, loss."""
+    rows = [(m, s, b) for (m, s), b in sorted(test_bits.items())]
+    return pd.DataFrame(rows, columns=["model", "seed", "loss"])
+
+
+@dataclass(frozen=True)
+class CellsVerdict:
+    """The cells' test bits over seeds, as shown: the lowest mean, and whether its
+    range stands apart from every other cell's."""
+
+    best: str
+    mean: dict[str, float]
+    low: dict[str, float]
+    high: dict[str, float]
+    apart: bool  # the best cell's worst seed beats every other cell's best seed
+
+
+def cells_verdict(frame: pd.DataFrame) -> CellsVerdict:
+    by = frame.groupby("model").loss
+    mean, low, high = by.mean().to_dict(), by.min().to_dict(), by.max().to_dict()
+    best = min(mean, key=mean.get)
+    apart = all(high[best] < low[m] for m in mean if m != best)
+    return CellsVerdict(best, mean, low, high, apart)
+
+
+# ---- Downloads ---------------------------------------------------------------------------
+def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
+    """kind -> (file name, MIME type, a function making the file): the losses, metrics
+    and snapshots as CSV, the settings as JSON (the URL's parameters, and the text's
+    SHA-256 when it is the learner's own), and a PyTorch script printing the same losses."""
+    cfg = result.cfg
+    name = f"text_{cfg.corpus}_{cfg.model}_seed{cfg.seed}"
+
+    def csv(frame: pd.DataFrame) -> Callable[[], bytes]:
+        return lambda: frame.to_csv(index=False).encode("utf-8")
+
+    def settings() -> bytes:
+        out: dict[str, str] = cfg.to_query_params()
+        if cfg.corpus == "own":
+            out["text_sha256"] = dict(cfg.key())["text"]
+        return json.dumps(out, indent=2, ensure_ascii=False).encode("utf-8")
+
+    return {
+        "losses": (f"{name}_losses.csv", "text/csv", csv(result.losses)),
+        "metrics": (f"{name}_metrics.csv", "text/csv", csv(result.metrics)),
+        "snapshots": (f"{name}_snapshots.csv", "text/csv", csv(result.snapshots)),
+        "config": (f"{name}_config.json", "application/json", settings),
+        "script": (f"{name}.py", "text/x-python", lambda: text_script(cfg).encode("utf-8")),
+    }
+
+
+# ---- Cache keys and the warm-up ----------------------------------------------------------
+def run_key(cfg: TextConfig) -> tuple:
+    """The cache key of the next-character run of `cfg` (the page and the warm-up)."""
+    return ("text", cfg.key())
+
+
+def sentiment_config(cfg: TextConfig) -> TextConfig:
+    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
+    seed): the other settings at their defaults, so they do not tell equal runs apart."""
+    return TextConfig(
+        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
+    )
+
+
+def sentiment_key(cfg: TextConfig) -> tuple:
+    """The cache key of the reviews run of `cfg`."""
+    return ("text_sentiment", sentiment_config(cfg).key())
+
+
+def warm_text_jobs() -> Iterator[tuple[tuple, Callable[[], object]]]:
+    """The Text view's trainings a room's first visit asks for: the default settings,
+    then each preset's (serve/warm.py runs them after the series' links, under the keys
+    the page reads)."""
+    for cfg in [TextConfig(), *(p.config for p in TEXT_PRESETS.values())]:
+        cfg = cfg.within_budget()[0]
+        if cfg.task == "sentiment":
+            yield sentiment_key(cfg), lambda c=cfg: run_sentiment(sentiment_config(c))
+        else:
+            yield run_key(cfg), lambda c=cfg: run_text(c)
