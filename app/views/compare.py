@@ -13,6 +13,7 @@ from playground.serve.keys import view_key
 from playground.views.compare import (
     compare_configs,
     compare_models,
+    failed_notes,
     of_seed,
     seeds_after,
     verdict,
@@ -51,6 +52,8 @@ def render(ctx: PageContext) -> None:
     note = ctx.shared(key, "verdict", lambda: verdict(comparison.metrics))
     if note is not None:
         st.markdown(f"**{render_note(ctx.lang, note)}**")
+    for failed in failed_notes(comparison):  # a failed run is said, not only drawn flat
+        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
     st.subheader(ctx.t("compare.spread"))
     ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
     shown_seeds = ", ".join(str(s) for s in seeds)

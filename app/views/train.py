@@ -11,6 +11,9 @@ from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
 from playground.config import PARAM_BY_NAME
+from playground.i18n import render as render_note
+from playground.pipeline.health import health_note
+from playground.pipeline.noise import drawn_noise
 from playground.serve.keys import run_key
 from playground.serve.specs import before_after_spec, build_chart_specs
 
@@ -33,8 +36,32 @@ def render(ctx: PageContext) -> None:
         st.subheader(ctx.t("section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
         ctx.metrics_table(run, lambda: result.metrics)
+        noise = ctx.shared(run, "noise", lambda: noise_line(ctx))
+        if noise:
+            st.caption(noise)
+    (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
+    if failed is not None and not result.diverged:  # divergence: the page's error says it
+        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
+
+
+def noise_line(ctx: PageContext) -> str:
+    """The noise drawn in this run's points beside its errors (a synthetic signal with
+    noise; "" otherwise): the floor no prediction beats, as drawn, not as nominal."""
+    drawn = None if ctx.data.series is not None else drawn_noise(ctx.cfg)
+    if drawn is None:
+        return ""
+    mse = ctx.result.metrics.set_index("split").mse
+    return ctx.t(
+        "noise.drawn",
+        test=drawn.test,
+        train=drawn.train,
+        n_test=drawn.n_test,
+        variance=drawn.variance,
+        test_mse=mse["test"],
+        train_mse=mse["train"],
+    )
 
 
 def before_and_after(ctx: PageContext, spec: dict) -> dict:

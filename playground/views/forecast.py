@@ -190,3 +190,30 @@ def run_forecast(
     return the forecast frames with the baselines."""
     models = (cfg.model,) if models is None else tuple(models)
     return forecast_frames(fitted_models(cfg, models, series), beyond)
+
+
+@dataclass(frozen=True)
+class HorizonSummary:
+    """What the horizon curves say, for the page's sentences under the chart."""
+
+    mean: dict[str, float]  # forecaster -> mean free-running MSE over the horizons
+    best: str  # the forecaster with the lowest mean (networks and baselines)
+    longest: int  # the last horizon
+    growth: dict[str, tuple[float, float]]  # network -> (MSE at h = 1, MSE at `longest`)
+
+
+def horizon_summary(horizon: pd.DataFrame) -> HorizonSummary:
+    """The mean error of each forecaster of `horizon` (forecast_frames' frame), the best
+    one, and each network's error one step and `longest` steps ahead. Forecasters whose
+    curve is all NaN (a diverged run) are left out of `best`."""
+    mean = horizon.groupby("model", sort=False).mse.mean()
+    longest = int(horizon.horizon.max())
+    growth = {}
+    for model, part in horizon.groupby("model", sort=False):
+        if model in BASELINES:
+            continue
+        by_h = part.set_index("horizon").mse
+        growth[str(model)] = (float(by_h[1]), float(by_h[longest]))
+    finite = mean[np.isfinite(mean)]
+    best = str(finite.idxmin()) if len(finite) else str(mean.index[0])
+    return HorizonSummary({str(k): float(v) for k, v in mean.items()}, best, longest, growth)
