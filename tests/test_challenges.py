@@ -150,3 +150,9 @@ def test_ratio_is_rounded_to_what_matters():
         "999",
         "1,000+",
     ]
+
+
+def test_the_overfit_example_is_the_overfitting_scenario():
+    from playground.workshop.presets import PRESETS
+
+    assert CHALLENGES["overfit"].example_config() == PRESETS["overfitting"].config
