@@ -80,6 +80,7 @@ class ExperimentConfig:
     clip_grad: float = 0.0  # max gradient norm per step; 0 = no clipping
     init_scale: float = 1.0  # factor on the initial recurrent (hidden-to-hidden) weights
     keep_gate_bias: float = 0.0  # added at init to the LSTM forget / GRU update gate bias
+    optimizer: str = "adam"  # "adam" | "sgd" (plain gradient descent)
 
     def __post_init__(self) -> None:
         problems = _check_all(self.__dict__)  # the fields (no slots), without a copy

@@ -18,6 +18,7 @@ from playground.i18n import Note
 
 # fmt: off
 MODELS: tuple[str, ...] = ("rnn", "lstm", "gru")
+OPTIMIZERS: tuple[str, ...] = ("adam", "sgd")
 SIGNALS: tuple[str, ...] = (  # tables read better aligned
     "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
     "random_walk", "airline", "sunspots",
@@ -57,13 +58,13 @@ PARAMS: tuple[Param, ...] = (
     Param("hidden_size", int, 32, 1, 128, 1,
           help="Number of units in the recurrent layer's hidden state."),
     Param("epochs", int, 100, 1, 1000, 1,
-          help="Full-batch training steps (Adam)."),
+          help="Full-batch training steps (one update each)."),
     Param("model", str, "rnn", choices=MODELS,
           help="Vanilla RNN, LSTM or GRU cell."),
     Param("seed", int, 0, 0, 9999, 1,
           help="Seeds the noise and the initial weights: same seed, same result."),
     Param("learning_rate", float, 0.01, 0.0001, 0.1, steps=LEARNING_RATES,
-          help="Adam step size.", advanced=True),
+          help="Step size of the optimizer (Adam or SGD).", advanced=True),
     Param("num_layers", int, 1, 1, 3, 1,
           help="Stacked recurrent layers.", advanced=True),
     Param("n_points", int, 100, 40, 1000, 10,
@@ -85,6 +86,11 @@ PARAMS: tuple[Param, ...] = (
                "and a stored value lasts about 1 + e^b steps. 0 is PyTorch's default "
                "(the gate starts half open); 4 keeps it open for ~55 steps. No effect "
                "on the plain RNN."
+          ), advanced=True),
+    Param("optimizer", str, "adam", choices=OPTIMIZERS,
+          help=(
+               "Adam scales each weight's step to about the learning rate; SGD steps by "
+               "the learning rate times the gradient, so a large gradient makes a large step."
           ), advanced=True),
 )
 # fmt: on
