@@ -23,6 +23,7 @@ from playground.params import (  # noqa: F401  (re-exported)
     LEARNING_RATES,
     MAX_VALUE_CHARS,
     MODELS,
+    OPTIMIZERS,
     SIGNALS,
     Param,
     _window_note,
@@ -87,6 +88,8 @@ class ExperimentConfig:
         1.0, 0.1, 4.0, 0.1, advanced=True)
     keep_gate_bias: float = setting(  # added at init to the keep gate's bias (KEEP_GATE)
         0.0, 0.0, 6.0, 0.5, advanced=True)
+    optimizer: str = setting(  # "adam" | "sgd" (plain gradient descent)
+        "adam", choices=OPTIMIZERS, advanced=True)
     # fmt: on
 
     def __post_init__(self) -> None:

@@ -45,6 +45,7 @@ def keep_gate_block(model: str) -> int | None:
 
 # fmt: off
 MODELS: tuple[str, ...] = tuple(CELL_GATES)
+OPTIMIZERS: tuple[str, ...] = ("adam", "sgd")
 SIGNALS: tuple[str, ...] = (  # tables read better aligned
     "sine", "square", "sawtooth", "sum_of_sines", "damped_sine", "trend_season",
     "random_walk", "airline", "sunspots",

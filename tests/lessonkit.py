@@ -17,12 +17,13 @@ import os
 import pickle
 import tempfile
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from playground import ExperimentConfig, run_experiment
-from playground.views.memory import MemoryConfig, MemoryRuns, memory_runs
+from playground.views.memory import MemoryConfig, MemoryRuns, RecallRun, memory_runs, recall_run
 from playground.workshop.presets import PRESETS
 
 SEEDS_VARIABLE = "PLAYGROUND_LESSON_SEEDS"
@@ -92,9 +93,27 @@ def run(cfg: ExperimentConfig):
 
 
 @once_per_session
+def recall(model: str, lag: int, seed: int, mc: MemoryConfig) -> RecallRun:
+    """One training of the Long memory task, once per session (`mc` reduced to its
+    training settings by `shared_recall`)."""
+    return recall_run(model, lag, seed, mc)
+
+
+def shared_recall(model: str, lag: int, seed: int, mc: MemoryConfig) -> RecallRun:
+    """`recall_run` through the session's cache: a run depends on `mc`'s training
+    settings, not on its lists of lags, models and seeds."""
+    return recall(model, lag, seed, replace(mc, lags=(lag,), models=(model,), seeds=(seed,)))
+
+
+def memory(mc: MemoryConfig) -> MemoryRuns:
+    """`memory_runs(mc)`, each training shared across the session's tests."""
+    return memory_runs(mc, run=shared_recall)
+
+
+@once_per_session
 def recall_at_30() -> MemoryRuns:
     """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
     long_memory preset (4), the lesson seeds: errors and saliency."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
-    return memory_runs(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))
+    return memory(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))

@@ -263,7 +263,9 @@ def test_each_challenge_shows_pass_or_fail():
     verdicts = [m.value for m in at.success] + [m.value for m in at.error]
     assert len(verdicts) == 4
     # 3 epochs cannot reach the quick learner's goal; hidden 8 is small enough to try.
-    assert any(v.startswith("Not yet.") and "Test MSE" in v for v in verdicts)
+    assert any(v.startswith("Not yet.") and "test MSE over seeds 0, 1, 2" in v for v in verdicts)
+    links = [c.value for c in at.caption if c.value.startswith("An example that solves it")]
+    assert len(links) == 4 and all("](?" in link for link in links), links
 
 
 def test_rnn_forgets_trains_its_lstm_reference():

@@ -40,6 +40,8 @@ CONFIGS = [
     # The keep gate biased open, in every layer.
     ExperimentConfig(model="lstm", keep_gate_bias=4.0, num_layers=2, hidden_size=8, epochs=20),
     ExperimentConfig(model="gru", keep_gate_bias=2.5, seq_length=30, epochs=20, seed=4),
+    # Plain SGD, clipped.
+    ExperimentConfig(optimizer="sgd", learning_rate=0.1, clip_grad=1.0, epochs=15, seed=3),
 ]
 
 

@@ -16,19 +16,21 @@ import pandas as pd
 import pytest
 import torch
 
-from playground import ExperimentConfig, compare_models, run_experiment
+from playground import ExperimentConfig, compare_models
 from playground.pipeline.experiment import fitted_models, init_model
+from playground.pipeline.noise import drawn_noise
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import make_windows, split_index
-from playground.views.compare import seed_table
+from playground.views.compare import PAGE_SEEDS, seed_table, seeds_after, verdict
 from playground.views.forecast import forecast_frames, persistence
 from playground.views.gradients import gradient_frames
 from playground.views.inside import inside_frames
-from playground.views.memory import MemoryConfig, memory_sweep
-from playground.workshop.challenges import CHALLENGES, final_losses
+from playground.views.memory import DEFAULT_LAG, MAX_LAG, MemoryConfig
+from playground.workshop.challenges import CHALLENGES, OVERFIT, RNN_FORGETS, loss_ratio
 from playground.workshop.presets import PRESETS
 
-from lessonkit import NEEDED, SEEDS, holds, recall_at_30, run
+from lessonkit import SEEDS, holds, recall_at_30, run
+from lessonkit import memory as shared_memory
 
 pytestmark = pytest.mark.slow
 
@@ -45,39 +47,62 @@ def test_the_tutorial_fits_down_to_the_noise():
     assert holds(0.005 < m < 0.03 for m in test), test
 
 
+def page_seeds(seed: int) -> tuple[int, ...]:
+    """The seeds the Compare tab trains for a learner at `seed`."""
+    return seeds_after(seed, PAGE_SEEDS)
+
+
 @pytest.fixture(scope="module")
 def default_comparison():
-    return seed_table(compare_models(ExperimentConfig(), seeds=SEEDS, run=run).metrics)
+    """Test MSE per seed and model at the default settings, over every seed a learner at
+    a lesson seed sees on the Compare tab (that seed and the next two)."""
+    seeds = tuple(sorted({s for seed in SEEDS for s in page_seeds(seed)}))
+    return compare_models(ExperimentConfig(), seeds=seeds, run=run).metrics
 
 
 def test_on_a_short_window_no_cell_is_clearly_better(default_comparison):
     """view.compare.explain: on a short window of a noisy sine the three do about equally
     well, and which one wins changes from seed to seed. preset.rnn_vs_lstm.notice: the
-    LSTM is not clearly better than the RNN there."""
-    table = default_comparison
+    LSTM is not clearly better than the RNN there. Said on the page by the live verdict,
+    which is "no clear winner" for a learner at a lesson seed (all three cells, and the
+    scenario's RNN against LSTM). Measured over seeds 0-9: 10/10 for both."""
+    metrics = default_comparison
+    table = seed_table(metrics).loc[list(SEEDS)]
     medians = table.median()
     assert medians.max() / medians.min() < 1.5, medians
-    winners = table.idxmin(axis=1)
-    assert winners.nunique() >= 2, winners  # the winner changes with the seed
-    assert (table.lstm < table.rnn).sum() < NEEDED, table  # not better in 4 of 5
+    assert table.idxmin(axis=1).nunique() >= 2, table  # the winner changes with the seed
+    for models in (("rnn", "lstm", "gru"), ("rnn", "lstm")):
+        verdicts = [
+            verdict(metrics[metrics.seed.isin(page_seeds(s)) & metrics.model.isin(models)])
+            for s in SEEDS
+        ]
+        assert holds(v.key == "compare.verdict.none" for v in verdicts), (models, verdicts)
 
 
 def test_the_overfitting_preset_overfits():
-    """preset.overfitting.notice, challenge.overfit.passed: the training loss ends more
-    than 5 times below the test loss."""
+    """preset.overfitting.notice: the training loss ends more than 5 times below the
+    test loss. Measured over seeds 0-9: 10/10 (5.7 to over a thousand)."""
     cfg = PRESETS["overfitting"].config
     assert cfg.learning_rate == 0.003 and cfg.within_budget() == cfg
-    verdicts = [CHALLENGES["overfit"].check(c, run(c)) for c in seeds_of(cfg)]
-    ratios = [final_losses(run(c))[1] / final_losses(run(c))[0] for c in seeds_of(cfg)]
-    assert holds(v.passed for v in verdicts), ratios
+    ratios = [loss_ratio(run(c)) for c in seeds_of(cfg)]
+    assert holds(r > OVERFIT["ratio"] for r in ratios), ratios
 
 
 def test_too_much_noise_is_fitted_in_training_only():
-    """preset.too_much_noise.notice: the test error stays above the noise variance 0.36,
-    the training error falls below it."""
+    """preset.too_much_noise.notice: the test error stays above the noise drawn in the
+    18 test points, the training error falls below the noise drawn in the training
+    points; that drawn noise varies from run to run (noise.drawn says it live).
+    Measured over seeds 0-9: both 10/10; drawn test noise 0.19-0.48."""
     cfg = PRESETS["too_much_noise"].config
-    mse = [run(c).metrics.set_index("split").mse for c in seeds_of(cfg)]
-    assert holds(m["train"] < 0.36 < m["test"] for m in mse), mse
+    above, below, drawn = [], [], []
+    for c in seeds_of(cfg):
+        mse, noise = run(c).metrics.set_index("split").mse, drawn_noise(c)
+        assert noise.n_test == 18 and noise.variance == pytest.approx(0.36)
+        above.append(mse["test"] > noise.test)
+        below.append(mse["train"] < noise.train)
+        drawn.append(noise.test)
+    assert holds(above) and holds(below), (above, below)
+    assert len(SEEDS) < 2 or max(drawn) > 1.5 * min(drawn), drawn
 
 
 def share_at_first_step(frame, model: str, stage: str) -> float:
@@ -121,6 +146,21 @@ def test_an_open_keep_gate_carries_the_gradient_the_rnn_cannot(stage):
         assert holds(s > 1e-2 for s in shares[model]), (model, shares[model])
 
 
+def test_on_a_long_window_the_gru_predicts_best_and_the_lstm_against_the_rnn_varies():
+    """preset.vanishing_gradients.notice: on the scenario's 50-step window the GRU has the
+    lowest test error of the three in most seeds; whether the LSTM beats the RNN changes
+    from seed to seed. Measured over seeds 0-9: GRU best 10/10; LSTM below the RNN 7/10."""
+    errors = {m: [] for m in ("rnn", "lstm", "gru")}
+    for c in seeds_of(VANISHING):
+        for model in errors:
+            mse = run(replace(c, model=model).within_budget()).metrics.set_index("split").mse
+            errors[model].append(mse["test"])
+    rnn, lstm, gru = (np.array(errors[m]) for m in ("rnn", "lstm", "gru"))
+    assert holds(gru < np.minimum(rnn, lstm)), errors
+    if len(SEEDS) >= 5:
+        assert (lstm < rnn).any() and (rnn < lstm).any(), errors
+
+
 def test_a_large_recurrent_init_explodes():
     """view.gradients.explain, gradients.try: at a recurrent init scale of 3 the RNN's
     gradient grows going back in time."""
@@ -148,7 +188,7 @@ def memory():
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
     long = recall_at_30().sweep  # = memory_sweep(lags=(30,), seeds=SEEDS, keep_gate_bias=4)
-    short = memory_sweep(MemoryConfig(lags=(5,), models=("rnn",), seeds=SEEDS))  # RNN: no bias
+    short = shared_memory(MemoryConfig(lags=(5,), models=("rnn",), seeds=SEEDS)).sweep
     sweep = pd.concat([long, short], ignore_index=True)
     assert list(sweep.columns) == ["model", "lag", "seed", "test_mse", "relative_mse"]
     assert len(sweep) == 4 * len(SEEDS) and np.isfinite(sweep.test_mse).all()
@@ -156,9 +196,10 @@ def memory():
 
 
 def test_gated_cells_keep_recalling_where_the_rnn_forgets(memory):
-    """view.memory.explain, preset.long_memory.notice, challenge.rnn_forgets.passed: with
-    the keep-gate bias at 4 the LSTM and GRU recall better than the RNN at a long lag,
-    and the RNN's error grows with the lag."""
+    """view.memory.explain, preset.long_memory.notice: with the keep-gate bias at 4 the
+    LSTM and GRU recall better than the RNN at a long lag, and the RNN's error grows with
+    the lag. Measured over seeds 0-9 at lag 30: LSTM better 8/10, GRU 9/10 (medians
+    0.016 and 0.025, the RNN's 0.153); the RNN's error above its lag-5 error 10/10."""
     at30, at5 = memory.loc[30], memory.loc[5]
     for model in ("lstm", "gru"):
         assert holds(at30[model] < at30.rnn), at30
@@ -167,40 +208,67 @@ def test_gated_cells_keep_recalling_where_the_rnn_forgets(memory):
     assert holds(at30.rnn > at5.rnn), memory
 
 
-def test_the_challenge_passes_on_the_page_sweep(memory):
-    """challenge.rnn_forgets.passed on the page's sweep seeds (0, 1, 2) at lag 30."""
-    frame = (
-        memory.loc[30]
-        .loc[[0, 1, 2]]
-        .reset_index()
-        .melt(id_vars="seed", var_name="model", value_name="relative_mse")
-    )
-    verdict = CHALLENGES["rnn_forgets"].check(
-        PRESETS["long_memory"].config, None, frame.assign(lag=30)
-    )
-    assert verdict.passed, verdict
+@pytest.mark.parametrize("lag", [RNN_FORGETS["min_lag"], DEFAULT_LAG, MAX_LAG])
+def test_the_memory_challenge_passes_at_every_lag_its_goal_allows(lag):
+    """challenge.rnn_forgets.passed: the example (keep-gate bias 4), judged on the tab's
+    sweep (its seeds 0-2, not the learner's), passes at every longest lag from the goal's
+    minimum to the slider's end. Measured at every lag the slider allows (20, 25, 30, 35,
+    40): the LSTM's error below the RNN's in each of the 3 seeds, 15/15 (the RNN's
+    median 0.049-0.165, the LSTM's 0.012-0.037). Tested at the ends and the tab's
+    default (recall trainings are the suite's costliest)."""
+    challenge = CHALLENGES["rnn_forgets"]
+    got = challenge.judge(challenge.example_config(), memory=shared_memory, lag=lag)
+    assert got.passed and got.params["lag"] == lag, got
 
 
-@pytest.fixture(scope="module")
-def forecasts():
+@pytest.mark.parametrize("key", ["small_model", "quick_learner", "overfit"])
+def test_each_challenges_example_passes_at_the_lesson_seeds(key):
+    """challenge.<key>.passed: the example link, at each lesson seed (judged on the
+    median of that seed and the next two), passes. Measured over seeds 0-9: small_model
+    9/10, quick_learner 9/10, overfit 10/10."""
+    challenge = CHALLENGES[key]
+    cfg = challenge.example_config()
+    verdicts = [challenge.judge(replace(cfg, seed=s), run=run) for s in SEEDS]
+    assert holds(v.passed for v in verdicts), [v.params for v in verdicts]
+
+
+def horizons(signal: str, models=("rnn", "lstm", "gru")) -> list[pd.DataFrame]:
+    """The Forecast tab's horizon frame at the default settings on `signal`, per seed
+    (with the networks `models`)."""
     return [
-        forecast_frames(fitted_models(c, ("rnn", "lstm", "gru"), run=run)).horizon
-        for c in seeds_of(ExperimentConfig())
+        forecast_frames(fitted_models(c, models, run=run)).horizon
+        for c in seeds_of(ExperimentConfig(signal=signal))
     ]
 
 
-def test_linear_ar_forecasts_a_sine_about_as_well_as_the_networks(forecasts):
+NETWORKS = ["rnn", "lstm", "gru"]
+
+
+def test_linear_ar_forecasts_a_sine_about_as_well_as_the_networks():
     """view.forecast.explain: a sine is an exact linear recurrence: the AR baseline does
     about as well as the networks (its mean horizon error within 2x of the best
-    network's), while persistence drifts away within a few steps."""
+    network's), while persistence drifts away within a few steps. Measured over seeds
+    0-9: 10/10 and 10/10."""
     ratios, drifts = [], []
-    for horizon in forecasts:
+    for horizon in horizons("sine"):
         mean = horizon.groupby("model").mse.mean()
-        ratios.append(mean["linear_ar"] / mean[["rnn", "lstm", "gru"]].min())
+        ratios.append(mean["linear_ar"] / mean[NETWORKS].min())
         pers = horizon[horizon.model == "persistence"].sort_values("horizon").mse.to_numpy()
         drifts.append(pers[-1] / pers[0])
     assert holds(r < 2.0 for r in ratios), ratios
     assert holds(d > 5.0 for d in drifts), drifts
+
+
+def test_a_network_beats_linear_ar_on_a_sawtooth_and_persistence_beats_them_on_a_square():
+    """view.forecast.explain: on a sawtooth the best network's mean free-running error is
+    below the linear AR's; on a square wave persistence's is below every network's.
+    Measured over seeds 0-9: 10/10 (AR 4-23 times the best network's) and 10/10 (the
+    best network 5-24 times persistence's). (The RNN alone beat the AR in 8/10: the
+    sentence is about the best network.)"""
+    sawtooth = [h.groupby("model").mse.mean() for h in horizons("sawtooth")]
+    square = [h.groupby("model").mse.mean() for h in horizons("square")]
+    assert holds(m[NETWORKS].min() < m["linear_ar"] for m in sawtooth), sawtooth
+    assert holds(m["persistence"] < m[NETWORKS].min() for m in square), square
 
 
 def test_the_hidden_states_of_a_sine_trace_a_loop():
@@ -265,29 +333,9 @@ def test_the_fit_changes_fastest_in_the_first_epochs():
 
 
 def update_sizes(cfg: ExperimentConfig) -> list[float]:
-    """The norm of each training update of the run of `cfg` (every parameter's change in
-    one optimizer step), seen through torch's global optimizer hooks."""
-    from torch.optim.optimizer import (
-        register_optimizer_step_post_hook,
-        register_optimizer_step_pre_hook,
-    )
-
-    sizes, before = [], []
-
-    def pre(opt, args, kwargs):
-        before[:] = [p.detach().clone() for g in opt.param_groups for p in g["params"]]
-
-    def post(opt, args, kwargs):
-        after = [p.detach() for g in opt.param_groups for p in g["params"]]
-        sizes.append(float(torch.sqrt(sum(((a - b) ** 2).sum() for a, b in zip(after, before)))))
-
-    hooks = register_optimizer_step_pre_hook(pre), register_optimizer_step_post_hook(post)
-    try:
-        run_experiment(cfg)
-    finally:
-        for hook in hooks:
-            hook.remove()
-    return sizes
+    """The size of each training update of the run of `cfg` (tests/test_updates.py checks
+    them against torch's optimizer hooks)."""
+    return run(cfg).fitted.train_result.update_sizes
 
 
 def test_clipping_does_not_cap_adams_updates():
@@ -304,6 +352,23 @@ def test_clipping_does_not_cap_adams_updates():
         not_capped.append(max(clipped) >= 0.99 * max(free))
     assert holds(same_first), same_first
     assert holds(not_capped), not_capped
+
+
+def test_clipping_caps_sgds_updates():
+    """gradients.try, updates.largest: with plain SGD, clipping at 1 holds every update
+    at or below learning rate × 1, while without clipping the exploding gradient makes
+    larger updates (the RNN at init scale 3 on the Vanishing gradients scenario).
+    Measured over seeds 0-9 (5 epochs): 10/10."""
+    cfg = replace(VANISHING, model="rnn", init_scale=3.0, epochs=5, optimizer="sgd")
+    cap = cfg.learning_rate * 1.0
+    capped, larger = [], []
+    for c in seeds_of(cfg):
+        free = run(c).fitted.train_result.update_sizes
+        clipped = run(replace(c, clip_grad=1.0)).fitted.train_result.update_sizes
+        capped.append(max(clipped) <= cap * (1 + 1e-3))  # float32
+        larger.append(max(free) > cap)
+    assert all(capped), capped  # arithmetic, not a tendency
+    assert holds(larger), larger
 
 
 def test_clipping_cannot_change_the_curves_at_initialisation():

@@ -1,25 +1,45 @@
-"""?view=challenges: goals to reach by changing settings, checked on the run."""
+"""?view=challenges: goals to reach by changing settings, judged on the median over the
+learner's seed and the next two (a setting, not a seed, passes a card), each with a link
+to settings that solve it."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from app.context import PageContext
 from app.views.memory import current_sweep
-from playground.workshop.challenges import CHALLENGES
+from playground.workshop.challenges import CHALLENGES, Challenge, judged_configs
+
+
+def example_link(ctx: PageContext, challenge: Challenge) -> str:
+    """The example's settings as a link to this page (the Long memory tab for "memory")."""
+    view = "memory" if challenge.needs == "memory" else "challenges"
+    return "?" + urlencode(dict(challenge.example) | {"view": view, "lang": ctx.lang})
 
 
 def render(ctx: PageContext) -> None:
     st.caption(ctx.t("challenge.intro"))
+    runs = None  # the judged seeds' runs, trained once for every card that needs them
+    cfgs = judged_configs(ctx.cfg)
     for challenge in CHALLENGES.values():
         with st.container(border=True):
             st.subheader(ctx.t(challenge.title_key))
             st.markdown(ctx.t(challenge.goal_key, **challenge.goal))
-            needed = current_sweep(ctx) if challenge.needs == "memory" else None
-            verdict = challenge.check(ctx.cfg, ctx.result, needed)
+            if challenge.needs == "memory":
+                verdict = challenge.check(ctx.cfg, None, current_sweep(ctx))
+            else:
+                verdict = challenge.rule(ctx.cfg)
+                if verdict is None:
+                    if runs is None:
+                        ctx.prefetch(cfgs)
+                        runs = [ctx.run(c) for c in cfgs]
+                    verdict = challenge.check(ctx.cfg, runs)
             shown = ctx.t(verdict.key, **verdict.params)
             if verdict.passed:
                 passed = ctx.t("challenge.passed")
                 st.success(f"{passed} {shown}", icon=":material/check_circle:")
             else:
                 st.error(f"{ctx.t('challenge.not_yet')} {shown}", icon=":material/cancel:")
+            st.caption(ctx.t("challenge.example", link=example_link(ctx, challenge)))

@@ -8,10 +8,12 @@ from app.context import PageContext
 from playground.charts import compare_chart, compare_loss_chart
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
+from playground.i18n import render as render_note
 from playground.serve.keys import view_key
 from playground.views.compare import (
     compare_configs,
     compare_models,
+    failed_notes,
     of_seed,
     seeds_after,
     verdict,
@@ -48,6 +50,8 @@ def render(ctx: PageContext) -> None:
     # What this page shows of the comparison, made once per comparison (single flight):
     # a room opening the tab at once draws it, it does not recompute it per session.
     ctx.verdict(ctx.shared(key, "verdict", lambda: verdict(comparison.metrics)))
+    for failed in failed_notes(comparison):  # a failed run is said, not only drawn flat
+        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
     st.subheader(ctx.t("compare.spread"))
     ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
     shown_seeds = ", ".join(str(s) for s in seeds)

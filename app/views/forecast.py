@@ -8,7 +8,7 @@ from app.context import PageContext
 from playground.charts import forecast_chart, horizon_chart
 from playground.config import MODELS
 from playground.serve.keys import view_key
-from playground.views.forecast import forecast_frames
+from playground.views.forecast import forecast_frames, horizon_summary
 
 
 def render(ctx: PageContext) -> None:
@@ -21,3 +21,35 @@ def render(ctx: PageContext) -> None:
     ctx.draw(key, "paths", lambda: forecast_chart(forecast.paths, ctx.lang))
     st.subheader(ctx.t("forecast.horizon"))
     ctx.draw(key, "horizon", lambda: horizon_chart(forecast.horizon, ctx.lang))
+    lines = ctx.shared(key, "horizon_lines", lambda: horizon_lines(ctx, forecast.horizon))
+    for line in lines:
+        st.caption(line)
+
+
+def horizon_lines(ctx: PageContext, horizon) -> list[str]:
+    """The horizon chart read for this run, in the reader's language: the forecaster
+    with the lowest mean error, then how each network's error grows with the horizon."""
+    s = horizon_summary(horizon)
+    label = lambda m: ctx.t(f"chart.model.{m}")  # noqa: E731
+    lines = [
+        ctx.t(
+            "forecast.verdict.best",
+            best=label(s.best),
+            best_mse=s.mean[s.best],
+            ar=s.mean["linear_ar"],
+            persistence=s.mean["persistence"],
+        )
+    ]
+    for model, (first, last) in s.growth.items():
+        ratio = last / first if first > 0 else float("inf")
+        lines.append(
+            ctx.t(
+                "forecast.verdict.growth",
+                model=label(model),
+                horizon=s.longest,
+                first=first,
+                last=last,
+                ratio=ratio,
+            )
+        )
+    return lines

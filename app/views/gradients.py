@@ -11,7 +11,8 @@ from playground.charts.saliency import saliency_chart
 from playground.config import MODELS
 from playground.pipeline.experiment import Fitted
 from playground.serve.keys import view_key
-from playground.views.gradients import gradient_frames
+from playground.charts.gradients import update_chart
+from playground.views.gradients import clipping_twin, gradient_frames, update_frame
 from playground.views.saliency import window_saliency
 
 
@@ -26,7 +27,31 @@ def render(ctx: PageContext) -> None:
         st.error(ctx.t("gradients.diverged", models=", ".join(broken)))
     if not ctx.options.hide_text:
         st.caption(ctx.t("gradients.try"))
+    render_updates(ctx)
     render_saliency(ctx, fits)
+
+
+def render_updates(ctx: PageContext) -> None:
+    """The size of each training update of this run and of its clipping twin (the same
+    settings with clipping at 1, or without clipping), with the largest of each said."""
+    st.subheader(ctx.t("updates.title"))
+    runs = sorted([ctx.result, ctx.run(clipping_twin(ctx.cfg))], key=lambda r: r.config.clip_grad)
+    key = view_key("updates", ctx.cfg, ctx.data)
+    frame = ctx.shared(key, "frame", lambda: update_frame(runs))
+    ctx.draw(key, "updates", lambda: update_chart(frame, ctx.lang))
+    largest = frame.groupby("clipping").update_size.max()
+    free, clip = float(largest.iloc[0]), float(largest.index[-1])
+    st.caption(
+        ctx.t(
+            "updates.largest",
+            optimizer=ctx.t(f"choice.optimizer.{ctx.cfg.optimizer}"),
+            free=free,
+            clipped=float(largest.iloc[-1]),
+            clip=clip,
+            cap=ctx.cfg.learning_rate * clip,
+            lr=ctx.cfg.learning_rate,
+        )
+    )
 
 
 def shown_time(value: float) -> str:

@@ -11,22 +11,20 @@ from playground.charts import memory_chart
 from playground.charts.saliency import recall_saliency_chart
 from playground.i18n import Note
 from playground.views.memory import (
+    DEFAULT_LAG,
     MAX_LAG,
     MemoryConfig,
     MemoryRuns,
     memory_runs,
     memory_verdicts,
+    page_memory_config,
     saliency_verdicts,
 )
-
-SEEDS = (0, 1, 2)  # the sweep's seeds: its claims are counted over these
-DEFAULT_LAG = 30
 
 
 def memory_config(ctx: PageContext, max_lag: int) -> MemoryConfig:
     """The sweep the tab runs up to `max_lag`, with the sidebar's keep-gate bias."""
-    lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
-    return MemoryConfig(lags=lags, seeds=SEEDS, keep_gate_bias=ctx.cfg.keep_gate_bias)
+    return page_memory_config(max_lag, ctx.cfg.keep_gate_bias)
 
 
 def sweep_key(mc: MemoryConfig) -> tuple:

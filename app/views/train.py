@@ -12,6 +12,9 @@ from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
 from playground.config import PARAM_BY_NAME
+from playground.i18n import render as render_note
+from playground.pipeline.health import health_note
+from playground.pipeline.noise import noise_text
 from playground.serve.keys import run_key
 from playground.serve.specs import before_after_spec, build_chart_specs
 
@@ -34,7 +37,15 @@ def render(ctx: PageContext) -> None:
         st.subheader(ctx.t("section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
         ctx.metrics_table(run, lambda: result.metrics)
+        own = ctx.data.series is None  # the config's own signal: its noise is known
+        noise = ctx.shared(run, "noise", lambda: noise_text(ctx.cfg, result.metrics, ctx.lang))
+        noise = noise if own else ""
+        if noise:
+            st.caption(noise)
         submit_box(ctx)  # on a ?board= link: "Submit this run"
+    (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
+    if failed is not None and not result.diverged:  # divergence: the page's error says it
+        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 

@@ -71,3 +71,45 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
         .properties(height=280, autosize=FIT_WIDTH)
     )
     return stacked_legends(chart)
+
+
+def update_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
+    """The size of each training update per epoch (log scale), one line per clipping
+    limit (views.gradients.update_frame): with Adam the lines start together, with SGD
+    clipping holds the clipped run's updates at or below learning rate × limit."""
+    limits = sorted(frame.clipping.unique())
+    names = {
+        c: t(lang, "chart.clip.none") if c == 0 else t(lang, "chart.clip.at", clip=c)
+        for c in limits
+    }
+    shown = frame.assign(clip_label=frame.clipping.map(names))
+    order = [names[c] for c in limits]
+    chart = (
+        alt.Chart(shown)
+        .mark_line(strokeWidth=2)
+        .encode(
+            x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch")),
+            y=alt.Y(
+                "update_size:Q",
+                scale=alt.Scale(type="log"),
+                axis=log_axis(),
+                title=t(lang, "chart.title.update_size_log"),
+            ),
+            color=alt.Color("clip_label:N", sort=order, title=t(lang, "chart.title.clipping")),
+            strokeDash=alt.StrokeDash(
+                "clip_label:N",
+                sort=order,
+                legend=None,
+                scale=alt.Scale(domain=order, range=[[1, 0], [5, 4]][: len(order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("clip_label:N", title=t(lang, "chart.title.clipping")),
+                alt.Tooltip("epoch:Q", title=t(lang, "chart.title.epoch")),
+                alt.Tooltip(
+                    "update_size:Q", format=".3e", title=t(lang, "chart.title.update_size")
+                ),
+            ],
+        )
+        .properties(height=240, autosize=FIT_WIDTH)
+    )
+    return chart

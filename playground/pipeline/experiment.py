@@ -146,6 +146,7 @@ def fit(
         on_epoch=on_epoch,
         clip_grad=cfg.clip_grad,
         snapshot_epochs=snapshot_at,
+        optimizer=cfg.optimizer,
     )
     seconds = time.perf_counter() - started
     net.eval()

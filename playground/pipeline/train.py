@@ -44,6 +44,9 @@ class TrainResult:
     # weights after e updates (0 = untrained): each requested e < stopped_epoch (the
     # loop never runs the final weights over all windows: see the module doc).
     snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
+    # epoch e -> the norm of the change of all the weights in e's update, for the epochs
+    # kept (an update the loop undid on divergence is not kept)
+    update_sizes: list[float] = field(default_factory=list)
 
 
 def train(
@@ -58,17 +61,24 @@ def train(
     on_epoch: EpochCallback | None = None,
     clip_grad: float = 0.0,  # max total gradient norm per step; 0 = no clipping
     snapshot_epochs: Collection[int] = (),  # keep the outputs of these weights (0 = initial)
+    optimizer: str = "adam",  # "adam" | "sgd"
 ) -> TrainResult:
-    """Train `net` in place with Adam on MSE, one full-batch step per epoch.
+    """Train `net` in place with Adam (or plain SGD) on MSE, one full-batch step per epoch.
 
     Epoch e records the train loss of its step (the weights before its update, as in
     the tutorial) and the test loss of the weights after its update. Stops early if a
     loss is NaN/inf, restoring the weights of the last epoch whose losses were finite.
     Outputs of the weights after each epoch in `snapshot_epochs` go to
-    `result.snapshots` (those before `stopped_epoch`).
+    `result.snapshots` (those before `stopped_epoch`). `result.update_sizes` holds the
+    size of each update (the norm of all the weights' change in its step).
     """
     params = [p for p in net.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=learning_rate, fused=True)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=learning_rate, fused=True)
+    elif optimizer == "sgd":
+        opt = torch.optim.SGD(params, lr=learning_rate)
+    else:
+        raise ValueError(f"unknown optimizer {optimizer!r}")
     x_all = torch.cat([x_train, x_test])  # (N, L): one pass serves both losses
     n_train = len(x_train)
     result = TrainResult()
@@ -98,6 +108,14 @@ def train(
         for e in [e for e in result.snapshots if e >= first]:
             del result.snapshots[e]
 
+    steps: list[torch.Tensor] = []  # per update, its size (0-d), read once at the end
+
+    def finish() -> TrainResult:
+        """The result, with the sizes of the kept epochs' updates."""
+        kept = steps[: result.stopped_epoch]
+        result.update_sizes = torch.stack(kept).tolist() if kept else []
+        return result
+
     pending: float | None = None  # train loss of the previous epoch, awaiting its test
     for epoch in range(1, epochs + 1):
         check_stop()  # the process is stopping: give up (raises Stopped)
@@ -111,7 +129,7 @@ def train(
             # This pass's test loss belongs to the previous epoch's updated weights.
             test_loss = F.mse_loss(out[n_train:].detach(), y_test).item() * loss_scale
             if not keep(epoch - 1, pending, test_loss):
-                return result
+                return finish()
         if not math.isfinite(train_loss):  # the last update broke the weights: undo it, stop
             if pending is not None:
                 with torch.no_grad():
@@ -119,7 +137,7 @@ def train(
                         p.copy_(b)
             result.diverged = True
             drop_snapshots_from(result.stopped_epoch)
-            return result
+            return finish()
         pending = train_loss
         with torch.no_grad():
             for b, p in zip(before, params, strict=True):
@@ -128,9 +146,12 @@ def train(
         if clip_grad > 0.0:
             torch.nn.utils.clip_grad_norm_(params, clip_grad)
         opt.step()
+        with torch.no_grad():  # the update's size: ‖weights after − weights before‖
+            steps.append(torch.linalg.vector_norm(torch.stack(torch._foreach_norm(
+                torch._foreach_sub(params, before)))))  # fmt: skip
 
     if pending is not None:  # the last epoch's test loss needs one more pass
         with torch.inference_mode():
             test_loss = F.mse_loss(net(x_test), y_test).item() * loss_scale
         keep(epochs, pending, test_loss)
-    return result
+    return finish()

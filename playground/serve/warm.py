@@ -38,6 +38,8 @@ from playground.pipeline.threads import STOPPING, Stopped, start_background
 from playground.serve.cache import RunCache
 from playground.serve.memory import freeze_heap
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
+from playground.pipeline.health import health_note
+from playground.pipeline.noise import noise_text
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import split_index
 from playground.serve.specs import build_chart_specs, errors_table, page_spec
@@ -161,6 +163,8 @@ def train_specs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
     key = run_key(cfg, SIGNAL)
     yield spec_key(key, "run", lang), lambda: build_chart_specs(run(cfg), lang)
     yield spec_key(key, "errors", lang), lambda: errors_table(run(cfg).metrics, lang)
+    yield spec_key(key, "noise", lang), lambda: noise_text(cfg, run(cfg).metrics, lang)
+    yield spec_key(key, "health", lang), lambda: (health_note(run(cfg)),)
 
 
 def train_tab_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:

@@ -12,6 +12,7 @@ import pandas as pd
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import ExperimentResult, run_experiment
+from playground.pipeline.health import run_health
 
 # on_epoch(model, epoch, train_loss, test_loss): progress of the model being trained.
 CompareCallback = Callable[[str, int, float, float], None]
@@ -31,6 +32,9 @@ class Comparison:
     losses: pd.DataFrame  # model, seed, epoch, split, loss
     metrics: pd.DataFrame  # model, seed, split, mse, mae, rmse
     diverged: dict[str, bool]  # model -> training hit NaN/inf for some seed
+    # (model, seed, reason) of each run that failed (playground.pipeline.health): reason
+    # "diverged" | "stalled" | "worse" (no better than guessing on the test part)
+    failed: tuple[tuple[str, int, str], ...] = ()
 
 
 def seeds_after(seed: int, n: int = PAGE_SEEDS) -> tuple[int, ...]:
@@ -72,6 +76,7 @@ def compare_models(
     seeds = (cfg.seed,) if seeds is None else tuple(seeds)
     epochs = common_epochs(cfg, models)
     preds, losses, metrics, diverged = [], [], [], dict.fromkeys(models, False)
+    failed = []
     for mcfg in compare_configs(cfg, models, seeds):
         seed, model = mcfg.seed, mcfg.model
         if run is None:
@@ -88,6 +93,9 @@ def compare_models(
         losses.append(res.losses.assign(model=model, seed=seed))
         metrics.append(res.metrics.assign(seed=seed))
         diverged[model] = diverged[model] or res.diverged
+        note = run_health(res).note()
+        if note is not None:
+            failed.append((model, seed, note.key.removeprefix("health.")))
     return Comparison(
         cfg,
         tuple(models),
@@ -97,6 +105,7 @@ def compare_models(
         pd.concat(losses, ignore_index=True)[["model", "seed", "epoch", "split", "loss"]],
         pd.concat(metrics, ignore_index=True)[["model", "seed", "split", "mse", "mae", "rmse"]],
         diverged,
+        tuple(failed),
     )
 
 
@@ -109,6 +118,14 @@ def seed_table(metrics: pd.DataFrame) -> pd.DataFrame:
     """Test MSE as a table: one row per seed, one column per model."""
     test = metrics[metrics.split == "test"]
     return test.pivot(index="seed", columns="model", values="mse")
+
+
+def failed_notes(comparison: Comparison) -> list[Note]:
+    """One sentence per failed run of `comparison` (what the verdict's counts include)."""
+    return [
+        Note(f"compare.failed.{reason}", {"model": model.upper(), "seed": seed})
+        for model, seed, reason in comparison.failed
+    ]
 
 
 def verdict(metrics: pd.DataFrame) -> Note | None:

@@ -24,6 +24,7 @@ from playground.pipeline.experiment import Fitted, predict
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
 Report = Callable[[Any], None]  # takes (fraction done, Note), as the page's cache expects
 
+BASELINES: tuple[str, ...] = ("persistence", "linear_ar")  # forecasters that are not networks
 # Starting points of the horizon curves, evenly spaced over the test region. Each costs a
 # rollout of the network per step: at the largest settings 188 starts took ~25 s a model.
 MAX_ORIGINS = 32
@@ -177,3 +178,30 @@ def horizon_errors(
             "n_origins": len(origins),
         }
     )
+
+
+@dataclass(frozen=True)
+class HorizonSummary:
+    """What the horizon curves say, for the page's sentences under the chart."""
+
+    mean: dict[str, float]  # forecaster -> mean free-running MSE over the horizons
+    best: str  # the forecaster with the lowest mean (networks and baselines)
+    longest: int  # the last horizon
+    growth: dict[str, tuple[float, float]]  # network -> (MSE at h = 1, MSE at `longest`)
+
+
+def horizon_summary(horizon: pd.DataFrame) -> HorizonSummary:
+    """The mean error of each forecaster of `horizon` (forecast_frames' frame), the best
+    one, and each network's error one step and `longest` steps ahead. Forecasters whose
+    curve is all NaN (a diverged run) are left out of `best`."""
+    mean = horizon.groupby("model", sort=False).mse.mean()
+    longest = int(horizon.horizon.max())
+    growth = {}
+    for model, part in horizon.groupby("model", sort=False):
+        if model in BASELINES:
+            continue
+        by_h = part.set_index("horizon").mse
+        growth[str(model)] = (float(by_h[1]), float(by_h[longest]))
+    finite = mean[np.isfinite(mean)]
+    best = str(finite.idxmin()) if len(finite) else str(mean.index[0])
+    return HorizonSummary({str(k): float(v) for k, v in mean.items()}, best, longest, growth)

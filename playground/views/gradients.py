@@ -3,7 +3,7 @@ after training (vanishing and exploding gradients). Frames only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +11,7 @@ import torch
 
 from playground.config import MODELS, ExperimentConfig
 from playground.pipeline.cells import trace
-from playground.pipeline.experiment import Fitted, fitted_models, init_model
+from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, init_model
 from playground.pipeline.models import SequenceRegressor
 
 
@@ -77,3 +77,31 @@ def gradient_frames(fits: dict[str, Fitted], max_windows: int = 256) -> Gradient
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[np.isfinite(frame.grad_norm)].reset_index(drop=True)
     return Gradients(frame, diverged)
+
+
+# ---- The size of each training update, with and without clipping ---------------------
+UPDATE_COLUMNS = ["epoch", "clipping", "update_size"]
+TWIN_CLIP = 1.0  # the clipping limit a run without clipping is compared with
+
+
+def clipping_twin(cfg: ExperimentConfig) -> ExperimentConfig:
+    """The run `cfg` is compared with on the update-size chart: the same settings with
+    clipping at TWIN_CLIP if `cfg` has none, else without clipping."""
+    return replace(cfg, clip_grad=0.0 if cfg.clip_grad > 0 else TWIN_CLIP)
+
+
+def update_frame(results: list[ExperimentResult]) -> pd.DataFrame:
+    """Columns epoch, clipping (the run's clipping limit, 0 = none), update_size (the
+    norm of all the weights' change in that epoch's update), for each of `results`."""
+    parts = [
+        pd.DataFrame(
+            {
+                "epoch": np.arange(1, len(sizes) + 1),
+                "clipping": r.config.clip_grad,
+                "update_size": sizes,
+            }
+        )
+        for r in results
+        for sizes in [r.fitted.train_result.update_sizes]
+    ]
+    return pd.concat(parts, ignore_index=True)[UPDATE_COLUMNS]

@@ -41,6 +41,8 @@ from playground.views.saliency import by_lag, input_saliency
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
 MAX_LAG = 40  # longest lag the view offers; keep gates start open for longer than this
+DEFAULT_LAG = 30  # the longest lag the view opens on
+PAGE_SEEDS = (0, 1, 2)  # the seeds the view's sweep trains: its claims are counted over these
 
 # on_run(model, lag, seed, test_mse): called after each training of the sweep.
 RunCallback = Callable[[str, int, int, float], None]
@@ -60,6 +62,13 @@ class MemoryConfig:
     epochs: int = 150  # full-batch Adam steps
     learning_rate: float = 0.01
     keep_gate_bias: float = 4.0  # added to the LSTM forget / GRU update gate bias at init
+
+
+def page_memory_config(max_lag: int, keep_gate_bias: float) -> MemoryConfig:
+    """The sweep the Long memory tab runs up to `max_lag`, with the sidebar's keep-gate
+    bias: four lags (5, a third, two thirds, the longest), PAGE_SEEDS."""
+    lags = tuple(sorted({5, max(5, max_lag // 3), max(5, 2 * max_lag // 3), max_lag}))
+    return MemoryConfig(lags=lags, seeds=PAGE_SEEDS, keep_gate_bias=keep_gate_bias)
 
 
 def make_recall_data(lag: int, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -127,15 +136,22 @@ class MemoryRuns:
     saliency: pd.DataFrame  # SALIENCY_COLUMNS: per training, one row per input step
 
 
-def memory_runs(mc: MemoryConfig = MemoryConfig(), on_run: RunCallback | None = None) -> MemoryRuns:
+def memory_runs(
+    mc: MemoryConfig = MemoryConfig(),
+    on_run: RunCallback | None = None,
+    run: Callable[[str, int, int, MemoryConfig], RecallRun] | None = None,
+) -> MemoryRuns:
     """Train every model at every lag and seed of `mc`: the errors (`memory_sweep`'s
-    frame) and the saliency of each run's test answers per input step."""
+    frame) and the saliency of each run's test answers per input step. `run(model, lag,
+    seed, mc)` trains one (default `recall_run`; a caller with a cache passes its own:
+    a run depends on `mc`'s training settings, not on its lists of lags, models, seeds)."""
+    run = recall_run if run is None else run
     rows, parts = [], []
     for lag in mc.lags:
         for model in mc.models:
             for seed in mc.seeds:
-                run = recall_run(model, lag, seed, mc)
-                mse = run.test_mse
+                one = run(model, lag, seed, mc)
+                mse = one.test_mse
                 rows.append(
                     {
                         "model": model,
@@ -154,7 +170,7 @@ def memory_runs(mc: MemoryConfig = MemoryConfig(), on_run: RunCallback | None = 
                             "seed": seed,
                             "stage": stage,
                             "lag": ks,
-                            "saliency": run.saliency[stage],
+                            "saliency": one.saliency[stage],
                             "cue": ks == lag,
                         }
                     )

@@ -3,7 +3,7 @@
 The script needs only numpy and torch (matplotlib is optional: without it the script
 still trains and prints its metrics). It repeats the package's pipeline step by step:
 the same seeded signal, windows, split and scaling, the same seeded initialisation,
-the same full-batch Adam training and the same metrics, so a learner who runs it at
+the same full-batch training (Adam or SGD) and the same metrics, so a learner who runs it at
 home sees the numbers the page showed. Its last line is machine-readable:
 `METRICS {"train": {"mse": ..., "mae": ..., "rmse": ...}, "test": {...}, ...}`.
 """
@@ -119,12 +119,15 @@ with torch.no_grad():
             bias = getattr(net.rnn, f"bias_ih_l{{layer}}")
             bias[KEEP_BLOCK * HIDDEN_SIZE : (KEEP_BLOCK + 1) * HIDDEN_SIZE] += KEEP_GATE_BIAS
 
-# ---- 6. Training: full batch, Adam, mean squared error ------------------------------
+# ---- 6. Training: full batch, Adam or SGD, mean squared error -----------------------
 # Operation for operation what the playground runs, so the numbers match the page to the
 # last digit: float sums round differently when the same windows are batched otherwise.
 # One forward pass over train and test windows together gives this step's train loss
 # and the test loss of the weights the previous step left.
-optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, fused=True)
+if OPTIMIZER == "adam":  # each weight's step scaled to about the learning rate
+    optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, fused=True)
+else:  # plain gradient descent: the step is the learning rate times the gradient
+    optimizer = torch.optim.SGD(net.parameters(), lr=LEARNING_RATE)
 loss_fn = nn.MSELoss()
 loss_scale = half_range**2  # turns scaled MSE back into the signal's units
 x_all = torch.cat([x_train, x_test])  # (N, L)
