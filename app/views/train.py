@@ -41,7 +41,7 @@ def render(ctx: PageContext) -> None:
             st.caption(noise)
     (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
     if failed is not None and not result.diverged:  # divergence: the page's error says it
-        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
+        st.warning(render_note(ctx.lang, failed), icon=":material/monitor_heart:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 
