@@ -22,6 +22,14 @@ def run_app(**query) -> AppTest:
     return at
 
 
+HEALTH_ICON = ":material/monitor_heart:"  # a run that failed says so with this icon
+
+
+def setting_warnings(at: AppTest) -> list[str]:
+    """The page's warnings about settings and links (not about a failed run)."""
+    return [w.value for w in at.warning if w.proto.icon != HEALTH_ICON]
+
+
 def widget(at: AppTest, key: str):
     """The slider, selectbox, select slider or number input keyed `key`."""
     for kind in (at.slider, at.selectbox, at.select_slider, at.number_input):

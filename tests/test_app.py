@@ -2,7 +2,7 @@
 
 import pytest
 
-from pagekit import chart_data, chart_frames, run_app
+from pagekit import chart_data, chart_frames, run_app, setting_warnings
 from test_app_controls import widget  # pagekit's, and the learning rate's select slider
 from playground import ExperimentConfig, run_experiment
 from playground.charts.replay import replay_html
@@ -106,7 +106,7 @@ def test_query_params_set_before_first_run_appear_in_widgets():
         "seed": 5,
         "learning_rate": 0.005,
     }
-    assert not at.warning
+    assert not setting_warnings(at)
     losses = [fs[0] for fs in chart_frames(at) if fs and "loss" in fs[0].columns]
     assert losses and losses[0].epoch.max() == 7
 

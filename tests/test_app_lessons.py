@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from playground.i18n import strings, t
-from pagekit import run_app
+from pagekit import HEALTH_ICON, run_app
 
 
 def open_view(view: str, lang: str = "en", **query):
@@ -27,7 +27,8 @@ def test_the_train_tab_gives_the_noise_drawn_in_this_run(lang):
 
 def test_a_stalled_run_says_so_on_the_train_tab():
     at = open_view("train", epochs="10", learning_rate="0.0001")
-    assert any(w.value.startswith("This run has hardly learned") for w in at.warning), at.warning
+    (failed,) = [w for w in at.warning if w.proto.icon == HEALTH_ICON]
+    assert failed.value.startswith("This run has hardly learned"), failed.value
     learned = open_view("train", epochs="60")
     assert not any(w.value.startswith("This run") for w in learned.warning)
 

@@ -51,7 +51,7 @@ def render(ctx: PageContext) -> None:
     # a room opening the tab at once draws it, it does not recompute it per session.
     ctx.verdict(ctx.shared(key, "verdict", lambda: verdict(comparison.metrics)))
     for failed in failed_notes(comparison):  # a failed run is said, not only drawn flat
-        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
+        st.warning(render_note(ctx.lang, failed), icon=":material/monitor_heart:")
     st.subheader(ctx.t("compare.spread"))
     ctx.draw(key, "spread", lambda: seed_spread_chart(comparison.metrics, ctx.lang))
     shown_seeds = ", ".join(str(s) for s in seeds)

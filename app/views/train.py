@@ -45,7 +45,7 @@ def render(ctx: PageContext) -> None:
         submit_box(ctx)  # on a ?board= link: "Submit this run"
     (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
     if failed is not None and not result.diverged:  # divergence: the page's error says it
-        st.warning(render_note(ctx.lang, failed), icon=":material/warning:")
+        st.warning(render_note(ctx.lang, failed), icon=":material/monitor_heart:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 
