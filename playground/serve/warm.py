@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.charts import compare_chart, compare_loss_chart, gradient_chart
+from playground.charts.gradients import update_chart
 from playground.charts.saliency import saliency_chart
 from playground.charts.replay import replay_html
 from playground.charts.seeds import seed_spread_chart
@@ -51,7 +52,7 @@ from playground.views.compare import (
     verdict,
 )
 from playground.views.forecast import forecast_frames
-from playground.views.gradients import gradient_frames
+from playground.views.gradients import clipping_twin, gradient_frames, update_frame
 from playground.views.saliency import window_saliency
 from playground.views.text import warm_text_jobs
 from playground.workshop.presets import PRESETS
@@ -186,6 +187,16 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
         yield from compare_jobs(cache, link, lang)
     elif link.view in ("gradients", "forecast"):  # every model's run, then the view
         yield from run_jobs(model_configs(cfg, MODELS))
+    if link.view == "gradients":  # the run and its clipping twin: the update sizes
+        yield from run_jobs([clipping_twin(cfg)])
+        updates = view_key("updates", cfg, SIGNAL)
+
+        def both() -> list:
+            return sorted([run(cfg), run(clipping_twin(cfg))], key=lambda r: r.config.clip_grad)
+
+        frame = _cached(cache, spec_key(updates, "frame", lang), lambda: update_frame(both()))
+        yield spec_key(updates, "frame", lang), lambda: update_frame(both())
+        yield _spec(updates, "updates", lang, lambda: update_chart(frame(), lang))
     if link.view == "gradients":  # app/views/gradients.py
         view = view_key("gradients", cfg, SIGNAL)
         frames = lambda: gradient_frames(fitted_models(cfg, MODELS, run=run))  # noqa: E731
