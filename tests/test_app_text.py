@@ -77,6 +77,14 @@ def test_a_new_start_or_temperature_writes_something_else(english):
     written = sample(at)
     at.run()  # the same start, temperature and seed: the same text
     assert sample(at) == written
+    # Another tab and back: the start, the temperature and the settings are kept.
+    at.session_state["view"] = t("en", "view.train.title")
+    at.run()
+    at.session_state["view"] = t("en", "view.text.title")
+    at.run()
+    assert not at.exception
+    assert at.text_input(key="text_prompt").value == "once upon "
+    assert widget(at, "text_temperature").value == 1.2 and sample(at) == written
 
 
 def test_chinese_page_and_link_settings():

@@ -44,7 +44,7 @@ from playground.text.charlm import (
     vocabulary,
 )
 from playground.text.codegen import text_script
-from playground.text.config import TEXT_PARAMS
+from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
 from playground.text.validate import MAX_VOCAB, UNKNOWN
 from playground.views.text import text_downloads
 
@@ -420,3 +420,19 @@ def test_the_exported_script_prints_the_run_s_losses_to_the_last_digit(tmp_path)
         for e, g in result.losses.groupby("epoch")
     ]
     assert out == want
+
+
+@given(
+    st.fixed_dictionaries({p.name: param_values(p) for p in TEXT_PARAMS}),
+    st.sampled_from([None, 300, 50_000, 200_000]),
+)
+def test_every_reachable_setting_fits_the_budget(values, own_chars):
+    cfg = TextConfig(**values)
+    if own_chars is not None:
+        cfg = cfg.with_text(("ab\n" * own_chars)[:own_chars])
+    fitted, notes = cfg.within_budget()
+    assert fitted.seconds() <= MAX_TEXT_SECONDS
+    assert fitted.within_budget() == (fitted, [])  # settled
+    assert fitted.epochs >= min(cfg.epochs, MIN_TEXT_EPOCHS)  # a text is cut first
+    if fitted != cfg:
+        assert notes  # every change is said

@@ -373,18 +373,24 @@ def writing(ctx: PageContext, key: tuple, result) -> None:
     """A start typed by the learner, the text written after it, the next character's odds."""
     st.subheader(ctx.t("text.sample.title"))
     corpus = result.cfg.corpus
-    if st.session_state.get("text_prompt_corpus") != corpus:  # a start that suits the text
+    # The start and temperature outlive their widgets (dropped while the tab is closed);
+    # a new text starts from a start that suits it.
+    kept = st.session_state.setdefault("text_writing", {"prompt": None, "temperature": 0.5})
+    if st.session_state.get("text_prompt_corpus") != corpus:
         st.session_state.text_prompt_corpus = corpus
-        st.session_state[key_of("prompt")] = PROMPTS[corpus]
+        kept["prompt"] = PROMPTS[corpus]
+        st.session_state[key_of("prompt")] = kept["prompt"]
+    for name in ("prompt", "temperature"):
+        st.session_state.setdefault(key_of(name), kept[name])
     left, right = st.columns([2, 1])
     prompt = left.text_input(ctx.t("text.prompt"), key=key_of("prompt"), max_chars=200)
-    st.session_state.setdefault(key_of("temperature"), 0.5)
     temperature = right.select_slider(
         ctx.t("text.temperature"),
         TEMPERATURES,
         key=key_of("temperature"),
         help=ctx.t("text.temperature.help"),
     )
+    kept.update(prompt=prompt, temperature=temperature)
     seed = result.cfg.seed
     sample = ctx.shared(
         (key, prompt, temperature),

@@ -28,10 +28,10 @@ class TextPreset:
 TEXT_PRESETS: dict[str, TextPreset] = {
     p.key: p
     for p in (
-        # The default LSTM on the English corpus, trained longer: it writes lines with
+        # The default LSTM on the English corpus, trained longer (15 epochs): it writes lines with
         # quotes and brackets that close.
-        TextPreset("write_like_corpus", TextConfig(epochs=20)),
-        TextPreset("write_chinese", TextConfig(corpus="zh", epochs=20)),
+        TextPreset("write_like_corpus", TextConfig(epochs=15)),
+        TextPreset("write_chinese", TextConfig(corpus="zh", epochs=15)),
         # The reviews task at the longest gap the page offers.
         TextPreset(
             "negation_far_away",
