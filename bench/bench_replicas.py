@@ -67,11 +67,11 @@ async def room(port: int, n: int, values: tuple[float, float], spread: float) ->
     values[1] over `spread` s. Returns one row per scenario."""
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     rows = []
-    load = os.getloadavg()[0]
+    load, cpu, wall = os.getloadavg()[0], time.process_time(), time.perf_counter()
     sessions, loads, _ = await open_sessions(url, n)
-    rows.append(summary("load page", loads, [], load))
+    rows.append(summary("load page", loads, [], load, cpu, wall))
     for value, over in ((values[0], 0.0), (values[1], spread)):
-        load = os.getloadavg()[0]
+        load, cpu, wall = os.getloadavg()[0], time.process_time(), time.perf_counter()
 
         async def one(i: int, session: Session, value: float = value, over: float = over):
             await asyncio.sleep(over * i / max(n - 1, 1))
@@ -82,12 +82,16 @@ async def room(port: int, n: int, values: tuple[float, float], spread: float) ->
         times = [o.seconds for o in outcomes if o.seconds is not None]
         errors = [o.error for o in outcomes if o.error]
         errors += ["page drew no chart" for o in outcomes if not o.error and not o.chart]
-        rows.append(summary(f"same change over {over:.0f} s", times, errors, load))
+        rows.append(summary(f"same change over {over:.0f} s", times, errors, load, cpu, wall))
     await asyncio.gather(*(s.ws.close() for s in sessions))
     return rows
 
 
-def summary(name: str, times: list[float], errors: list[str], load: float) -> dict:
+def summary(
+    name: str, times: list[float], errors: list[str], load: float, cpu: float, wall: float
+) -> dict:
+    """`cpu`, `wall`: this process's CPU time and the clock when the scenario began (the
+    client's share of the wall time: near 1, the client, not the server, set the pace)."""
     return {
         "scenario": name,
         "n": len(times),
@@ -97,6 +101,7 @@ def summary(name: str, times: list[float], errors: list[str], load: float) -> di
         "errors": len(errors),
         "first_error": errors[0][:80] if errors else "",
         "load_before": load,
+        "client_cpu_share": (time.process_time() - cpu) / (time.perf_counter() - wall),
     }
 
 
@@ -141,13 +146,16 @@ def main() -> None:
                 for row in rows:
                     results.append((name, r + 1, row))
                     print(name, r + 1, row, flush=True)
-        print("\n| target | round | scenario | p50 s | p95 s | max s | errors | load before |")
-        print("|---|---|---|---|---|---|---|---|")
+        print(
+            "\n| target | round | scenario | p50 s | p95 s | max s | errors | load before "
+            "| client CPU share |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         for name, r, row in results:
             print(
                 f"| {name} | {r} | {row['scenario']} | {row['p50_s']:.2f} | {row['p95_s']:.2f} "
                 f"| {row['max_s']:.2f} | {row['errors']} {row['first_error']} "
-                f"| {row['load_before']:.1f} |"
+                f"| {row['load_before']:.1f} | {row['client_cpu_share']:.2f} |"
             )
         print(f"websockets per replica (nginx access log): {websockets_per_replica(run_dir)}")
         print(f"load after: {os.getloadavg()}")
