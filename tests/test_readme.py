@@ -3,10 +3,13 @@ and the layout it draws is the tree that exists."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 import shlex
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has one too
+
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -7,6 +7,8 @@ as the interpreter finalised. Each case runs in a fresh interpreter, as a user's
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import subprocess
 import sys
 import textwrap
@@ -14,7 +16,8 @@ import time
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has one too
+
 
 # A training long enough to be running whenever the script exits (~10 s alone).
 LONG = "ExperimentConfig(model='lstm', hidden_size=128, seq_length=40, n_points=600, epochs=400)"

@@ -33,8 +33,7 @@ def render(ctx: PageContext) -> None:
                 verdict = challenge.rule(ctx.cfg)
                 if verdict is None:
                     if runs is None:
-                        ctx.prefetch(cfgs)
-                        runs = [ctx.run(c) for c in cfgs]
+                        runs = list(ctx.runs(cfgs).values())  # all on the pool at once
                     verdict = challenge.check(ctx.cfg, runs)
             shown = ctx.t(verdict.key, **verdict.params)
             if verdict.passed:

@@ -332,8 +332,8 @@ class Board:
         score = held_out_metric(result, board["metric"])
         challenge = CHALLENGES.get(board["challenge"] or "")
         passed = None
-        if challenge is not None and not challenge.needs:
-            passed = bool(challenge.check(cfg, result).passed)
+        if challenge is not None and not challenge.needs:  # judged as the page judges it
+            passed = bool(challenge.judge(cfg, run=run or self.run).passed)
         row = {
             "board": board["code"],
             "name": name,
