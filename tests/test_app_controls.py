@@ -48,6 +48,7 @@ def warnings(at: AppTest) -> list[str]:
     return setting_warnings(at)  # a failed run's own sentence is tested in test_app_lessons
 
 
+@pytest.mark.slow
 # ---- the controls are what runs ---------------------------------------------------------
 def test_moving_to_the_largest_sizes_moves_epochs_and_points_to_what_runs():
     """The issue's path: epochs to 1000, then points 1000, the longest window, hidden 128

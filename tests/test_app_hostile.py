@@ -141,6 +141,7 @@ def hostile_queries(draw) -> dict[str, str | list[str]]:
     return query
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,
@@ -181,6 +182,7 @@ def test_no_link_breaks_the_page(query):
     assert set(metrics.split) == {"train", "test"}
 
 
+@pytest.mark.slow
 def test_the_largest_link_is_held_to_the_budget():
     """Everything at its maximum: the points, then the epochs are lowered so the run fits
     MAX_WORK with at least MIN_EPOCHS; the controls show what runs, and so does the URL."""

@@ -180,6 +180,7 @@ def test_memory_tab_waits_for_the_button():
     assert any("small trainings" in c.value for c in at.caption)
 
 
+@pytest.mark.slow
 def test_memory_sweep_runs_on_the_button_and_is_shared():
     """The shortest sweep the page offers (lag 5 only: one training per model)."""
     at = run_app("memory", epochs="2", keep_gate_bias="4.0")

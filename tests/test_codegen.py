@@ -62,6 +62,7 @@ def run_script(source: str, tmp_path) -> dict:
     return json.loads(lines[0].removeprefix("METRICS "))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "cfg",
     CONFIGS,

@@ -254,6 +254,7 @@ def test_hidden_text_hides_the_saliency_explanation():
     assert t("en", "saliency.explain") not in shown and t("en", "saliency.lesson") not in shown
 
 
+@pytest.mark.slow
 def test_memory_tab_shows_what_the_answers_depend_on_after_the_sweep():
     """The shortest sweep the page offers (lag 5: one training per model and seed)."""
     at = open_view("memory", epochs="2", keep_gate_bias="4.0")

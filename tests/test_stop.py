@@ -41,6 +41,7 @@ CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_script_that_exits_while_work_runs_exits_0(case):
     script = textwrap.dedent(CASES[case]) + textwrap.dedent("""
@@ -99,6 +100,7 @@ print("stopped cleanly", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_stop_work_stops_the_running_drops_the_queued_and_caches_nothing():
     """The running training gives up at its next epoch, the queued one never starts,
     neither is cached, and no new work starts (in a fresh process: a stop is final)."""

@@ -84,6 +84,7 @@ def in_process(cfg: ExperimentConfig) -> str:
     return done.stdout.strip()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cfg", CONFIGS, ids=lambda c: f"{c.model}-{c.hidden_size}-{c.seed}")
 def test_same_weights_in_every_thread_and_process(cfg):
     main = digest(cfg)

@@ -121,6 +121,7 @@ def warmed():
     shared_cache.clear()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("link", links(), ids=lambda link: link.name)
 def test_after_the_warm_up_a_first_visit_to_any_link_trains_nothing(warmed, link, lang):
@@ -140,6 +141,7 @@ def test_after_the_warm_up_a_first_visit_to_any_link_trains_nothing(warmed, link
     assert not computed, f"{link.name} ({lang}) computed {[k[:3] for k in computed]}"
 
 
+@pytest.mark.slow
 def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
     warm_up(warmed, compare_jobs(warmed, links()[0], "en"))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
