@@ -37,7 +37,7 @@ from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
 from playground.serve.specs import build_chart_specs, page_spec
 from playground.views.compare import compare_models, of_seed, seeds_after
 from playground.views.forecast import forecast_frames
-from playground.views.gradients import gradient_frames
+from playground.views.gradients import clipping_twin, gradient_frames
 from playground.workshop.presets import PRESETS
 
 Job = tuple[Hashable, Callable[[], Any]]  # (cache key, compute)
@@ -157,6 +157,8 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
         yield view, frames
         grads = _cached(cache, view, frames)
         yield _spec(view, "norms", lang, lambda: gradient_chart(grads().frame, lang))
+        twin = clipping_twin(cfg)  # the update-size chart's run with clipping toggled
+        yield run_key(twin, SIGNAL), lambda: run_experiment(twin)
     elif link.view == "forecast":
         view = view_key("forecast", cfg, SIGNAL)
         yield view, lambda: forecast_frames(fitted_models(cfg, MODELS, run=run))
