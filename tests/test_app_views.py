@@ -168,7 +168,7 @@ def test_window_slider_survives_a_shorter_series():
 
 def test_gradients_tab_shows_the_gradient_chart():
     at = run_app("gradients", epochs="2")
-    assert len(at.get("vega_lite_chart")) == 2  # gradients, and what a prediction used
+    assert len(at.get("vega_lite_chart")) == 3  # gradients, update sizes, what a prediction used
     assert any(c.value == t("en", "gradients.try") for c in at.caption)
 
 
