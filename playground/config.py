@@ -81,7 +81,7 @@ class ExperimentConfig:
     n_points: int = setting(100, 40, 1000, 10, advanced=True)  # samples over 0..4π
     train_fraction: float = setting(  # chronological split: the first part trains
         0.8, 0.5, 0.95, 0.05, advanced=True)
-    signal: str = setting("sine", choices=SIGNALS, advanced=True)  # key into signals.SIGNALS
+    signal: str = setting("sine", choices=SIGNALS, advanced=True)  # key into signals.SIGNAL_MAKERS
     clip_grad: float = setting(  # max gradient norm per step; 0 = no clipping
         0.0, 0.0, 10.0, 0.1, advanced=True)
     init_scale: float = setting(  # factor on the initial recurrent (hidden-to-hidden) weights

@@ -14,7 +14,7 @@ import pytest
 from configs import CHAOTIC
 from playground import ExperimentConfig, run_experiment
 from playground.workshop.codegen import SIGNAL_SOURCES, generate_script, script_name
-from playground.pipeline.signals import SIGNALS
+from playground.pipeline.signals import SIGNAL_MAKERS
 
 CONFIGS = [
     ExperimentConfig(epochs=20),  # the tutorial, shortened
@@ -126,17 +126,17 @@ def test_script_name():
 
 
 def test_every_registered_signal_has_a_script_source():
-    assert set(SIGNAL_SOURCES) == set(SIGNALS)
+    assert set(SIGNAL_SOURCES) == set(SIGNAL_MAKERS)
 
 
-@pytest.mark.parametrize("signal", sorted(SIGNALS))
+@pytest.mark.parametrize("signal", sorted(SIGNAL_MAKERS))
 @pytest.mark.parametrize(("n_points", "noise", "seed"), [(100, 0.1, 0), (333, 0.7, 5)])
 def test_script_signal_draws_what_the_package_draws(signal, n_points, noise, seed):
     """The exported make_signal, run on its own, gives the package's series bit for bit."""
     namespace = {"np": np}
     exec(SIGNAL_SOURCES[signal], namespace)  # defines make_signal(n_points, noise, rng)
     t, y = namespace["make_signal"](n_points, noise, np.random.default_rng(seed))
-    t_ref, y_ref = SIGNALS[signal](n_points, noise, np.random.default_rng(seed))
+    t_ref, y_ref = SIGNAL_MAKERS[signal](n_points, noise, np.random.default_rng(seed))
     np.testing.assert_array_equal(np.asarray(t, dtype=np.float64), t_ref)
     np.testing.assert_array_equal(np.asarray(y, dtype=np.float64), y_ref)
 

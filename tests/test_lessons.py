@@ -17,7 +17,7 @@ import pytest
 import torch
 
 from playground import ExperimentConfig, compare_models
-from playground.pipeline.experiment import fitted_models, init_model
+from playground.pipeline.experiment import fitted_models, initial_network
 from playground.pipeline.noise import drawn_noise
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import make_windows, split_index
@@ -174,7 +174,7 @@ def test_keep_gate_starts_half_open_by_default_and_nearly_open_at_4():
     for bias, low, high in ((0.0, 0.4, 0.6), (4.0, 0.95, 0.99)):
         for model in ("lstm", "gru"):
             for seed in SEEDS:
-                net = init_model(ExperimentConfig(model=model, keep_gate_bias=bias, seed=seed))
+                net = initial_network(ExperimentConfig(model=model, keep_gate_bias=bias, seed=seed))
                 H = net.rnn.hidden_size
                 b = net.rnn.bias_ih_l0[H : 2 * H] + net.rnn.bias_hh_l0[H : 2 * H]
                 gate = float(torch.sigmoid(b.detach()).mean())  # at zero input and state

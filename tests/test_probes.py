@@ -7,14 +7,14 @@ import pytest
 import torch
 
 from playground import ExperimentConfig
-from playground.pipeline.experiment import fit, init_model
+from playground.pipeline.experiment import fit, initial_network
 from playground.views import gradient_norms, inside_frames, project_2d, trace
 
 
 @pytest.mark.parametrize("model", ["rnn", "lstm", "gru"])
 @pytest.mark.parametrize("layers", [1, 2])
 def test_trace_matches_pytorch_layers(model, layers):
-    net = init_model(ExperimentConfig(model=model, num_layers=layers, hidden_size=12, seed=4))
+    net = initial_network(ExperimentConfig(model=model, num_layers=layers, hidden_size=12, seed=4))
     with torch.no_grad():  # move off the init distribution so gates are not all ~0.5
         for p in net.rnn.parameters():
             p.mul_(3.0)
@@ -26,7 +26,7 @@ def test_trace_matches_pytorch_layers(model, layers):
 
 
 def test_lstm_cell_state_and_gates_are_consistent():
-    net = init_model(ExperimentConfig(model="lstm", hidden_size=6))
+    net = initial_network(ExperimentConfig(model="lstm", hidden_size=6))
     tr = trace(net, torch.linspace(-1, 1, 10).unsqueeze(0))
     g = tr.gates[0]
     assert set(g) == {"input", "forget", "output", "cell_state"}

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from playground import ExperimentConfig
-from playground.config import SIGNALS as CONFIG_SIGNALS
-from playground.pipeline.signals import REAL_SERIES, SIGNALS, load_dataset, make_signal
+from playground.config import SIGNALS
+from playground.pipeline.signals import REAL_SERIES, SIGNAL_MAKERS, load_dataset, make_signal
 
 
 def test_default_sine_is_the_tutorials_numbers():
@@ -17,11 +17,11 @@ def test_default_sine_is_the_tutorials_numbers():
 
 
 def test_registry_matches_config_choices():
-    assert tuple(SIGNALS) == CONFIG_SIGNALS
-    assert CONFIG_SIGNALS[0] == "sine"
+    assert tuple(SIGNAL_MAKERS) == SIGNALS
+    assert SIGNALS[0] == "sine"
 
 
-@pytest.mark.parametrize("name", list(SIGNALS))
+@pytest.mark.parametrize("name", list(SIGNAL_MAKERS))
 def test_each_signal_is_finite_deterministic_and_sized(name):
     cfg = ExperimentConfig(signal=name, n_points=120, seed=3)
     t, y = make_signal(cfg)
@@ -31,7 +31,7 @@ def test_each_signal_is_finite_deterministic_and_sized(name):
     np.testing.assert_array_equal(y, y2)
 
 
-@pytest.mark.parametrize("name", sorted(set(SIGNALS) - REAL_SERIES))
+@pytest.mark.parametrize("name", sorted(set(SIGNAL_MAKERS) - REAL_SERIES))
 def test_synthetic_signals_depend_on_noise(name):
     quiet = make_signal(ExperimentConfig(signal=name, noise=0.0))[1]
     noisy = make_signal(ExperimentConfig(signal=name, noise=0.5))[1]

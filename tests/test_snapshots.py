@@ -24,7 +24,7 @@ from playground import ExperimentConfig, run_experiment
 from playground.charts import replay
 from playground.charts.replay import MAX_POINTS, replay_data, replay_html
 from playground.pipeline import experiment
-from playground.pipeline.experiment import SNAPSHOTS, init_model, predict, snapshot_epochs
+from playground.pipeline.experiment import SNAPSHOTS, initial_network, predict, snapshot_epochs
 
 SHORT = ExperimentConfig(epochs=12)
 
@@ -46,7 +46,7 @@ def frames(result) -> dict[int, pd.DataFrame]:
 def untrained_prediction(result) -> np.ndarray:
     """predict() of the config's untrained network over the run's windows."""
     untrained = copy.copy(result.fitted)
-    untrained.net = init_model(result.config).eval()
+    untrained.net = initial_network(result.config).eval()
     return predict(untrained, result.fitted.X)
 
 
@@ -179,8 +179,8 @@ class BlowsUpAfter(nn.Module):
 
 
 def test_run_that_diverges_midway_replays_only_kept_weights(monkeypatch):
-    real = experiment.init_model
-    monkeypatch.setattr(experiment, "init_model", lambda cfg: BlowsUpAfter(real(cfg), n=8))
+    real = experiment.initial_network
+    monkeypatch.setattr(experiment, "initial_network", lambda cfg: BlowsUpAfter(real(cfg), n=8))
     r = run_experiment(replace(SHORT, epochs=40))
     assert r.diverged and r.stopped_epoch == 6  # pass 8 sees the weights after epoch 7
     assert sorted(frames(r)) == list(range(7))

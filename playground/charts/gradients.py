@@ -18,9 +18,9 @@ from playground.charts.labels import (
     step_axis,
 )
 from playground.i18n import t
+from playground.views.saliency import STAGES  # weights a gradient is taken at
 
 
-STAGES = ("init", "trained")  # weights a gradient is taken at
 STAGE_DASHES = [[5, 4], [1, 0]]  # initial dashed, trained solid
 STAGE_OPACITY = [0.55, 1.0]  # initial fainter
 

@@ -107,7 +107,7 @@ def snapshot_epochs(epochs: int, count: int = SNAPSHOTS) -> tuple[int, ...]:
     return (*range(k + 1), *spaced[:-1], epochs)
 
 
-def init_model(cfg: ExperimentConfig) -> SequenceRegressor:
+def initial_network(cfg: ExperimentConfig) -> SequenceRegressor:
     """The untrained network of `cfg` (models.init_model with its settings)."""
     return models.init_model(
         cfg.model, cfg.hidden_size, cfg.num_layers, cfg.seed, cfg.init_scale, cfg.keep_gate_bias
@@ -132,7 +132,7 @@ def fit(
     Xs = torch.from_numpy(scaler.transform(X)).float()  # (N, L)
     Ys = torch.from_numpy(scaler.transform(Y)).float()  # (N,)
 
-    net = init_model(cfg)
+    net = initial_network(cfg)
     started = time.perf_counter()
     result = train(
         net,

@@ -2,7 +2,7 @@
 
 Each entry takes `(n_points, noise, rng)` and returns `(t, y)`, two float arrays of
 length `n_points` (shorter for a real series that has fewer points). Adding a signal is
-one entry in `SIGNALS`; the config stores its key.
+one entry in `SIGNAL_MAKERS`; the config stores its key (one of `params.SIGNALS`).
 
 Synthetic signals span t = 0..4π and add N(0, noise²) noise. Real series (`REAL_SERIES`,
 CSV files in `datasets/`) keep their own time axis (years) and ignore `noise`: they carry
@@ -114,7 +114,7 @@ def _real(name: str) -> SignalFn:
     return real
 
 
-SIGNALS: dict[str, SignalFn] = {
+SIGNAL_MAKERS: dict[str, SignalFn] = {  # key (params.SIGNALS, in order) -> its maker
     "sine": sine,
     "square": square,
     "sawtooth": sawtooth,
@@ -133,5 +133,5 @@ REAL_SERIES: frozenset[str] = frozenset({"airline", "sunspots"})
 def make_signal(cfg: ExperimentConfig) -> tuple[np.ndarray, np.ndarray]:
     """The series for `cfg`, seeded by `cfg.seed` alone (no global RNG)."""
     rng = np.random.default_rng(cfg.seed)
-    t, y = SIGNALS[cfg.signal](cfg.n_points, cfg.noise, rng)
+    t, y = SIGNAL_MAKERS[cfg.signal](cfg.n_points, cfg.noise, rng)
     return t.astype(np.float64), y.astype(np.float64)

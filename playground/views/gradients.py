@@ -11,7 +11,7 @@ import torch
 
 from playground.config import MODELS, ExperimentConfig
 from playground.pipeline.cells import trace
-from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, init_model
+from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, initial_network
 from playground.pipeline.models import SequenceRegressor
 
 
@@ -60,7 +60,7 @@ def gradient_frames(fits: dict[str, Fitted], max_windows: int = 256) -> Gradient
         ys = torch.from_numpy(fitted.scaler.transform(fitted.Y[: fitted.n_train])).float()
         xs, ys = xs[:max_windows], ys[:max_windows]
         flagged = fitted.train_result.diverged
-        for stage, net in (("init", init_model(mcfg)), ("trained", fitted.net)):
+        for stage, net in (("init", initial_network(mcfg)), ("trained", fitted.net)):
             norms = gradient_norm_per_step(net, xs, ys)
             flagged = flagged or not np.all(np.isfinite(norms))
             parts.append(

@@ -37,7 +37,7 @@ from playground.i18n import Note
 from playground.pipeline.models import SequenceRegressor, init_model
 from playground.pipeline.threads import single_threaded
 from playground.pipeline.train import train
-from playground.views.saliency import by_lag, input_saliency
+from playground.views.saliency import STAGES, by_lag, input_saliency
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
 MAX_LAG = 40  # longest lag the view offers; keep gates start open for longer than this
@@ -125,7 +125,6 @@ SWEEP_COLUMNS = ["model", "lag", "seed", "test_mse", "relative_mse"]
 # ("init" | "trained"); lag is k, the steps back from the answer of the input
 # differentiated; cue marks k == task_lag.
 SALIENCY_COLUMNS = ["model", "task_lag", "seed", "stage", "lag", "saliency", "cue"]
-STAGES = ("init", "trained")
 
 
 @dataclass(frozen=True)

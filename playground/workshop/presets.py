@@ -12,7 +12,7 @@ from typing import Any
 
 from playground.config import PARAM_BY_NAME, ExperimentConfig
 from playground.i18n import Note
-from playground.pipeline.signals import SIGNALS
+from playground.pipeline.signals import SIGNAL_MAKERS
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Preset:
 
 def available_signals() -> frozenset[str]:
     """Signals both registered (signals.py) and accepted by the config table."""
-    return frozenset(PARAM_BY_NAME["signal"].choices) & frozenset(SIGNALS)
+    return frozenset(PARAM_BY_NAME["signal"].choices) & frozenset(SIGNAL_MAKERS)
 
 
 def signal_or_sine(signal: str) -> tuple[str, tuple[Note, ...]]:
