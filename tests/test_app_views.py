@@ -170,6 +170,8 @@ def test_gradients_tab_shows_the_gradient_chart():
     at = run_app("gradients", epochs="2")
     assert len(at.get("vega_lite_chart")) == 3  # gradients, update sizes, what a prediction used
     assert any(c.value == t("en", "gradients.try") for c in at.caption)
+    said = [m.value for m in at.markdown if "keep this share of their last step" in m.value]
+    assert len(said) == 1 and all(f"{m} " in said[0] for m in ("RNN", "LSTM", "GRU"))
 
 
 def test_memory_tab_waits_for_the_button():

@@ -161,6 +161,16 @@ def test_on_a_long_window_the_gru_predicts_best_and_the_lstm_against_the_rnn_var
         assert (lstm < rnn).any() and (rnn < lstm).any(), errors
 
 
+def test_on_the_default_short_window_every_trained_cell_reaches_its_first_step():
+    """view.gradients.explain: on the default 10-step window every trained cell passes
+    more than a hundredth of its last step's gradient back to its first step (the chart's
+    own sentence, gradients.reach, reads each run's numbers). Measured over seeds 0-9:
+    RNN 0.11-0.47, GRU 0.08-0.28, LSTM 0.037-0.097 (10/10 each)."""
+    shares = gradient_shares(ExperimentConfig(), "trained")
+    for model in ("rnn", "lstm", "gru"):
+        assert holds(s > 1e-2 for s in shares[model]), (model, shares[model])
+
+
 def test_a_large_recurrent_init_explodes():
     """view.gradients.explain, gradients.try: at a recurrent init scale of 3 the RNN's
     gradient grows going back in time."""

@@ -12,7 +12,7 @@ from playground.config import MODELS
 from playground.pipeline.experiment import Fitted
 from playground.serve.keys import view_key
 from playground.charts.gradients import update_chart
-from playground.views.gradients import clipping_twin, gradient_frames, update_frame
+from playground.views.gradients import clipping_twin, gradient_frames, reach_note, update_frame
 from playground.views.saliency import window_saliency
 
 
@@ -22,6 +22,7 @@ def render(ctx: PageContext) -> None:
     key = view_key("gradients", ctx.cfg, ctx.data)
     grads = ctx.cached(key, lambda report: gradient_frames(fits))
     ctx.draw(key, "norms", lambda: gradient_chart(grads.frame, ctx.lang))
+    ctx.verdict(ctx.shared(key, "reach", lambda: reach_note(grads.frame)))  # from the chart
     broken = [m.upper() for m, bad in grads.diverged.items() if bad]
     if broken:
         st.error(ctx.t("gradients.diverged", models=", ".join(broken)))

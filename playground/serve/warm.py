@@ -52,7 +52,12 @@ from playground.views.compare import (
     verdict,
 )
 from playground.views.forecast import forecast_frames
-from playground.views.gradients import clipping_twin, gradient_frames, update_frame
+from playground.views.gradients import (
+    clipping_twin,
+    gradient_frames,
+    reach_note,
+    update_frame,
+)
 from playground.views.saliency import window_saliency
 from playground.views.text import warm_text_jobs
 from playground.workshop.presets import PRESETS
@@ -203,6 +208,7 @@ def first_visit_jobs(cache: RunCache, link: Link, lang: str) -> Iterator[Job]:
         yield view, frames
         grads = _cached(cache, view, frames)
         yield _spec(view, "norms", lang, lambda: gradient_chart(grads().frame, lang))
+        yield spec_key(view, "reach", lang), lambda: reach_note(grads().frame)
         # The saliency of the window the page opens on (the first test window).
         window = split_index(len(make_signal(cfg)[1]) - cfg.seq_length, cfg.train_fraction)
         where = view_key("saliency", cfg, SIGNAL, window)

@@ -10,6 +10,7 @@ import pandas as pd
 import torch
 
 from playground.config import MODELS, ExperimentConfig
+from playground.i18n import Note
 from playground.pipeline.cells import trace
 from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, initial_network
 from playground.pipeline.models import SequenceRegressor
@@ -105,3 +106,37 @@ def update_frame(results: list[ExperimentResult]) -> pd.DataFrame:
         for sizes in [r.fitted.train_result.update_sizes]
     ]
     return pd.concat(parts, ignore_index=True)[UPDATE_COLUMNS]
+
+
+def share_text(share: float) -> str:
+    """A share of the last step's gradient as a reader says it: "1/2,300", "0.42",
+    "3.1×" (never e-notation)."""
+    if not np.isfinite(share):
+        return "NaN"
+    if share >= 1.0:
+        return f"{share:.1f}×"
+    if share >= 0.1:
+        return f"{share:.2f}"
+    return f"1/{round(1.0 / share):,}" if share > 0 else "0"
+
+
+def reach_note(frame: pd.DataFrame) -> Note | None:
+    """What the chart shows of each trained network, said from its numbers: the share
+    ‖∂L/∂h_1‖ / ‖∂L/∂h_L‖ of the last step's gradient that reaches the first step, per
+    model, and which keeps the least. None without trained rows."""
+    trained = frame[frame.stage == "trained"].sort_values("step")
+    if trained.empty:
+        return None
+    shares = {
+        str(model): float(part.grad_norm.iloc[0] / part.grad_norm.iloc[-1])
+        for model, part in trained.groupby("model", sort=False)
+    }
+    least = min(shares, key=lambda m: shares[m] if np.isfinite(shares[m]) else np.inf)
+    return Note(
+        "gradients.reach",
+        {
+            "steps": int(trained.step.max()),
+            "shares": ", ".join(f"{m.upper()} {share_text(s)}" for m, s in shares.items()),
+            "least": least.upper(),
+        },
+    )
