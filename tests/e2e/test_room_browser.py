@@ -3,6 +3,8 @@ whatever note a move brings."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from playground.i18n import t
@@ -103,4 +105,53 @@ def test_a_language_switch_relabels_every_menu(app_url, page):
     )
     assert combobox(page, "signal") == t("zh", "choice.signal.sine")
     assert combobox(page, "lang") == "简体中文"
+    assert_healthy(page)
+
+
+AXIS_LABELS_JS = """() => Array.from(document.querySelectorAll('CHARTS'))
+    .map(c => Array.from(c.querySelectorAll('g.role-axis-label text')).map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, top: r.top,
+                bottom: r.bottom};
+    }))""".replace("CHARTS", CHARTS)
+E_NOTATION = re.compile(r"\de[+-]?\d")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of label boxes on one line that overlap (1 px of rounding allowed)."""
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["text"]
+        and b["text"]
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+        and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+    ]
+
+
+def test_chinese_train_charts_label_plainly_without_collisions(app_url, page):
+    """In Chinese, the errors chart's bar labels do not run into each other, and no
+    axis writes a number in e-notation."""
+    page.goto(f"{app_url}/?lang=zh&epochs=30")
+    settle(page)
+    charts = page.evaluate(AXIS_LABELS_JS)
+    labels = [b["text"] for boxes in charts for b in boxes]
+    assert not [s for s in labels if E_NOTATION.search(s)], labels
+    errors = charts[2]  # prediction, loss, errors
+    assert {"训练", "测试"} <= {b["text"] for b in errors}
+    assert not overlapping(errors), overlapping(errors)
+    assert_healthy(page)
+
+
+def test_gradients_write_tiny_numbers_as_powers_of_ten(app_url, page):
+    page.goto(f"{app_url}/?preset=vanishing_gradients&epochs=30")
+    drawn = "() => document.querySelectorAll('CHARTS svg.marks').length >= 2"
+    idle = "!document.querySelector('[data-testid=stStatusWidget]')"
+    page.wait_for_function(
+        f"{drawn} && {idle}".replace("CHARTS", CHARTS), timeout=SETTLE_TIMEOUT_MS
+    )
+    labels = [b["text"] for boxes in page.evaluate(AXIS_LABELS_JS) for b in boxes]
+    assert not [s for s in labels if E_NOTATION.search(s)], labels
+    assert any(s.startswith("10⁻") or "×10⁻" in s for s in labels), labels
     assert_healthy(page)
