@@ -155,3 +155,28 @@ def test_gradients_write_tiny_numbers_as_powers_of_ten(app_url, page):
     assert not [s for s in labels if E_NOTATION.search(s)], labels
     assert any(s.startswith("10⁻") or "×10⁻" in s for s in labels), labels
     assert_healthy(page)
+
+
+# Per download button: its label, and whether any text inside it is cut (wider than its
+# box) or the button passes the window's right edge.
+DOWNLOADS_JS = """() => Array.from(document.querySelectorAll('[class*="st-key-download_"] button'))
+    .map(b => ({
+        label: b.innerText.trim(),
+        cut: Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1),
+        past_edge: b.getBoundingClientRect().right > window.innerWidth + 1,
+    }))"""
+
+
+@pytest.mark.parametrize("width", [1366, 1440, 390])
+def test_download_labels_are_whole(app_url, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{app_url}/?view=home&epochs=5&lang=en")
+    page.locator(".st-key-download_weights button").wait_for(timeout=SETTLE_TIMEOUT_MS)
+    buttons = page.evaluate(DOWNLOADS_JS)
+    assert len(buttons) == 6
+    assert {b["label"] for b in buttons} >= {
+        t("en", "download.script"),
+        t("en", "download.weights"),
+    }
+    assert not [b for b in buttons if b["cut"] or b["past_edge"]], buttons
+    assert_healthy(page)
