@@ -180,3 +180,26 @@ def test_download_labels_are_whole(app_url, page, width):
     }
     assert not [b for b in buttons if b["cut"] or b["past_edge"]], buttons
     assert_healthy(page)
+
+
+OPTIONS_CUT_JS = """() => Array.from(document.querySelectorAll('[role=option]'))
+    .filter(o => [o, ...o.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(o => o.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_sidebar_menus_show_their_entries_whole(app_url, page, lang):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{app_url}/?epochs=5&lang={lang}")
+    settle(page)
+    page.locator('[data-testid="stSidebar"] summary').first.click()  # Advanced: the signal
+    for key in ("preset", "signal", "model"):
+        box = page.locator(f".st-key-{key} input[role=combobox]")
+        box.click()
+        if not page.locator("[role=option]").count():  # a click that only focused it
+            box.press("ArrowDown")
+        page.locator("[role=option]").first.wait_for(timeout=10_000)
+        assert page.locator("[role=option]").count() >= 3
+        assert not page.evaluate(OPTIONS_CUT_JS), (key, page.evaluate(OPTIONS_CUT_JS))
+        page.keyboard.press("Escape")
+    assert_healthy(page)
