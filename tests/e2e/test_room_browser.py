@@ -8,7 +8,15 @@ import re
 import pytest
 
 from playground.i18n import t
-from test_browser import CHARTS, SETTLE_TIMEOUT_MS, assert_healthy, settle, url_params
+from test_browser import (
+    CHARTS,
+    FINGERPRINT_JS,
+    SETTLE_TIMEOUT_MS,
+    assert_healthy,
+    choose_model,
+    settle,
+    url_params,
+)
 from test_controls_browser import press_end
 
 pytestmark = pytest.mark.e2e
@@ -202,4 +210,44 @@ def test_the_sidebar_menus_show_their_entries_whole(app_url, page, lang):
         assert page.locator("[role=option]").count() >= 3
         assert not page.evaluate(OPTIONS_CUT_JS), (key, page.evaluate(OPTIONS_CUT_JS))
         page.keyboard.press("Escape")
+    assert_healthy(page)
+
+
+# ---- Phone (390 px) ---------------------------------------------------------------------
+PHONE = {"width": 390, "height": 844}
+# The sidebar's right edge and the first chart's box in the open tab, in the window.
+PHONE_JS = """() => {
+    const side = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+    const panel = Array.from(document.querySelectorAll('[role="tabpanel"]'))
+        .find(p => p.getBoundingClientRect().height > 0);
+    const c = panel.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
+    return {sidebar_right: side.right, top: c.top, bottom: c.bottom, height: innerHeight};
+}"""
+
+
+def test_on_a_phone_a_move_closes_the_sidebar_and_shows_the_chart(app_url, page):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?epochs=30&seed=4714")
+    before = settle(page)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()  # open the settings
+    side = "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect()"
+    page.wait_for_function(f"() => {side}.right > 200")
+    thumb = page.locator(".st-key-noise input[type=range]")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    settle(page, before)
+    page.wait_for_timeout(600)  # the sidebar slides away
+    seen = page.evaluate(PHONE_JS)
+    assert seen["sidebar_right"] <= 1, seen  # closed
+    visible = min(seen["bottom"], seen["height"]) - max(seen["top"], 0)
+    assert visible >= 0.5 * (seen["bottom"] - seen["top"]), seen  # the chart is in view
+    # A menu's entry chosen: the same.
+    before = page.evaluate(FINGERPRINT_JS)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.wait_for_function(f"() => {side}.right > 200")
+    choose_model(page, "gru")
+    settle(page, before)
+    page.wait_for_timeout(600)
+    assert page.evaluate(PHONE_JS)["sidebar_right"] <= 1
+    assert url_params(page)["model"] == ["gru"]
     assert_healthy(page)
