@@ -2,7 +2,8 @@
 open after a change, hiding the chart that changed. A small script in the page (st.html
 runs it in the page itself, not in an iframe) closes the sidebar after a control in it
 changes the settings and brings the open tab's first chart into view, on narrow screens only
-(`PHONE_QUERY`). Installed once per page; a re-mounted copy does nothing."""
+(`PHONE_QUERY`). Installed once per page; a re-mounted copy does nothing. A picture
+drawn wider than a phone's column (to keep its text at 10 px) scrolls in its own box."""
 
 from __future__ import annotations
 
@@ -50,6 +51,19 @@ SCRIPT = """<script>
 </script>""".replace("PHONE_QUERY", PHONE_QUERY).replace("TOUCH_MS", str(TOUCH_MS))
 
 
+# On a phone, a drawn picture (the cell diagram, the unit table: charts/svg.py) is never
+# narrower than its text allows (10 px at least: its `--min-width`); it is then wider
+# than its column, which scrolls it sideways inside its box, not the whole page.
+STYLE = """<style>
+@media PHONE_QUERY {
+  [data-testid="stMarkdownContainer"] svg[role="img"] { min-width: var(--min-width); }
+  [data-testid="stMarkdownContainer"] :has(> svg[role="img"]) { overflow-x: auto; }
+}
+</style>""".replace("PHONE_QUERY", PHONE_QUERY)
+
+
 def install() -> None:
-    """Put the script at the sidebar's end (an element of no height)."""
+    """Put the script at the sidebar's end (an element of no height), and the style in
+    the page (a style alone takes no place)."""
     st.sidebar.html(SCRIPT, unsafe_allow_javascript=True)
+    st.html(STYLE)

@@ -129,3 +129,15 @@ def test_the_cue_label_is_written_above_the_plot():
     mark = texts[0]["mark"]
     assert texts[0]["encoding"]["y"] == {"value": 0}
     assert mark["baseline"] == "bottom" and mark["dy"] < 0  # above the plot's top edge
+
+
+# ---- The cell pictures: how narrow they may be drawn --------------------------------------
+def test_a_pictures_min_width_keeps_its_smallest_text_at_10_px():
+    from playground.charts.svg import MIN_TEXT_PX, WIDTH, _svg, _text, min_width_px
+
+    body = _text(10, 10, "x_{t−1}", 12) + _text(10, 30, "legend", 10.5)
+    least = min_width_px(body)  # the subscript: 12 x 0.75 = 9 units
+    assert least == int(np.ceil(WIDTH * MIN_TEXT_PX / 9))
+    assert least * 9 / WIDTH >= MIN_TEXT_PX and (least - 1) * 9 / WIDTH < MIN_TEXT_PX
+    assert f"--min-width:{least}px" in _svg(100, [body], "label")
+    assert min_width_px("") == 0

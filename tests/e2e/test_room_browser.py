@@ -251,3 +251,39 @@ def test_on_a_phone_a_move_closes_the_sidebar_and_shows_the_chart(app_url, page)
     assert page.evaluate(PHONE_JS)["sidebar_right"] <= 1
     assert url_params(page)["model"] == ["gru"]
     assert_healthy(page)
+
+
+# Every text drawn on the page (HTML, and SVG text at its drawn scale) smaller than 10 px:
+# [tag, text, px]. Zero-width spaces (Streamlit's markers) are not text shown.
+SMALL_TEXT_JS = """() => {
+    const out = [], seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const n = walker.currentNode, el = n.parentElement;
+        if (!n.textContent.replace(/[\\s\\u200b]/g, '') || !el || seen.has(el)) continue;
+        seen.add(el);
+        const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+        if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+        let px = parseFloat(cs.fontSize);
+        if (el instanceof SVGElement && el.getScreenCTM) {
+            const m = el.getScreenCTM(); px *= Math.hypot(m.a, m.b);
+        }
+        if (px < 9.95) out.push([el.tagName, n.textContent.trim().slice(0, 30), px]);
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("view", ["train", "inside&model=lstm", "compare"])
+def test_on_a_phone_no_text_is_under_10_px(app_url, page, view):
+    """Charts, tables and the cell diagram at 390 px: the diagram keeps its text at
+    10 px or more and scrolls sideways in its box; the page itself does not."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?epochs=30&view={view}")
+    drawn = "document.querySelectorAll('CHARTS svg.marks').length >= 3".replace("CHARTS", CHARTS)
+    idle = "!document.querySelector('[data-testid=stStatusWidget]')"
+    page.wait_for_function(f"() => {drawn} && {idle}", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # the last charts fit their columns
+    assert not page.evaluate(SMALL_TEXT_JS)
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
+    assert_healthy(page)
