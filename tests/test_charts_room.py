@@ -141,3 +141,23 @@ def test_a_pictures_min_width_keeps_its_smallest_text_at_10_px():
     assert least * 9 / WIDTH >= MIN_TEXT_PX and (least - 1) * 9 / WIDTH < MIN_TEXT_PX
     assert f"--min-width:{least}px" in _svg(100, [body], "label")
     assert min_width_px("") == 0
+
+
+# ---- Forecast: the forecasts take the chart, not the whole history ------------------------
+def test_the_forecast_chart_shows_the_forecasts_and_the_history_just_before():
+    from playground.charts.forecast import HISTORY_SHOWN, forecast_chart, shown_span
+    from playground.pipeline.experiment import fitted_models
+    from playground.views.forecast import forecast_frames
+
+    cfg = ExperimentConfig(epochs=3, hidden_size=4)
+    paths = forecast_frames(fitted_models(cfg, ("rnn",))).paths
+    start, end = shown_span(paths)
+    test_start = paths[(paths["mode"] == "observed") & (paths.region == "test")].t.min()
+    assert end == paths.t.max() and paths.t.min() < start < test_start
+    assert test_start - start == pytest.approx(HISTORY_SHOWN * (end - test_start))
+    # The forecasts (test and beyond) take about half the width, not the last sixth.
+    assert (end - test_start) / (end - start) == pytest.approx(1 / (1 + HISTORY_SHOWN))
+    spec = forecast_chart(paths).to_dict()
+    domains = [n["scale"]["domain"] for n in nodes(spec) if n.get("field") == "t" and "scale" in n]
+    assert [start, end] in domains
+    assert all(layer["mark"].get("clip") for layer in spec["layer"][-2:])  # lines and points
