@@ -7,8 +7,8 @@ run, nothing stale) with every visible chart redrawn (its marks differ from befo
   new   a noise value this server has not trained (one step further each time);
   seen  a value it has (one step back: the run before, already in the cache).
 
-Each server is this checkout and, with `--baseline REF`, the same app at a git ref (a
-detached worktree in a temporary directory), measured alternately in one run (ABBA
+Each server is this checkout and, with `--baseline REF`, the same app at a git ref (its
+files, from `git archive`, in a temporary directory), measured alternately in one run (ABBA
 order) so that both see the same load. Per measured rerun it also counts what the
 server sent: websocket messages and their bytes (where the time goes: specs and data
 re-sent, the replay, the tables).
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -124,10 +125,11 @@ def main() -> None:
     tmp = None
     if args.baseline:
         tmp = Path(tempfile.mkdtemp(prefix="bench_answer_"))
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(tmp / "app"), args.baseline],
-            cwd=ROOT, check=True, capture_output=True,
-        )  # fmt: skip
+        (tmp / "app").mkdir()
+        archive = subprocess.run(
+            ["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True
+        ).stdout  # the app at that ref, with no change to the repository
+        subprocess.run(["tar", "-x", "-C", str(tmp / "app")], input=archive, check=True)
         apps[f"baseline {args.baseline}"] = tmp / "app"
     procs, pages, traffic = [], {}, {}
     times: dict[str, dict[str, list[float]]] = {name: {"new": [], "seen": []} for name in apps}
@@ -166,10 +168,7 @@ def main() -> None:
         for proc in procs:
             stop_server(proc)
         if tmp is not None:
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(tmp / "app")],
-                cwd=ROOT, capture_output=True,
-            )  # fmt: skip
+            shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"answer to one noise step, median of {args.reps} (min..max), seconds")
     for name in apps:
