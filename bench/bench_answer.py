@@ -31,8 +31,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # first: its conftest starts servers
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server, wait_for_health  # noqa: E402
 from test_browser import CHARTS, FINGERPRINT_JS, settle  # noqa: E402
