@@ -18,7 +18,11 @@ from playground import PARAMS, ExperimentConfig
 from playground.config import MODELS, PARAM_BY_NAME, format_value
 from playground.i18n import LANGUAGES, Note, detect_language, t
 from playground.views import VIEWS, view_key
-from playground.workshop.instructor import InstructorOptions, parse_instructor_options
+from playground.workshop.instructor import (
+    InstructorOptions,
+    parse_instructor_options,
+    values_of,
+)
 from playground.workshop.presets import PRESETS
 
 NO_PRESET = ""  # the preset selectbox's "your own settings" entry
@@ -63,7 +67,8 @@ def start() -> None:
     st.session_state.lang = opts.lang or browser_language()
     st.session_state.preset = preset.key if preset else NO_PRESET
     st.session_state.preset_start = url_cfg  # the scenario as the link refined it
-    st.session_state.compare_models = list((preset.compare_models if preset else ()) or MODELS)
+    linked = [m for m in MODELS if m in {v.lower() for v in values_of(query, "compare")}]
+    remember_compare(linked or list(compare_default(preset)))
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
@@ -71,6 +76,36 @@ def start() -> None:
     start_view = known[-1] if known else view_key(preset.view) if preset else None
     if start_view is not None:  # else the first tab (or one set before the first run)
         st.session_state.view = view_label(st.session_state.lang, start_view)
+
+
+def compare_default(preset=None) -> tuple[str, ...]:
+    """The models Compare trains unless the link says otherwise (`?compare=rnn,gru`):
+    the scenario's, else all three."""
+    return tuple((preset.compare_models if preset else ()) or MODELS)
+
+
+def remember_compare(models: list[str]) -> None:
+    """Set the models Compare trains: kept in `compare_choice`, which outlives the
+    Compare tab's pills (Streamlit drops a widget's state in a run that does not draw
+    it: the choice was lost on opening another tab), and given to the pills."""
+    st.session_state.compare_choice = list(models)
+    st.session_state.compare_models = list(models)
+
+
+def compare_choice() -> list[str]:
+    """The models Compare trains (the pills come back with them after another tab)."""
+    if "compare_models" not in st.session_state:
+        st.session_state.compare_models = list(st.session_state.get("compare_choice", MODELS))
+    return st.session_state.compare_models
+
+
+def sync_compare() -> None:
+    """Keep `?compare=` equal to the models Compare trains (absent at the default), so
+    that a copied link opens Compare with the same models."""
+    chosen = st.session_state.get("compare_choice") or []
+    preset = PRESETS.get(st.session_state.get("preset") or NO_PRESET)
+    shown = ",".join(m for m in MODELS if m in chosen)
+    sync_url("compare", shown, ",".join(compare_default(preset)))
 
 
 def options() -> InstructorOptions:
@@ -107,7 +142,7 @@ def apply_preset() -> None:
     for p in PARAMS:
         if p.name not in st.session_state.options.locked:
             st.session_state[p.name] = getattr(chosen.config, p.name)
-    st.session_state.compare_models = list(chosen.compare_models or MODELS)
+    remember_compare(list(chosen.compare_models or MODELS))
     st.session_state.preset_start = chosen.config
     st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
 
@@ -166,6 +201,7 @@ def sync_link(cfg: ExperimentConfig, lang: str) -> None:
         sync_url(p.name, format_value(getattr(cfg, p.name)), format_value(p.default))
     sync_url("lang", lang, browser_language())  # kept while it differs from the browser's
     sync_url("preset", st.session_state.preset, NO_PRESET)
+    sync_compare()
 
 
 def open_view() -> str:

@@ -87,3 +87,30 @@ def test_hidden_text_hides_the_long_memory_keep_gate_text():
     assert said in [c.value for c in run_app(view="memory", epochs="2").caption]
     at = run_app(view="memory", epochs="2", hide="text")
     assert not [c.value for c in at.caption if "keep-gate" in c.value or said in c.value]
+
+
+# ---- Compare's model choice is in the link and outlives the tab ------------------------
+def test_compares_model_choice_is_in_the_link_and_survives_another_tab():
+    at = run_app(view="compare", epochs="2")
+    assert "compare" not in at.query_params  # all three: the default
+    at.pills(key="compare_models").set_value(["gru", "rnn"])
+    rerun(at)
+    assert at.query_params["compare"] == "rnn,gru"  # in the models' order
+    at.session_state["view"] = t("en", "view.train.title")
+    rerun(at)
+    widget(at, "noise").set_value(0.2)  # a full run while Compare is closed
+    rerun(at)
+    assert at.query_params["compare"] == "rnn,gru"
+    at.session_state["view"] = t("en", "view.compare.title")
+    rerun(at)
+    assert at.pills(key="compare_models").value == ["gru", "rnn"]
+    # The link opens Compare with those models; unknown names are left out.
+    fresh = run_app(view="compare", epochs="2", compare="gru,rnn,wings")
+    assert set(fresh.pills(key="compare_models").value) == {"rnn", "gru"}
+    assert fresh.query_params["compare"] == "rnn,gru"
+
+
+def test_a_scenarios_own_models_are_its_default_in_the_link():
+    at = run_app(preset="rnn_vs_lstm", epochs="2")
+    assert at.pills(key="compare_models").value == ["rnn", "lstm"]
+    assert "compare" not in at.query_params

@@ -147,3 +147,16 @@ def test_clipping_and_init_scale_change_the_script_run(tmp_path):
     scaled = run_script(generate_script(replace(base, init_scale=2.5, clip_grad=0.5)), tmp_path)
     plain = run_experiment(base).metrics.set_index("split").loc["test", "mse"]
     assert scaled["test"]["mse"] != pytest.approx(plain, rel=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("model", "article"), [("rnn", "An RNN"), ("lstm", "An LSTM"), ("gru", "A GRU")]
+)
+def test_the_docstring_names_the_downloaded_file_with_the_right_article(model, article):
+    """The script says to run the file the page downloads, and "An RNN", not "A RNN"."""
+    from playground.workshop.export import file_name
+
+    cfg = ExperimentConfig(model=model, seed=3)
+    script = generate_script(cfg)
+    assert f"`python {file_name(cfg, 'script')}`" in script
+    assert f"\n{article} reads windows" in script

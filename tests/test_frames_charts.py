@@ -171,9 +171,9 @@ BUILDERS = {
 ZH_LABELS = {
     "predictions": {"truth": "真实值", "prediction": "预测值"},
     "loss": {"train": "训练集", "test": "测试集"},
-    "metrics": {
-        "train": "训练集",
-        "test": "测试集",
+    "metrics": {  # short words under its narrow bars (the tooltips say 训练集 / 测试集)
+        "train": "训练",
+        "test": "测试",
         "mse": "均方误差",
         "mae": "平均绝对误差",
         "rmse": "均方根误差",

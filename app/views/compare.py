@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
+from app.session import compare_choice, sync_compare
 from playground.charts import compare_chart, compare_loss_chart
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
@@ -22,6 +23,7 @@ from playground.views.compare import (
 
 def render(ctx: PageContext) -> None:
     ctx.explain("compare")
+    compare_choice()  # the pills come back with the choice after another tab
     chosen = st.pills(
         ctx.t("compare.models"),
         MODELS,
@@ -29,6 +31,8 @@ def render(ctx: PageContext) -> None:
         format_func=lambda m: ctx.t(f"choice.model.{m}"),
         key="compare_models",
     )
+    st.session_state.compare_choice = list(chosen or [])
+    sync_compare()  # a choice made here reruns the tabs alone: the link follows it too
     if not chosen:
         st.info(ctx.t("compare.none"), icon=":material/touch_app:")
         return

@@ -34,10 +34,12 @@ def render(ctx: PageContext) -> None:
         downloads["script"] = (ctx.t("download.script"), partial(script_bytes, cfg))
     net = result.fitted.net  # the network on screen: no refit
     downloads["weights"] = (ctx.t("download.weights"), partial(weights_bytes, cfg, net))
-    # Each file is made when its button is clicked (deferred), not on every rerun.
-    columns = st.columns(len(downloads))
-    for column, (kind, (label, data)) in zip(columns, downloads.items(), strict=True):
-        column.download_button(
+    # Each file is made when its button is clicked (deferred), not on every rerun. The
+    # buttons sit in a row that wraps, each as wide as its label: in six equal columns
+    # a 1366 px screen cut "PyTorch script (.py)" short.
+    row = st.container(horizontal=True, gap="small")
+    for kind, (label, data) in downloads.items():
+        row.download_button(
             label,
             data,
             file_name=file_name(cfg, kind),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
     MODELS,
-    TIME_SCALE,
     label_fields,
     label_tip,
     labels,
@@ -39,12 +39,35 @@ def forecast_regions(paths: pd.DataFrame) -> pd.DataFrame:
     return region_frame(spans)
 
 
+HISTORY_SHOWN = 1.0  # history shown before the test part, as a share of test + beyond
+
+
+def shown_span(paths: pd.DataFrame) -> list[float]:
+    """The time the forecast chart shows: from HISTORY_SHOWN x (test and beyond) before
+    the test part, or the start of the data, to the last forecast. The forecasts are
+    what the chart is for: over the whole history they were squeezed into its last
+    ~80 px on a phone."""
+    t_all = paths.t.to_numpy(dtype=float)
+    start, end = float(np.nanmin(t_all)), float(np.nanmax(t_all))
+    observed = paths[paths["mode"] == "observed"]
+    test = observed[observed.region == "test"].t
+    if len(test):
+        first = float(test.min())
+        start = max(start, first - HISTORY_SHOWN * (end - first))
+    return [start, end]
+
+
 def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Observed series (grey points) with one-step (dashed) and free-running (solid)
     forecasts per model, including past the series end; the test region is shaded, and
-    the part past the end of the data shaded apart, after a rule at the data's end."""
+    the part past the end of the data shaded apart, after a rule at the data's end.
+    The chart shows the forecasts and the history just before them (`shown_span`;
+    marks outside it are clipped)."""
     modes, regions = labels(lang, "mode", MODES), labels(lang, "region", REGIONS)
-    x_title, axis = t(lang, "chart.title.t"), time_axis(paths.t)
+    x_title = t(lang, "chart.title.t")
+    span = shown_span(paths)
+    axis = time_axis(paths.t[(paths.t >= span[0]) & (paths.t <= span[1])])
+    x_scale = alt.Scale(zero=False, nice=False, domain=span)
     shade = region_layers(
         forecast_regions(paths), regions, t(lang, "chart.title.region"), x_title, axis
     )
@@ -54,7 +77,7 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
         mode=modes,
         region=regions,
     ).encode(
-        x=alt.X("t:Q", title=x_title, scale=TIME_SCALE, axis=axis),
+        x=alt.X("t:Q", title=x_title, scale=x_scale, axis=axis),
         y=alt.Y("value:Q", title=t(lang, "chart.title.value")),
         color=model_color(lang, paths),
         tooltip=[
@@ -67,7 +90,7 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     )
     forecasts = (
         base.transform_filter(alt.datum.mode != "observed")
-        .mark_line(opacity=0.85)
+        .mark_line(opacity=0.85, clip=True)
         .encode(
             strokeDash=alt.StrokeDash(
                 "mode:N",
@@ -78,7 +101,9 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
             detail="mode:N",
         )
     )
-    truth = base.transform_filter(alt.datum.mode == "observed").mark_circle(size=20, opacity=0.6)
+    truth = base.transform_filter(alt.datum.mode == "observed").mark_circle(
+        size=20, opacity=0.6, clip=True
+    )
     return stacked_legends(
         alt.layer(*shade, forecasts, truth).properties(height=320, autosize=FIT_WIDTH)
     )

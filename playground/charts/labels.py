@@ -24,10 +24,18 @@ METRICS = ("mse", "mae", "rmse")  # columns of the metrics frame
 # Model keys in frames: the observed series, the networks and the forecast baselines.
 MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
 SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
+# Train and test in every chart coloured by split (the loss, the errors) and in the replay
+# (its own SVG): one colour per split, not the page theme's first two.
+SPLIT_COLORS: dict[str, str] = {"train": "#4c78a8", "test": "#f58518"}
+SPLIT_SCALE = alt.Scale(domain=list(SPLITS), range=[SPLIT_COLORS[s] for s in SPLITS])
 # Time axes span the data, not from 0: an upload's last rows may be rows 4700..4999.
 TIME_SCALE = alt.Scale(zero=False)
-# One number format on every log axis (1e-14, 1e-6, 1e-2; not 0.000001 next to 1e-14).
-LOG_FORMAT = "~e"
+# Log axes read as people write numbers: plainly from 0.001 to 9999 ("0.4", "20"), with SI
+# prefixes above ("30k", "2M"), as powers of ten below ("10⁻⁶", "2×10⁻¹⁴"); never the
+# e-notation of a calculator ("4e-1", "3e+4"). `log_label_expr` writes the labels.
+LOG_FORMAT = "~g"  # the labels' fallback (a Vega without the expression)
+PLAIN_LOG_RANGE = (1e-3, 1e4)  # labels in [low, high) are written plainly
+SUPERSCRIPTS = dict(zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"))
 # Legends go below the plot, so that a narrow (phone) screen keeps the plot wide, one
 # under the other (Vega's default puts them side by side, past a phone's edge); a legend
 # of more than `LEGEND_ROW` entries wraps into rows of `LEGEND_ROW`.
@@ -120,9 +128,26 @@ def step_axis(**kwargs: Any) -> alt.Axis:
     return alt.Axis(format="d", tickMinStep=1, **kwargs)
 
 
+def log_label_expr(ref: str = "datum.value") -> str:
+    """A Vega expression writing the number in `ref` for a log axis: plainly within
+    PLAIN_LOG_RANGE ("0.4", "250"), with an SI prefix above ("30k"), as a power of ten
+    below ("10⁻⁶", "2×10⁻¹⁴")."""
+    low, high = PLAIN_LOG_RANGE
+    sci = f"format({ref}, '.0e')"  # "2e-14"
+    mantissa = f"split({sci}, 'e')[0]"
+    exponent = f"replace(split({sci}, 'e')[1], '+', '')"
+    for digit, sup in SUPERSCRIPTS.items():
+        exponent = f"replace({exponent}, regexp('{digit}', 'g'), '{sup}')"
+    power = f"({mantissa} === '1' ? '' : {mantissa} + '×') + '10' + {exponent}"
+    return (
+        f"abs({ref}) >= {low:g} && abs({ref}) < {high:g} ? format({ref}, '~g')"
+        f" : abs({ref}) >= {high:g} ? format({ref}, '~s') : {power}"
+    )
+
+
 def log_axis(**kwargs: Any) -> alt.Axis:
-    """An axis of a log scale, every label in one format (`LOG_FORMAT`)."""
-    return alt.Axis(format=LOG_FORMAT, **kwargs)
+    """An axis of a log scale, every label written by `log_label_expr`."""
+    return alt.Axis(format=LOG_FORMAT, labelExpr=log_label_expr(), **kwargs)
 
 
 def time_axis(t: Iterable[float]) -> alt.Axis:

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from playground.charts.labels import SERIES, SPLITS, labels
+from playground.charts.labels import PLAIN_LOG_RANGE, SERIES, SPLIT_COLORS, SPLITS, labels
 from playground.i18n import t
 from playground.pipeline.experiment import ExperimentResult
 
@@ -91,6 +91,8 @@ def replay_data(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
             "test": _sig(test_loss.loss.to_numpy()),
         },
         "fps": FPS,
+        "colors": SPLIT_COLORS,  # the loss lines as in the Train tab's loss chart
+        "plain": [math.log10(v) for v in PLAIN_LOG_RANGE],  # log axis: plain labels
         "labels": {
             "play": t(lang, "replay.play"),
             "pause": t(lang, "replay.pause"),

@@ -107,9 +107,11 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
     )
     mark = pd.DataFrame({"lag": [task_lag], "text": [t(lang, "chart.title.cue")]})
     rule = alt.Chart(mark).mark_rule(strokeDash=[4, 3], color="#555555").encode(x=lag_x(lang))
+    # Written above the plot, where no line or dot can cover it (the trained cells'
+    # dots sit at the top of the plot, on the cue).
     text = (
         alt.Chart(mark)
-        .mark_text(align="left", baseline="top", dx=4, dy=4, color="#555555", fontSize=11)
+        .mark_text(align="left", baseline="bottom", dx=4, dy=-4, color="#555555", fontSize=11)
         .encode(x=lag_x(lang), y=alt.value(0), text="text:N")
     )
     chart = alt.layer(lines, dots, rule, text).properties(height=280, autosize=FIT_WIDTH)

@@ -15,6 +15,8 @@ from playground.i18n import t
 
 WIDTH = 700  # viewBox width of both SVGs (they scale to their column)
 MAX_WIDTH_PX = 800  # ... up to this many pixels: a full-width table stays readable size
+MIN_TEXT_PX = 10  # no text drawn smaller: a narrower column scrolls the picture sideways
+SUB_SCALE = 0.75  # a subscript's size, of its text's
 FONT = "'Source Sans Pro','Noto Sans CJK SC','Microsoft YaHei',sans-serif"
 INK, MUTED, LINE = "#262730", "#6b6f76", "#8a8d93"
 CELL_FILL, CELL_STROKE = "#f4f5f7", "#b8bbc0"
@@ -84,9 +86,8 @@ def _rich(text: str) -> str:
     parts, last = [], 0
     for m in _SUB.finditer(text):
         parts.append(html.escape(text[last : m.start()]))
-        parts.append(
-            f'<tspan baseline-shift="sub" font-size="75%">{html.escape(m.group(1))}</tspan>'
-        )
+        sub = html.escape(m.group(1))
+        parts.append(f'<tspan baseline-shift="sub" font-size="{SUB_SCALE:.0%}">{sub}</tspan>')
         last = m.end()
     parts.append(html.escape(text[last:]))
     return "".join(parts)
@@ -167,12 +168,38 @@ def _box(cx: float, name: str, value: float, pre: float, fn: str, tip: str) -> s
     )
 
 
+_TEXT_SIZE = re.compile(r'<text [^>]*font-size="([\d.]+)"[^>]*>(.*?)</text>', re.S)
+
+
+def smallest_text(body: str) -> float:
+    """The smallest text size in `body` (SVG units), a subscript at SUB_SCALE of its
+    text's; inf without text."""
+    sizes = [
+        float(size) * (SUB_SCALE if "baseline-shift" in inner else 1.0)
+        for size, inner in _TEXT_SIZE.findall(body)
+    ]
+    return min(sizes, default=math.inf)
+
+
+def min_width_px(body: str) -> int:
+    """The narrowest the picture may be drawn (pixels) so that no text in `body` is
+    smaller than MIN_TEXT_PX."""
+    smallest = smallest_text(body)
+    return 0 if math.isinf(smallest) else math.ceil(WIDTH * MIN_TEXT_PX / smallest)
+
+
 def _svg(height: float, body: Iterable[str], label: str) -> str:
+    """The picture at its column's width, up to MAX_WIDTH_PX; `--min-width` says how
+    narrow it may be with no text under MIN_TEXT_PX (`min_width_px`), which the page
+    applies on a phone (app/phone.py: the picture scrolls sideways in its box there)."""
+    inner = "".join(body)
+    least = min_width_px(inner)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" '
         f'width="100%" role="img" aria-label="{html.escape(label)}" '
-        f'style="max-width:{MAX_WIDTH_PX}px;height:auto;display:block" font-family="{FONT}">'
-        f"<title>{html.escape(label)}</title>" + "".join(body) + "</svg>"
+        f'style="--min-width:{least}px;max-width:{MAX_WIDTH_PX}px;height:auto;'
+        f'display:block" font-family="{FONT}">'
+        f"<title>{html.escape(label)}</title>" + inner + "</svg>"
     )
 
 

@@ -17,6 +17,7 @@ from playground.charts.labels import (
     MODELS,
     SERIES,
     SERIES_COLORS,
+    SPLIT_SCALE,
     SPLITS,
     TIME_SCALE,
     label_expr,
@@ -236,7 +237,7 @@ def loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
             ),
             color=alt.Color(
                 "split:N",
-                scale=alt.Scale(domain=list(SPLITS)),
+                scale=SPLIT_SCALE,
                 title=t(lang, "chart.title.split"),
                 legend=legend(splits),
             ),
@@ -255,6 +256,7 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.FacetChart:
     (an airline MSE of 4,560 next to an MAE of 55 would flatten the MAE panel). Narrow
     panels: the three fit a phone-wide column (the page draws this chart at its own width)."""
     splits, names = labels(lang, "split", SPLITS), labels(lang, "metric", METRICS)
+    short = labels(lang, "split_short", SPLITS)  # under a 32 px bar: "训练", not "训练集"
     models = labels(lang, "model", MODELS)
     long = metrics.melt(
         id_vars=["model", "split"], value_vars=list(METRICS), var_name="metric", value_name="value"
@@ -267,10 +269,10 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.FacetChart:
                 "split:N",
                 title=None,
                 sort=list(SPLITS),
-                axis=alt.Axis(labelExpr=label_expr(splits), labelAngle=0),
+                axis=alt.Axis(labelExpr=label_expr(short), labelAngle=0),
             ),
             y=alt.Y("value:Q", title=None, axis=alt.Axis(labelLimit=48)),
-            color=alt.Color("split:N", scale=alt.Scale(domain=list(SPLITS)), legend=None),
+            color=alt.Color("split:N", scale=SPLIT_SCALE, legend=None),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
                 label_tip("split", t(lang, "chart.title.split")),

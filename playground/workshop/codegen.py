@@ -17,13 +17,16 @@ from playground.i18n import t
 from playground.params import CELL_GATES, keep_gate_block
 from playground.workshop.script_signals import SIGNAL_SOURCES
 
-# Human names of the cells, for comments and the plot title.
+# Human names of the cells, for comments and the plot title, and the article each takes
+# (said letter by letter: "an RNN", "an LSTM", "a GRU").
 CELL_NAMES: dict[str, str] = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 KEEP_GATE_NAMES: dict[str, str] = {"lstm": "the LSTM's forget gate", "gru": "the GRU's update gate"}
+ARTICLES: dict[str, str] = {"rnn": "An", "lstm": "An", "gru": "A"}
+SCRIPT_SUFFIX = "script.py"  # the downloaded script is `<run name>_script.py`
 
 TEMPLATE = '''"""RNN Playground run, exported as a plain PyTorch script.
 
-A {cell_name} reads windows of the last {seq_length} values of a noisy series and
+{article} {cell_name} reads windows of the last {seq_length} values of a noisy series and
 learns to predict the next value. Run it with `python {file_name}`; it needs numpy
 and torch, and draws a plot if matplotlib is installed.
 
@@ -230,6 +233,7 @@ def generate_script(cfg: ExperimentConfig) -> str:
     if cfg.signal not in SIGNAL_SOURCES:
         raise KeyError(f"no script source for signal {cfg.signal!r}")
     return TEMPLATE.format(
+        article=ARTICLES[cfg.model],
         cell_name=CELL_NAMES[cfg.model],
         cell_class=CELL_NAMES[cfg.model],
         seq_length=cfg.seq_length,
@@ -262,5 +266,6 @@ def run_name(cfg: ExperimentConfig) -> str:
 
 
 def script_name(cfg: ExperimentConfig) -> str:
-    """A file name for the script, e.g. `rnn_playground_lstm_seed0_3f2a9c1d.py`."""
-    return f"{run_name(cfg)}.py"
+    """The script's file name, e.g. `rnn_playground_lstm_seed0_3f2a9c1d_script.py`: the
+    name the page's download gives it (export.file_name), which its docstring says to run."""
+    return f"{run_name(cfg)}_{SCRIPT_SUFFIX}"

@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from playground.workshop.codegen import generate_script, run_name
+from playground.workshop.codegen import SCRIPT_SUFFIX, generate_script, run_name
 from playground.config import ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import ExperimentResult, fit
@@ -27,7 +27,7 @@ FILE_TYPES: dict[str, tuple[str, str]] = {
     "metrics": ("metrics.csv", "text/csv"),
     "config": ("config.json", "application/json"),
     "weights": ("weights.pt", "application/octet-stream"),
-    "script": ("script.py", "text/x-python"),
+    "script": (SCRIPT_SUFFIX, "text/x-python"),
 }
 
 

@@ -102,7 +102,8 @@ CHART_TEXTS_JS = """() => Array.from(document.querySelectorAll('CHARTS')).map(ch
 CHART_WORDS = (
     ("chart.title.t", "chart.title.series", "chart.series.truth", "chart.series.prediction"),
     ("chart.title.epoch", "chart.title.mse_log", "chart.split.train", "chart.split.test"),
-    ("chart.metric.mse", "chart.metric.mae", "chart.metric.rmse", "chart.split.test"),
+    # the errors chart's bars carry the short split names ("测试", not "测试集")
+    ("chart.metric.mse", "chart.metric.mae", "chart.metric.rmse", "chart.split_short.test"),
 )
 
 

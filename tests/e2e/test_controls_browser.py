@@ -22,7 +22,8 @@ RECORD_JS = """() => {
         window.__samples.push({
             tabs: box(document.querySelector('[role="tablist"]')),
             slot: box(slot),
-            bar: box(document.querySelector('[data-testid="stProgress"]')),
+            // the header's bar (the sidebar shows one too, under the controls moved)
+            bar: box(document.querySelector('[data-testid="stMain"] [data-testid="stProgress"]')),
             overflow: slot ? slot.scrollHeight - slot.clientHeight : null,
         });
     }, 25);

@@ -3,10 +3,20 @@ whatever note a move brings."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from playground.i18n import t
-from test_browser import CHARTS, SETTLE_TIMEOUT_MS, assert_healthy, settle, url_params
+from test_browser import (
+    CHARTS,
+    FINGERPRINT_JS,
+    SETTLE_TIMEOUT_MS,
+    assert_healthy,
+    choose_model,
+    settle,
+    url_params,
+)
 from test_controls_browser import press_end
 
 pytestmark = pytest.mark.e2e
@@ -103,4 +113,177 @@ def test_a_language_switch_relabels_every_menu(app_url, page):
     )
     assert combobox(page, "signal") == t("zh", "choice.signal.sine")
     assert combobox(page, "lang") == "简体中文"
+    assert_healthy(page)
+
+
+AXIS_LABELS_JS = """() => Array.from(document.querySelectorAll('CHARTS'))
+    .map(c => Array.from(c.querySelectorAll('g.role-axis-label text')).map(t => {
+        const r = t.getBoundingClientRect();
+        return {text: t.textContent, left: r.left, right: r.right, top: r.top,
+                bottom: r.bottom};
+    }))""".replace("CHARTS", CHARTS)
+E_NOTATION = re.compile(r"\de[+-]?\d")
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of label boxes on one line that overlap (1 px of rounding allowed)."""
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a["text"]
+        and b["text"]
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+        and min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+    ]
+
+
+def test_chinese_train_charts_label_plainly_without_collisions(app_url, page):
+    """In Chinese, the errors chart's bar labels do not run into each other, and no
+    axis writes a number in e-notation."""
+    page.goto(f"{app_url}/?lang=zh&epochs=30")
+    settle(page)
+    charts = page.evaluate(AXIS_LABELS_JS)
+    labels = [b["text"] for boxes in charts for b in boxes]
+    assert not [s for s in labels if E_NOTATION.search(s)], labels
+    errors = charts[2]  # prediction, loss, errors
+    assert {"训练", "测试"} <= {b["text"] for b in errors}
+    assert not overlapping(errors), overlapping(errors)
+    assert_healthy(page)
+
+
+def test_gradients_write_tiny_numbers_as_powers_of_ten(app_url, page):
+    page.goto(f"{app_url}/?preset=vanishing_gradients&epochs=30")
+    drawn = "() => document.querySelectorAll('CHARTS svg.marks').length >= 2"
+    idle = "!document.querySelector('[data-testid=stStatusWidget]')"
+    page.wait_for_function(
+        f"{drawn} && {idle}".replace("CHARTS", CHARTS), timeout=SETTLE_TIMEOUT_MS
+    )
+    labels = [b["text"] for boxes in page.evaluate(AXIS_LABELS_JS) for b in boxes]
+    assert not [s for s in labels if E_NOTATION.search(s)], labels
+    assert any(s.startswith("10⁻") or "×10⁻" in s for s in labels), labels
+    assert_healthy(page)
+
+
+# Per download button: its label, and whether any text inside it is cut (wider than its
+# box) or the button passes the window's right edge.
+DOWNLOADS_JS = """() => Array.from(document.querySelectorAll('[class*="st-key-download_"] button'))
+    .map(b => ({
+        label: b.innerText.trim(),
+        cut: Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1),
+        past_edge: b.getBoundingClientRect().right > window.innerWidth + 1,
+    }))"""
+
+
+@pytest.mark.parametrize("width", [1366, 1440, 390])
+def test_download_labels_are_whole(app_url, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{app_url}/?view=home&epochs=5&lang=en")
+    page.locator(".st-key-download_weights button").wait_for(timeout=SETTLE_TIMEOUT_MS)
+    buttons = page.evaluate(DOWNLOADS_JS)
+    assert len(buttons) == 6
+    assert {b["label"] for b in buttons} >= {
+        t("en", "download.script"),
+        t("en", "download.weights"),
+    }
+    assert not [b for b in buttons if b["cut"] or b["past_edge"]], buttons
+    assert_healthy(page)
+
+
+OPTIONS_CUT_JS = """() => Array.from(document.querySelectorAll('[role=option]'))
+    .filter(o => [o, ...o.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(o => o.innerText)"""
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_sidebar_menus_show_their_entries_whole(app_url, page, lang):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{app_url}/?epochs=5&lang={lang}")
+    settle(page)
+    page.locator('[data-testid="stSidebar"] summary').first.click()  # Advanced: the signal
+    for key in ("preset", "signal", "model"):
+        box = page.locator(f".st-key-{key} input[role=combobox]")
+        box.click()
+        if not page.locator("[role=option]").count():  # a click that only focused it
+            box.press("ArrowDown")
+        page.locator("[role=option]").first.wait_for(timeout=10_000)
+        assert page.locator("[role=option]").count() >= 3
+        assert not page.evaluate(OPTIONS_CUT_JS), (key, page.evaluate(OPTIONS_CUT_JS))
+        page.keyboard.press("Escape")
+    assert_healthy(page)
+
+
+# ---- Phone (390 px) ---------------------------------------------------------------------
+PHONE = {"width": 390, "height": 844}
+# The sidebar's right edge and the first chart's box in the open tab, in the window.
+PHONE_JS = """() => {
+    const side = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
+    const panel = Array.from(document.querySelectorAll('[role="tabpanel"]'))
+        .find(p => p.getBoundingClientRect().height > 0);
+    const c = panel.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
+    return {sidebar_right: side.right, top: c.top, bottom: c.bottom, height: innerHeight};
+}"""
+
+
+def test_on_a_phone_a_move_closes_the_sidebar_and_shows_the_chart(app_url, page):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?epochs=30&seed=4714")
+    before = settle(page)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()  # open the settings
+    side = "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect()"
+    page.wait_for_function(f"() => {side}.right > 200")
+    thumb = page.locator(".st-key-noise input[type=range]")
+    thumb.focus()
+    thumb.press("ArrowRight")
+    settle(page, before)
+    page.wait_for_timeout(600)  # the sidebar slides away
+    seen = page.evaluate(PHONE_JS)
+    assert seen["sidebar_right"] <= 1, seen  # closed
+    visible = min(seen["bottom"], seen["height"]) - max(seen["top"], 0)
+    assert visible >= 0.5 * (seen["bottom"] - seen["top"]), seen  # the chart is in view
+    # A menu's entry chosen: the same.
+    before = page.evaluate(FINGERPRINT_JS)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.wait_for_function(f"() => {side}.right > 200")
+    choose_model(page, "gru")
+    settle(page, before)
+    page.wait_for_timeout(600)
+    assert page.evaluate(PHONE_JS)["sidebar_right"] <= 1
+    assert url_params(page)["model"] == ["gru"]
+    assert_healthy(page)
+
+
+# Every text drawn on the page (HTML, and SVG text at its drawn scale) smaller than 10 px:
+# [tag, text, px]. Zero-width spaces (Streamlit's markers) are not text shown.
+SMALL_TEXT_JS = """() => {
+    const out = [], seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const n = walker.currentNode, el = n.parentElement;
+        if (!n.textContent.replace(/[\\s\\u200b]/g, '') || !el || seen.has(el)) continue;
+        seen.add(el);
+        const r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+        if (!r.width || !r.height || cs.visibility === 'hidden') continue;
+        let px = parseFloat(cs.fontSize);
+        if (el instanceof SVGElement && el.getScreenCTM) {
+            const m = el.getScreenCTM(); px *= Math.hypot(m.a, m.b);
+        }
+        if (px < 9.95) out.push([el.tagName, n.textContent.trim().slice(0, 30), px]);
+    }
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("view", ["train", "inside&model=lstm", "compare"])
+def test_on_a_phone_no_text_is_under_10_px(app_url, page, view):
+    """Charts, tables and the cell diagram at 390 px: the diagram keeps its text at
+    10 px or more and scrolls sideways in its box; the page itself does not."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?epochs=30&view={view}")
+    drawn = "document.querySelectorAll('CHARTS svg.marks').length >= 3".replace("CHARTS", CHARTS)
+    idle = "!document.querySelector('[data-testid=stStatusWidget]')"
+    page.wait_for_function(f"() => {drawn} && {idle}", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # the last charts fit their columns
+    assert not page.evaluate(SMALL_TEXT_JS)
+    assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
     assert_healthy(page)

@@ -1,0 +1,186 @@
+"""How quickly the page answers a move, in a real browser (issue 25: "quicker answers").
+
+Headless Chromium on the tutorial page (the default config); the noise slider moves one
+step by keyboard, and the time is taken from the key press until the page is idle (no
+run, nothing stale) with every visible chart redrawn (its marks differ from before):
+
+  new   a noise value this server has not trained (one step further each time);
+  seen  a value it has (one step back: the run before, already in the cache).
+
+Each server is this checkout and, with `--baseline REF`, the same app at a git ref (its
+files, from `git archive`, in a temporary directory), measured alternately in one run (ABBA
+order) so that both see the same load. Per measured rerun it also counts what the
+server sent: websocket messages and their bytes (where the time goes: specs and data
+re-sent, the replay, the tables).
+
+Target on a quiet 2-core box (issue 25): seen <= 0.2 s, new <= 0.6 s, both below the
+previous release in the same run.
+
+Run: python bench/bench_answer.py [--reps 6] [--baseline 7ae7747^]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # first: its conftest starts servers
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, free_port, stop_server, wait_for_health  # noqa: E402
+from test_browser import CHARTS, FINGERPRINT_JS, settle  # noqa: E402
+
+VIEWPORT = {"width": 1366, "height": 900}
+TIMEOUT_MS = 300_000
+
+# Sets window.__answer: a promise of the milliseconds from the next key press until the
+# page is idle with its charts changed from `before` (checked every animation frame).
+ANSWER_JS = """(before) => { window.__answer = new Promise(resolve => {
+    let start = null;
+    document.addEventListener('keydown', () => { start = performance.now(); },
+                              {capture: true, once: true});
+    const fingerprint = FINGERPRINT;
+    let seenRun = false;
+    const check = () => {
+        const running = !!document.querySelector('[data-testid="stStatusWidget"]')
+            || !!document.querySelector('[data-stale="true"]');
+        seenRun = seenRun || running;
+        const charts = document.querySelectorAll('CHARTS');
+        const drawn = Array.from(charts).every(c => c.querySelector('svg.marks g.role-mark path'));
+        if (start !== null && !running && drawn && charts.length) {
+            const now = fingerprint();
+            if (now.join('\\n\\n') !== before.join('\\n\\n')) {
+                resolve(performance.now() - start);
+                return;
+            }
+        }
+        requestAnimationFrame(check);
+    };
+    requestAnimationFrame(check);
+}); }""".replace("FINGERPRINT", FINGERPRINT_JS).replace("CHARTS", CHARTS)
+
+
+def start_app(cwd: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    """`streamlit run streamlit_app.py` in `cwd` on a free local port (no warm-up)."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+        "--server.headless", "true", "--server.address", "127.0.0.1",
+        "--server.port", str(port), "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    env = os.environ | {"PLAYGROUND_WARM_UP": "0", "PYTHONPATH": str(cwd)}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env,
+            start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    wait_for_health(url, proc, log)
+    return proc, url
+
+
+class Traffic:
+    """Websocket messages and bytes the server sent to one page since `reset`."""
+
+    def __init__(self, page) -> None:
+        self.messages = self.bytes = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload) -> None:
+        self.messages += 1
+        self.bytes += len(payload)
+
+    def reset(self) -> None:
+        self.messages = self.bytes = 0
+
+
+def answer(page, key: str) -> float:
+    """Seconds from pressing `key` on the noise slider until the page has answered."""
+    before = page.evaluate(FINGERPRINT_JS)
+    thumb = page.locator(".st-key-noise input[type=range]")
+    thumb.focus()
+    page.evaluate(ANSWER_JS, before)  # the clock starts at the key press
+    thumb.press(key)
+    ms = page.evaluate("() => window.__answer")
+    settle(page)  # nothing else still coming
+    return ms / 1000.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reps", type=int, default=6)
+    parser.add_argument("--baseline", default=None, help="a git ref to compare with")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    apps: dict[str, Path] = {"current": ROOT}
+    tmp = None
+    if args.baseline:
+        tmp = Path(tempfile.mkdtemp(prefix="bench_answer_"))
+        (tmp / "app").mkdir()
+        archive = subprocess.run(
+            ["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True
+        ).stdout  # the app at that ref, with no change to the repository
+        subprocess.run(["tar", "-x", "-C", str(tmp / "app")], input=archive, check=True)
+        apps[f"baseline {args.baseline}"] = tmp / "app"
+    procs, pages, traffic = [], {}, {}
+    times: dict[str, dict[str, list[float]]] = {name: {"new": [], "seen": []} for name in apps}
+    sent: dict[str, dict[str, list[tuple[int, int]]]] = {
+        name: {"new": [], "seen": []} for name in apps
+    }
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            for name, cwd in apps.items():
+                proc, url = start_app(cwd, Path(tempfile.gettempdir()) / f"answer_{len(procs)}.log")
+                procs.append(proc)
+                page = browser.new_context(viewport=VIEWPORT).new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                traffic[name] = Traffic(page)
+                page.goto(url + "/")
+                settle(page)
+                pages[name] = page
+            order = list(apps)
+            for rep in range(args.reps):
+                for name in order if rep % 2 == 0 else reversed(order):  # ABBA
+                    page = pages[name]
+                    for kind, key in (("new", "ArrowRight"), ("seen", "ArrowLeft")):
+                        if kind == "seen":  # back to a trained value: step forward first
+                            answer(page, "ArrowRight")
+                        traffic[name].reset()
+                        seconds = answer(page, key)
+                        times[name][kind].append(seconds)
+                        sent[name][kind].append((traffic[name].messages, traffic[name].bytes))
+                    # The next "new" is one step further than any value seen so far.
+                    answer(page, "ArrowRight")
+            browser.close()
+    finally:
+        for proc in procs:
+            stop_server(proc)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"answer to one noise step, median of {args.reps} (min..max), seconds")
+    for name in apps:
+        for kind in ("new", "seen"):
+            ts = times[name][kind]
+            msgs = statistics.median(m for m, _ in sent[name][kind])
+            kb = statistics.median(b for _, b in sent[name][kind]) / 1024
+            print(
+                f"  {name:28s} {kind:4s} {statistics.median(ts):6.3f}"
+                f" ({min(ts):.3f}..{max(ts):.3f})  sent {msgs:.0f} messages, {kb:.0f} KB"
+            )
+
+
+if __name__ == "__main__":
+    main()
