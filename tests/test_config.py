@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from playground.config import (
     LEARNING_RATES,
+    LOWERED_FOR_LOCKS,
     MAX_WORK,
     MIN_EPOCHS,
     MODELS,
@@ -551,7 +552,19 @@ def test_locked_settings_never_move_and_the_budget_still_holds(start, moves, loc
     note for every value the rules changed; what runs is settled."""
     values = asdict(start) | {k: v for k, v in moves.items() if k not in locked}
     cfg, notes = ExperimentConfig.from_values(values, locked=locked, moved=moved)
+    # Where an unlocked setting (the model) made an epoch dearer and even every unlocked
+    # setting that makes it cheaper at its floor would not fit the locked epochs, nothing
+    # is left to lower: the locked epochs yield, with a note (the budget holds whatever
+    # a link says).
+    floors = {n: PARAM_BY_NAME[n].low for n in LOWERED_FOR_LOCKS if n not in locked}
+    cheapest = replace(cfg, epochs=start.epochs, **floors)
+    if "n_points" not in locked:
+        cheapest = replace(cheapest, n_points=max(40, 2 * cheapest.seq_length))
+    no_way = not cheapest.fits_budget()
     for name in locked:
+        if name == "epochs" and no_way and cfg.epochs < start.epochs:
+            assert "epochs" in {n.params["param"] for n in notes}
+            continue
         assert getattr(cfg, name) == getattr(start, name), name
     assert cfg.seq_length <= cfg.n_points // 2
     assert cfg.n_points <= cfg.max_points()
