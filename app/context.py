@@ -15,7 +15,7 @@ import streamlit as st
 from playground import ExperimentConfig, run_experiment
 from playground.config import MAX_WORK
 from playground.charts import METRICS
-from playground.i18n import Note, render, t
+from playground.i18n import Note, render_note, t
 from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, model_configs
 from playground.serve.cache import RunCache, Status
 from playground.serve.memory import freeze_heap, tune_allocator
@@ -66,7 +66,7 @@ def progress_reporter(bars, lang: str) -> Callable[[Status], None]:
             fraction, text = 0.0, t(lang, "progress.starting")
         else:
             fraction, note = status.progress
-            fraction, text = min(max(fraction, 0.0), 1.0), render(lang, note)
+            fraction, text = min(max(fraction, 0.0), 1.0), render_note(lang, note)
         for bar in bars:
             bar.progress(fraction, text=text)
 
@@ -184,7 +184,7 @@ class PageContext:
         """A verdict read from the numbers shown (a Note), in bold, unless the instructor
         hid the explanations (the room is to find it first)."""
         if note is not None and not self.options.hide_text:
-            st.markdown(f"**{render(self.lang, note)}**")
+            st.markdown(f"**{render_note(self.lang, note)}**")
 
     def metrics_table(self, of: tuple, metrics: Callable[[], Any], container=st) -> None:
         """The errors table of the value keyed `of` (`metrics()` gives its frame) in the

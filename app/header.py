@@ -10,7 +10,7 @@ from app.context import PROGRESS_SLOT_PX, PageContext
 from app.session import scenario_start
 from playground import PARAMS
 from playground.changes import change_label
-from playground.i18n import Note, render
+from playground.i18n import Note, render_note
 from playground.workshop.presets import PRESETS
 
 
@@ -39,7 +39,7 @@ def notices(ctx: PageContext, notes: list[Note]) -> None:
     lang, options = ctx.lang, ctx.options
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
-        st.warning(render(lang, note), icon=":material/warning:")
+        st.warning(render_note(lang, note), icon=":material/warning:")
     if options.locked:
         join = "、".join if lang == "zh" else ", ".join
         locked = join(ctx.t(f"param.{p.name}.label") for p in PARAMS if p.name in options.locked)
@@ -49,7 +49,7 @@ def notices(ctx: PageContext, notes: list[Note]) -> None:
     preset = PRESETS.get(st.session_state.preset)
     if preset is not None:
         for note in preset.notes:
-            st.warning(render(lang, note), icon=":material/warning:")
+            st.warning(render_note(lang, note), icon=":material/warning:")
         if not options.hide_text:
             st.info(
                 f"**{ctx.t('preset.notice_header')}** — {ctx.t(preset.notice_key)}",

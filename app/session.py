@@ -17,7 +17,7 @@ import streamlit as st
 from playground import PARAMS, ExperimentConfig
 from playground.config import MODELS, PARAM_BY_NAME, format_value
 from playground.i18n import LANGUAGES, Note, detect_language, t
-from playground.views import VIEWS, view_key
+from playground.views import VIEWS, resolve_view
 from playground.workshop.instructor import (
     InstructorOptions,
     parse_instructor_options,
@@ -60,7 +60,7 @@ def start() -> None:
         begin | {k: v for k, v in query.items() if k in PARAM_BY_NAME}
     )
     views = query.get("view", [])
-    opened = [view_key(v) for v in views]
+    opened = [resolve_view(v) for v in views]
     notes += [Note("note.unknown_view", {"value": v[:24]}) for v, k in zip(views, opened) if not k]
     st.session_state.options = opts
     st.session_state.url_notes = list(notes) + list(opts.notes)
@@ -73,7 +73,7 @@ def start() -> None:
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
     known = [k for k in opened if k]
-    start_view = known[-1] if known else view_key(preset.view) if preset else None
+    start_view = known[-1] if known else resolve_view(preset.view) if preset else None
     if start_view is not None:  # else the first tab (or one set before the first run)
         st.session_state.view = view_label(st.session_state.lang, start_view)
 
@@ -144,7 +144,7 @@ def apply_preset() -> None:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     remember_compare(list(chosen.compare_models or MODELS))
     st.session_state.preset_start = chosen.config
-    st.session_state.view = view_label(st.session_state.lang, view_key(chosen.view) or "train")
+    st.session_state.view = view_label(st.session_state.lang, resolve_view(chosen.view) or "train")
 
 
 def scenario_start() -> ExperimentConfig | None:

@@ -9,7 +9,7 @@ language falls back to English, a key missing everywhere shows the key itself.
 
 Messages made in the package (config.py's URL and clamp notes, upload, preset and
 challenge notes) travel as a `Note(key, params)` and are rendered by the page with
-`render(lang, note)`. This module imports nothing of the package (config.py imports it).
+`render_note(lang, note)`. This module imports nothing of the package (config.py imports it).
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def t(lang: str, key: str, **params: Any) -> str:
     return key
 
 
-def render(lang: str, note: Note) -> str:
+def render_note(lang: str, note: Note) -> str:
     """A Note in `lang`; a `param` field becomes that parameter's label."""
     params = dict(note.params)
     if "param" in params:

@@ -16,7 +16,7 @@ from app.context import PROGRESS_SLOT_PX, PageContext
 from pagekit import chart_frames, run_app, setting_warnings, widget
 from playground import ExperimentConfig
 from playground.config import LEARNING_RATES, MIN_EPOCHS, PARAM_BY_NAME
-from playground.i18n import render, t
+from playground.i18n import render_note, t
 from playground.pipeline.experiment import fitted_models
 from playground.serve.keys import SIGNAL
 from playground.views.forecast import forecast_frames
@@ -303,8 +303,8 @@ def test_forecast_reports_each_rollout():
     total = 2 * (len(fits) + 2)  # a path and the horizon starts per model and baseline
     assert fractions == [i / total for i in range(total + 1)]
     for _, note in reports:
-        assert render("en", note).startswith("Forecasting: ")
-        assert render("zh", note).startswith("预测中")
+        assert render_note("en", note).startswith("Forecasting: ")
+        assert render_note("zh", note).startswith("预测中")
     assert np.isclose(fractions[-1], 1.0)
 
 

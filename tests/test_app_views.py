@@ -11,7 +11,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.i18n import LANGUAGES, render, strings, t
+from playground.i18n import LANGUAGES, render_note, strings, t
 from playground.views.compare import verdict
 from speckit import has_cjk, titles
 
@@ -99,7 +99,7 @@ def test_compare_tab_shows_every_seed_and_says_what_they_show():
     assert sorted(set(spread.seed)) == [0, 1, 2] and len(spread) == 3 * 3  # test rows
     (loss,) = [f for fs in charts(at) for f in fs if {"model", "epoch"} <= set(f.columns)]
     assert set(loss.seed) == {0}  # the overlays show the page's seed
-    said = render("en", verdict(spread))  # what the seeds on the chart say, in words
+    said = render_note("en", verdict(spread))  # what the seeds on the chart say, in words
     assert f"**{said}**" in [m.value for m in at.markdown]
     # The Train tab's run of seed 1 is the Compare tab's run of seed 1, to the bit.
     table = run_app(epochs="2", seed="1").dataframe[0].value  # the errors table

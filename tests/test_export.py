@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.config import PARAMS
-from playground.i18n import LANGUAGES, Note, render, strings
+from playground.i18n import LANGUAGES, Note, render_note, strings
 from playground.workshop.export import (
     FILE_TYPES,
     config_from_json,
@@ -136,7 +136,7 @@ def test_config_from_json_reports_an_overflow(monkeypatch):
 @pytest.mark.parametrize("key", ["note.config_json", "note.config_object", "note.config_overflow"])
 def test_config_json_notes_render_in_both_languages(key):
     note = Note(key, {"error": "JSONDecodeError"} if key == "note.config_json" else {})
-    shown = {lang: render(lang, note) for lang in LANGUAGES}
+    shown = {lang: render_note(lang, note) for lang in LANGUAGES}
     assert all(text != key and "{" not in text for text in shown.values())
     assert shown["en"] != shown["zh"]
     assert "JSONDecodeError" in shown["zh"] or key != "note.config_json"

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from playground.i18n import LANGUAGES, render
+from playground.i18n import LANGUAGES, render_note
 from playground.views.gradients import reach_note, share_text
 
 
@@ -29,7 +29,7 @@ def test_the_sentence_reads_each_trained_models_first_to_last_share():
     note = reach_note(frame)
     assert note.params == {"steps": 3, "shares": "RNN 0.25, LSTM 1/100, GRU 1.0×", "least": "LSTM"}
     for lang in LANGUAGES:
-        text = render(lang, note)
+        text = render_note(lang, note)
         assert "LSTM 1/100" in text and "{" not in text
     assert reach_note(frame[frame.stage == "init"]) is None
     assert np.isfinite(float(note.params["steps"]))

@@ -16,7 +16,7 @@ from playground.i18n import (
     detect_language,
     format_fields,
     normalize_language,
-    render,
+    render_note,
     strings,
     t,
 )
@@ -231,7 +231,7 @@ def assert_renders(note: Note) -> None:
     for lang in LANGUAGES:
         assert note.key in strings(lang), (lang, note)
         assert format_fields(strings(lang)[note.key]) <= set(note.params) | {"label"}, note
-    english, chinese = render("en", note), render("zh", note)
+    english, chinese = render_note("en", note), render_note("zh", note)
     shown = "".join(str(v) for v in note.params.values())  # a link's value may hold braces
     assert chinese.count("{") == shown.count("{") and chinese != english
     assert english.startswith(t("en", f"param.{note.params['param']}.label") + ": ")
@@ -242,14 +242,14 @@ def test_config_notes_render_in_both_languages(query, key, english):
     _, notes = ExperimentConfig.from_query_params(query)
     assert [n.key for n in notes] == [key]
     assert_renders(notes[0])
-    assert render("en", notes[0]) == english
+    assert render_note("en", notes[0]) == english
 
 
 def test_coerce_notes_render_in_both_languages():
     _, notes = ExperimentConfig.from_values(
         {"noise": float("nan"), "hidden_size": "many", "seq_length": 2.5}
     )
-    assert [render("en", n) for n in notes] == [
+    assert [render_note("en", n) for n in notes] == [
         "Noise (σ): nan is not a finite number, using 0.1",
         "Sequence length (window): rounded 2.5 to 2",
         "Hidden size: 'many' is not a number, using 32",
@@ -286,7 +286,7 @@ def test_i18n_imports_nothing_of_the_package():
 
 def test_render_uses_the_label_of_the_param_in_the_language():
     note = Note("note.rounded", {"param": "hidden_size", "value": "7.6", "rounded": "8"})
-    assert render("en", note) == "Hidden size: rounded 7.6 to 8"
-    assert render("zh", note) == "隐藏层大小：已将 7.6 取整为 8"
+    assert render_note("en", note) == "Hidden size: rounded 7.6 to 8"
+    assert render_note("zh", note) == "隐藏层大小：已将 7.6 取整为 8"
     unknown = Note("note.rounded", {"param": "lag", "value": "1.5", "rounded": "2"})
-    assert render("en", unknown) == "lag: rounded 1.5 to 2"
+    assert render_note("en", unknown) == "lag: rounded 1.5 to 2"

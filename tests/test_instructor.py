@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.config import PARAM_BY_NAME
-from playground.i18n import LANGUAGES, render
+from playground.i18n import LANGUAGES, render_note
 from playground.workshop.instructor import (
     MAX_NOTES,
     InstructorOptions,
@@ -37,7 +37,9 @@ def test_unknown_lock_names_are_ignored_with_a_note():
     opts = parse_instructor_options({"lock": " Model , colour,,epochs"})
     assert opts.locked == {"model", "epochs"}
     assert [n.key for n in opts.notes] == ["instructor.unknown_lock"]
-    assert "colour" in render("en", opts.notes[0]) and "colour" in render("zh", opts.notes[0])
+    assert "colour" in render_note("en", opts.notes[0]) and "colour" in render_note(
+        "zh", opts.notes[0]
+    )
 
 
 def test_lock_all_and_repeated_keys():
@@ -100,4 +102,4 @@ def test_never_raises_and_stays_valid(query):
     assert len(opts.notes) <= MAX_NOTES
     for note in opts.notes:
         for lang in LANGUAGES:
-            assert isinstance(render(lang, note), str)
+            assert isinstance(render_note(lang, note), str)

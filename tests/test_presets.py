@@ -8,7 +8,7 @@ import pytest
 
 from playground import run_experiment
 from playground.config import MODELS, ExperimentConfig
-from playground.i18n import LANGUAGES, render, strings
+from playground.i18n import LANGUAGES, render_note, strings
 from playground.views import VIEWS
 from playground.workshop.presets import PRESETS, Preset, signal_or_sine
 
@@ -47,7 +47,7 @@ def test_preset_hints_are_valid(preset: Preset):
         assert preset.title_key in strings(lang)
         assert preset.notice_key in strings(lang)
         for note in preset.notes:
-            assert "{" not in render(lang, note)
+            assert "{" not in render_note(lang, note)
 
 
 def test_tutorial_preset_is_the_tutorial():
@@ -68,7 +68,7 @@ def test_real_data_falls_back_to_sine_until_airline_exists():
     assert preset.config.signal == signal
     if signal == "sine":
         assert [n.key for n in preset.notes] == ["preset.signal_missing"]
-        assert "airline" in render("en", preset.notes[0])
+        assert "airline" in render_note("en", preset.notes[0])
     else:
         assert preset.notes == ()
     assert signal_or_sine("sine") == ("sine", ())

@@ -22,7 +22,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground import TEXT_CORPORA, TextConfig, generate, next_char_probs, run_text
-from playground.i18n import LANGUAGES, render
+from playground.i18n import LANGUAGES, render_note
 from playground.text import (
     MAX_TEXT_CHARS,
     TextRejected,
@@ -145,7 +145,7 @@ def test_hostile_text_is_rejected_with_a_note_in_both_languages(raw, key):
         read_text(raw)
     assert err.value.note.key == key
     for lang in LANGUAGES:
-        shown = render(lang, err.value.note)
+        shown = render_note(lang, err.value.note)
         assert shown and shown != key  # a message, not the raw key
 
 

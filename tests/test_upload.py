@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.i18n import LANGUAGES, Note, render, t
+from playground.i18n import LANGUAGES, Note, render_note, t
 from playground import ExperimentConfig, run_experiment
 from playground.serve.specs import build_chart_specs
 from playground.pipeline.upload import (
@@ -160,7 +160,7 @@ def test_every_notice_reads_in_every_language(lang):
     _, _, notices = column_series(parse_csv(text.encode()), "c")
     assert [n.key for n in notices][-1] == "note.upload_dropped"
     for note in notices:
-        shown = render(lang, note)
+        shown = render_note(lang, note)
         assert shown != note.key and "{" not in shown
 
 

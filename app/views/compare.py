@@ -9,7 +9,7 @@ from app.session import compare_choice, sync_compare
 from playground.charts import compare_chart, compare_loss_chart
 from playground.charts.seeds import seed_spread_chart
 from playground.config import MODELS
-from playground.i18n import render as render_note
+from playground.i18n import render_note
 from playground.serve.keys import view_key
 from playground.views.compare import (
     compare_configs,

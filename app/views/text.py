@@ -24,7 +24,7 @@ from playground.charts.text import (
     unit_html,
 )
 from playground.i18n import Note
-from playground.i18n import render as render_note
+from playground.i18n import render_note
 from playground.params import LEARNING_RATES, MODELS, format_value
 from playground.text import (
     FEATURES,

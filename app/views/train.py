@@ -12,7 +12,7 @@ from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
 from playground.config import PARAM_BY_NAME
-from playground.i18n import render as render_note
+from playground.i18n import render_note
 from playground.pipeline.health import health_note
 from playground.pipeline.noise import noise_text
 from playground.serve.keys import run_key

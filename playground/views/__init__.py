@@ -27,14 +27,14 @@ VIEWS: tuple[str, ...] = (
 VIEW_ALIASES: dict[str, str] = {"data": "train"}  # older links' names for a view
 
 
-def view_key(name: str) -> str | None:
+def resolve_view(name: str) -> str | None:
     """The view a `?view=` value (or a preset's view) names, aliases resolved; else None."""
     key = VIEW_ALIASES.get(name, name)
     return key if key in VIEWS else None
 
 
 __all__ = [
-    "VIEWS", "VIEW_ALIASES", "view_key",
+    "VIEWS", "VIEW_ALIASES", "resolve_view",
     "LAYERS", "Gradients", "Inside", "Trace", "gates_frame", "gradient_frames",
     "gradient_norm_per_step", "gradient_norms", "hidden_frame", "inside_frames",
     "probe_inside", "project_2d", "trace",
