@@ -13,7 +13,6 @@ from test_browser import (
     FINGERPRINT_JS,
     SETTLE_TIMEOUT_MS,
     assert_healthy,
-    choose_model,
     settle,
     url_params,
 )
@@ -106,9 +105,11 @@ def test_a_language_switch_relabels_every_menu(app_url, page):
     )
     page.locator(".st-key-lang input[role=combobox]").click()
     page.get_by_role("option", name="简体中文").click()
-    page.wait_for_function(
-        "t => document.querySelector('.st-key-preset input').value === t",
-        arg=t("zh", "preset.custom"),
+    page.wait_for_function(  # both menus, each drawn when its rerun reaches it
+        """([preset, signal]) =>
+            document.querySelector('.st-key-preset input').value === preset
+            && document.querySelector('.st-key-signal input').value === signal""",
+        arg=[t("zh", "preset.custom"), t("zh", "choice.signal.sine")],
         timeout=SETTLE_TIMEOUT_MS,
     )
     assert combobox(page, "signal") == t("zh", "choice.signal.sine")
@@ -245,7 +246,13 @@ def test_on_a_phone_a_move_closes_the_sidebar_and_shows_the_chart(app_url, page)
     before = page.evaluate(FINGERPRINT_JS)
     page.locator('[data-testid="stExpandSidebarButton"]').click()
     page.wait_for_function(f"() => {side}.right > 200")
-    choose_model(page, "gru")
+    # On a phone the menu is chosen from the keyboard (the list's popover may open
+    # outside the narrow viewport): type the entry, confirm it.
+    model = page.locator(".st-key-model input[role=combobox]")
+    model.focus()
+    model.press_sequentially("GRU")
+    page.get_by_role("option", name="GRU", exact=True).wait_for()
+    model.press("Enter")
     settle(page, before)
     page.wait_for_timeout(600)
     assert page.evaluate(PHONE_JS)["sidebar_right"] <= 1
