@@ -12,16 +12,17 @@ from typing import Any
 
 import streamlit as st
 
-from playground import ExperimentConfig, run_experiment
+from playground import ExperimentConfig
 from playground.config import MAX_WORK
 from playground.charts import METRICS
 from playground.i18n import Note, render_note, t
-from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_models, model_configs
+from playground.pipeline.experiment import ExperimentResult
 from playground.serve.cache import RunCache, Status
 from playground.serve.memory import freeze_heap, tune_allocator
 from playground.serve.keys import Data, run_key, spec_key
-from playground.serve.specs import errors_table, page_spec
+from playground.serve.specs import page_spec
 from playground.serve.warm import start_warm_up
+from playground.views.plan import Plan, Step, trains
 from playground.workshop.instructor import InstructorOptions
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
@@ -73,13 +74,6 @@ def progress_reporter(bars, lang: str) -> Callable[[Status], None]:
     return on_status
 
 
-def epoch_reporter(report: Callable[[Any], None], total: int):
-    """An on_epoch callback that reports (fraction, Note) to the cache."""
-    return lambda e, tr, te: report(
-        (e / total, Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te}))
-    )
-
-
 @dataclass
 class PageContext:
     """Everything a view needs; views read it and call its helpers, nothing global."""
@@ -124,40 +118,48 @@ class PageContext:
         """The run of `cfg` on the page's data, through the cache (progress also in
         `near`, see `cached`). It reports as soon as training starts (the first epoch's
         losses come only after it)."""
-        return self.cached(run_key(cfg, self.data), self._training(cfg), near)
-
-    def _training(self, cfg: ExperimentConfig) -> Callable[[Callable[[Any], None]], Any]:
-        """The cache's job for the run of `cfg`: train it, reporting progress."""
-
-        def compute(report: Callable[[Any], None]) -> ExperimentResult:
-            report(
-                (0.0, Note("progress.started", {"model": cfg.model.upper(), "total": cfg.epochs}))
-            )
-            return run_experiment(cfg, epoch_reporter(report, cfg.epochs), series=self.data.series)
-
-        return compute
+        return self.runs([cfg], near)[cfg]
 
     def runs(
         self, cfgs: list[ExperimentConfig], near: Any = None
     ) -> dict[ExperimentConfig, ExperimentResult]:
-        """The runs of `cfgs` on the page's data, through the cache, all put on the pool at
-        once (a view of many runs uses every worker), with one progress bar (also in
-        `near`); the ones only this page waited for are dropped if it goes away. Large
-        settings run one after another (PARALLEL_EPOCH_WORK)."""
-        if max(c.epoch_work() for c in cfgs) > PARALLEL_EPOCH_WORK:
-            return {c: self.run(c, near) for c in cfgs}
-        items = [(run_key(c, self.data), self._training(c)) for c in cfgs]
-        if all(self.cache.get(key) is not None for key, _ in items):
+        """The runs of `cfgs` on the page's data (see `prepare`: all on the pool at once,
+        one progress bar, also in `near`; the ones only this page waited for are dropped
+        if it goes away)."""
+        got = self.prepare(trains(cfgs, self.data), near)
+        return {c: got[run_key(c, self.data)] for c in cfgs}
+
+    def prepare(self, plan: Plan, near: Any = None) -> dict[Hashable, Any]:
+        """Carry out a view's preparation (`playground/views/plan.py`) through the shared
+        cache: its trainings first, all on the pool at once (one at a time for large
+        settings) with one progress bar (also in `near`), then its other steps in order,
+        "work" with progress, "derive" made once and shared. Returns each step's value
+        by name, for the view to draw."""
+        got: dict[Hashable, Any] = {}
+        trainings = [s for s in plan if s.kind == "train"]
+        if trainings:
+            got |= self._trainings(trainings, near)
+        for step in plan:
+            if step.kind == "train":
+                continue
+            compute = lambda report, step=step: step.compute(got, report)  # noqa: E731
+            if step.kind == "work":
+                got[step.name] = self.cached(step.key, compute, near)
+            else:
+                got[step.name] = self.cache.get_or_compute(step.key, compute, pooled=False)
+        return got
+
+    def _trainings(self, steps: list[Step], near: Any) -> dict[Hashable, Any]:
+        """The values of training steps: all on the pool at once unless one's epoch
+        costs more than PARALLEL_EPOCH_WORK (then one after another)."""
+        items = [(s.key, lambda report, s=s: s.compute({}, report)) for s in steps]
+        if max(s.cost for s in steps) > PARALLEL_EPOCH_WORK:
+            got = [self.cached(key, compute, near) for key, compute in items]
+        elif all(self.cache.get(key) is not None for key, _ in items):
             got = self.cache.get_many(items)
         else:
             got = self._with_progress(lambda tell: self.cache.get_many(items, tell), near)
-        return dict(zip(cfgs, got, strict=True))
-
-    def fits(self, models: tuple[str, ...]) -> dict[str, Fitted]:
-        """The fitted network of each of `models` at the page's other settings (their
-        runs through `runs`: trained side by side)."""
-        runs = self.runs(model_configs(self.cfg, models))
-        return fitted_models(self.cfg, models, run=runs.__getitem__)
+        return {s.name: value for s, value in zip(steps, got, strict=True)}
 
     def shared(self, of: tuple, name: str, build: Callable[[], Any]) -> Any:
         """`build()` (something drawn from the value keyed `of`: specs, a player) made
@@ -186,12 +188,9 @@ class PageContext:
         if note is not None and not self.options.hide_text:
             st.markdown(f"**{render_note(self.lang, note)}**")
 
-    def metrics_table(self, of: tuple, metrics: Callable[[], Any], container=st) -> None:
-        """The errors table of the value keyed `of` (`metrics()` gives its frame) in the
-        reader's language (the frame keeps its keys). Its Arrow table is made once per
-        key and language and shared (`shared`: single flight, so a room arriving at once
-        makes it once, not once per session)."""
-        shown = self.shared(of, "errors", lambda: errors_table(metrics(), self.lang))
+    def metrics_table(self, shown: Any, container=st) -> None:
+        """An errors table (`serve.specs.errors_table`, made once per key and language
+        by a view's plan) with its columns in the reader's language."""
         columns = {
             "model": st.column_config.TextColumn(self.t("chart.title.model")),
             "split": st.column_config.TextColumn(self.t("chart.title.split")),

@@ -10,7 +10,8 @@ from playground import charts as cl
 from playground.views.compare import compare_models
 from playground.pipeline.experiment import fit
 from playground.views.forecast import forecast_frames
-from playground.views import gradient_norms, inside_frames
+from playground.views.gradients import gradient_norms
+from playground.views.inside import inside_frames
 from playground.charts.labels import LOG_FORMAT
 from speckit import (
     assert_tooltips_labelled,

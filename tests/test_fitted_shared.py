@@ -16,7 +16,8 @@ from playground.config import MODELS
 from playground.pipeline.experiment import fitted_models, predict
 from playground.workshop.export import weights_bytes
 from playground.views.forecast import forecast_frames
-from playground.views import gradient_frames, gradient_norms, inside_frames, probe_inside
+from playground.views.gradients import gradient_frames, gradient_norms
+from playground.views.inside import inside_frames, probe_inside
 
 CFG = ExperimentConfig(epochs=6, hidden_size=8, seed=3)
 

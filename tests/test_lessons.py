@@ -235,7 +235,9 @@ def test_the_memory_challenge_passes_at_every_lag_its_goal_allows(lag):
 def test_each_challenges_example_passes_at_the_lesson_seeds(key):
     """challenge.<key>.passed: the example link, at each lesson seed (judged on the
     median of that seed and the next two), passes. Measured over seeds 0-9: small_model
-    9/10, quick_learner 9/10, overfit 10/10."""
+    10/10 (and 10/10 on seeds 10-19 and 20-29; the example had 100 points and the target
+    0.12 before, 9/10 on 0-9 but 3/10 on 10-19: the test part's 18 points drew noise
+    of RMSE 0.07-0.13 by seed), quick_learner 9/10, overfit 10/10."""
     challenge = CHALLENGES[key]
     cfg = challenge.example_config()
     verdicts = [challenge.judge(replace(cfg, seed=s), run=run) for s in SEEDS]

@@ -8,7 +8,9 @@ import torch
 
 from playground import ExperimentConfig
 from playground.pipeline.experiment import fit, initial_network
-from playground.views import gradient_norms, inside_frames, project_2d, trace
+from playground.views.gradients import gradient_norms
+from playground.views.inside import inside_frames, project_2d
+from playground.pipeline.cells import trace
 
 
 @pytest.mark.parametrize("model", ["rnn", "lstm", "gru"])

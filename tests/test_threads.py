@@ -24,7 +24,7 @@ from configs import CHAOTIC
 from playground import ExperimentConfig, run_experiment
 from playground.pipeline.experiment import fitted_models
 from playground.views.forecast import forecast_frames
-from playground.views import inside_frames
+from playground.views.inside import inside_frames
 from playground.pipeline.threads import THREADS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -5,12 +5,14 @@ anywhere else (torch is set up per thread)."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from app.context import PageContext
 from playground import ExperimentConfig, run_experiment
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key
 from playground.views.compare import compare_configs, compare_models
+from playground.views.plan import Step, trains
 from playground.workshop.instructor import InstructorOptions
 
 CFG = ExperimentConfig(epochs=5, hidden_size=8)
@@ -21,14 +23,16 @@ def test_a_views_runs_train_on_the_pool_side_by_side_with_the_same_numbers():
     ctx = PageContext("en", InstructorOptions(), CFG, SIGNAL, cache=cache)
     cfgs = compare_configs(CFG, ("rnn", "gru"), (0, 1))
     trained_in: set[str] = set()
-    original = ctx._training
 
-    def spying(cfg):
-        compute = original(cfg)
-        return lambda report: (trained_in.add(threading.current_thread().name), compute(report))[1]
+    def spying(step: Step) -> Step:
+        def compute(got, report):
+            trained_in.add(threading.current_thread().name)
+            return step.compute(got, report)
 
-    ctx._training = spying
-    runs = ctx.runs(cfgs)
+        return replace(step, compute=compute)
+
+    got = ctx.prepare(tuple(spying(s) for s in trains(cfgs)))
+    runs = {c: got[run_key(c, SIGNAL)] for c in cfgs}
     assert list(runs) == cfgs and cache.computed == len(cfgs)
     assert len(trained_in) == 2 and all(n.startswith("playground-work") for n in trained_in)
     assert all(cache.get(run_key(c, SIGNAL)) is runs[c] for c in cfgs)

@@ -14,7 +14,8 @@ from playground import ExperimentConfig
 from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.warm import FIRST_LANGUAGE, Link, compare_jobs, links, warm_jobs, warm_up
+from playground.serve.warm import FIRST_LANGUAGE, Link, compare_tab, links, warm_jobs, warm_up
+from playground.views import plan
 from playground.views.compare import compare_configs, seeds_after
 from playground.workshop.presets import PRESETS
 
@@ -143,7 +144,7 @@ def test_after_the_warm_up_a_first_visit_to_any_link_trains_nothing(warmed, link
 
 @pytest.mark.slow
 def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
-    warm_up(warmed, compare_jobs(warmed, links()[0], "en"))
+    warm_up(warmed, plan.jobs(compare_tab(links()[0], "en"), lambda key: warmed.get(key)))
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.run()
@@ -158,14 +159,19 @@ def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
 def test_every_training_is_a_job_of_its_own_and_views_only_read_them(monkeypatch):
     """No job waits inside another: a view's job comes after the jobs of all its runs and,
     run after them, trains nothing (so the warm-up yields to users between trainings)."""
-    import playground.serve.warm as warm
+    import playground.views.plan as plan_module
 
     trained: list[ExperimentConfig] = []
-    real = warm.run_experiment
-    monkeypatch.setattr(warm, "run_experiment", lambda cfg: trained.append(cfg) or real(cfg))
+    real = plan_module.run_experiment
+
+    def spy(cfg, *args, **kwargs):
+        trained.append(cfg)
+        return real(cfg, *args, **kwargs)
+
+    monkeypatch.setattr(plan_module, "run_experiment", spy)
     link = Link("small", ExperimentConfig(epochs=30, hidden_size=4), "compare", ("rnn", "gru"))
     cache = RunCache(max_workers=1)
-    jobs = list(warm.compare_jobs(cache, link, "en"))
+    jobs = list(plan.jobs(compare_tab(link, "en"), lambda key: cache.get(key)))
     keys = [key for key, _ in jobs]
     cfgs = compare_configs(link.cfg, link.models, seeds_after(link.cfg.seed))
     view = view_key("compare", link.cfg, SIGNAL, link.models, seeds_after(link.cfg.seed))

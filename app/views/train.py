@@ -10,22 +10,19 @@ from app.context import PageContext
 from app.views.board import submit_box
 from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
-from playground.charts.replay import replay_html
 from playground.config import PARAM_BY_NAME
 from playground.i18n import render_note
-from playground.pipeline.health import health_note
-from playground.pipeline.noise import noise_text
 from playground.serve.keys import run_key
-from playground.serve.specs import before_after_spec, build_chart_specs
+from playground.serve.specs import before_after_spec
+from playground.views.train import replay_plan, train_plan
 
 
 def render(ctx: PageContext) -> None:
     result = ctx.result
     ctx.explain("train")
     st.subheader(ctx.t("section.signal"))
-    # Specs are built once per result and language and shared by every session.
-    run = run_key(ctx.cfg, ctx.data)
-    specs = ctx.shared(run, "run", lambda: build_chart_specs(result, ctx.lang))
+    got = ctx.prepare(train_plan(ctx.cfg, ctx.lang, ctx.data))  # made once, shared
+    specs = got["run"]
     st.vega_lite_chart(before_and_after(ctx, specs["predictions"]), width="stretch")
     replay(ctx)
     train_more(ctx)
@@ -36,14 +33,11 @@ def render(ctx: PageContext) -> None:
     with right:
         st.subheader(ctx.t("section.errors"))
         st.vega_lite_chart(specs["metrics"], width="content")
-        ctx.metrics_table(run, lambda: result.metrics)
-        own = ctx.data.series is None  # the config's own signal: its noise is known
-        noise = ctx.shared(run, "noise", lambda: noise_text(ctx.cfg, result.metrics, ctx.lang))
-        noise = noise if own else ""
-        if noise:
-            st.caption(noise)
+        ctx.metrics_table(got["errors"])
+        if got["noise"] and ctx.data.series is None:  # the config's own signal: known noise
+            st.caption(got["noise"])
         submit_box(ctx)  # on a ?board= link: "Submit this run"
-    (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
+    (failed,) = got["health"]
     if failed is not None and not result.diverged:  # divergence: the page's error says it
         st.warning(render_note(ctx.lang, failed), icon=":material/monitor_heart:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
@@ -84,8 +78,7 @@ def replay(ctx: PageContext) -> None:
     )
     if not expander.open:
         return
-    result = ctx.result
-    html = ctx.shared(run_key(ctx.cfg, ctx.data), "replay", lambda: replay_html(result, ctx.lang))
+    html = ctx.prepare(replay_plan(ctx.cfg, ctx.lang, ctx.data))["replay"]
     with expander:
         st.caption(ctx.t("replay.caption"))
         st.iframe(html, height="content", alt=ctx.t("replay.frame"))

@@ -1,22 +1,8 @@
-"""The learning views' computations, one module per view: `compare`, `forecast`,
-`inside`, `gradients`, `memory`. Each turns fitted networks (or its own task) into tidy
-frames; the page's view of the same name draws them with `playground.charts`."""
-
-from playground.pipeline.cells import LAYERS, Trace, trace
-from playground.views.gradients import (
-    Gradients,
-    gradient_frames,
-    gradient_norm_per_step,
-    gradient_norms,
-)
-from playground.views.inside import (
-    Inside,
-    gates_frame,
-    hidden_frame,
-    inside_frames,
-    probe_inside,
-    project_2d,
-)
+"""The views' computations, one module per view (`views/<view>.py`): each turns runs
+(or its own task) into tidy frames, and says as a Plan (`views/plan.py`) what the page's
+view of the same name draws, under which keys; the page and the warm-up carry it out.
+This package's own name space is just the views' keys (it imports no view, so a view
+may import `playground.charts`, which reads some views' constants)."""
 
 # The page's views in tab order: the `?view=` key, the page module app/views/<key>.py and,
 # for the learning views, the package module views/<key>.py and charts/<key>.py.
@@ -33,9 +19,4 @@ def resolve_view(name: str) -> str | None:
     return key if key in VIEWS else None
 
 
-__all__ = [
-    "VIEWS", "VIEW_ALIASES", "resolve_view",
-    "LAYERS", "Gradients", "Inside", "Trace", "gates_frame", "gradient_frames",
-    "gradient_norm_per_step", "gradient_norms", "hidden_frame", "inside_frames",
-    "probe_inside", "project_2d", "trace",
-]  # fmt: skip
+__all__ = ["VIEWS", "VIEW_ALIASES", "resolve_view"]

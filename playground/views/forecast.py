@@ -12,17 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from playground.config import ExperimentConfig
+from playground.charts import forecast_chart, horizon_chart
+from playground.config import MODELS, ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import Fitted, predict
+from playground.i18n import t
+from playground.serve.keys import SIGNAL, Data, view_key
+from playground.views.plan import Got, Plan, Report, chart, fits_of, model_trains, shown, work
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
-Report = Callable[[Any], None]  # takes (fraction done, Note), as the page's cache expects
 
 BASELINES: tuple[str, ...] = ("persistence", "linear_ar")  # forecasters that are not networks
 # Starting points of the horizon curves, evenly spaced over the test region. Each costs a
@@ -205,3 +207,46 @@ def horizon_summary(horizon: pd.DataFrame) -> HorizonSummary:
     finite = mean[np.isfinite(mean)]
     best = str(finite.idxmin()) if len(finite) else str(mean.index[0])
     return HorizonSummary({str(k): float(v) for k, v in mean.items()}, best, longest, growth)
+
+
+def horizon_lines(horizon: pd.DataFrame, lang: str) -> list[str]:
+    """The horizon chart read for this run in `lang`: the forecaster with the lowest mean
+    error, then how each network's error grows with the horizon."""
+    s = horizon_summary(horizon)
+    label = lambda m: t(lang, f"chart.model.{m}")  # noqa: E731
+    best = t(
+        lang,
+        "forecast.verdict.best",
+        best=label(s.best),
+        best_mse=s.mean[s.best],
+        ar=s.mean["linear_ar"],
+        persistence=s.mean["persistence"],
+    )
+    return [best] + [
+        t(
+            lang,
+            "forecast.verdict.growth",
+            model=label(model),
+            horizon=s.longest,
+            first=first,
+            last=last,
+            ratio=last / first if first > 0 else float("inf"),
+        )
+        for model, (first, last) in s.growth.items()
+    ]
+
+
+def forecast_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
+    """The Forecast tab: every model's run, "forecast" (the frames, on the pool), and in
+    `lang` "paths" and "horizon" (specs) and "lines" (the horizon read in words)."""
+    key = view_key("forecast", cfg, data)
+
+    def frames(got: Got, report: Report) -> Forecast:
+        return forecast_frames(fits_of(got, cfg, MODELS, data), report=report)
+
+    return model_trains(cfg, MODELS, data) + (
+        work(key, frames, "forecast"),
+        chart(key, "paths", lang, lambda got: forecast_chart(got["forecast"].paths, lang)),
+        chart(key, "horizon", lang, lambda got: horizon_chart(got["forecast"].horizon, lang)),
+        shown(key, "lines", lang, lambda got: horizon_lines(got["forecast"].horizon, lang)),
+    )

@@ -19,7 +19,12 @@ from typing import Any, Literal
 
 from playground.config import ExperimentConfig
 from playground.i18n import Note
-from playground.pipeline.experiment import ExperimentResult, run_experiment
+from playground.pipeline.experiment import (
+    ExperimentResult,
+    fitted_models,
+    model_configs,
+    run_experiment,
+)
 from playground.serve.keys import SIGNAL, Data, run_key, spec_key
 from playground.serve.specs import page_spec
 
@@ -124,3 +129,13 @@ def jobs(plan: Plan, read: Callable[[Hashable], Any]) -> Iterator[tuple[Hashable
     got = CacheReader(plan, read)
     for step in plan:
         yield step.key, lambda step=step: step.compute(got, lambda progress: None)
+
+
+def model_trains(cfg: ExperimentConfig, models: tuple[str, ...], data: Data = SIGNAL) -> Plan:
+    """The run of each of `models` at the other settings of `cfg` (a view of models)."""
+    return trains(model_configs(cfg, models), data)
+
+
+def fits_of(got: Got, cfg: ExperimentConfig, models: tuple[str, ...], data: Data = SIGNAL):
+    """The fitted network of each of `models` from their runs among the values got."""
+    return fitted_models(cfg, models, series=data.series, run=runs_of(got, data))

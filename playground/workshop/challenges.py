@@ -125,7 +125,9 @@ def final_losses(result: ExperimentResult) -> tuple[float, float]:
 
 
 # ---- The checks ----------------------------------------------------------------------
-SMALL_MODEL = {"target": 0.12, "max_hidden": 8, "min_noise": 0.1}
+# The floor at noise 0.1 is an RMSE of ~0.1 (the noise drawn in the test points: 0.07-0.13
+# over seeds 0-31 at 100 points); a small network gets within ~20 % of it given data.
+SMALL_MODEL = {"target": 0.13, "max_hidden": 8, "min_noise": 0.1}
 
 
 def check_small_model(cfg, results, reference=None) -> Verdict | None:
@@ -213,7 +215,7 @@ def ratio_text(ratio: float) -> str:
 
 # Examples: settings links that solve each card; tests/test_lessons.py checks that each
 # passes at 80 % of the lesson seeds (measurements in the commit that set them).
-SMALL_MODEL_EXAMPLE = {"hidden_size": "8", "model": "lstm", "epochs": "300"}
+SMALL_MODEL_EXAMPLE = {"hidden_size": "8", "model": "lstm", "epochs": "300", "n_points": "300"}
 QUICK_LEARNER_EXAMPLE = {"model": "gru", "learning_rate": "0.03", "epochs": "10"}
 OVERFIT_EXAMPLE = {  # the Overfitting scenario's settings
     "n_points": "40",
