@@ -14,9 +14,9 @@ from playground import ExperimentConfig
 from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.warm import FIRST_LANGUAGE, Link, compare_tab, links, warm_jobs, warm_up
+from playground.serve.warm import FIRST_LANGUAGE, Link, links, warm_jobs, warm_up
 from playground.views import plan
-from playground.views.compare import compare_configs, seeds_after
+from playground.views.compare import compare_configs, compare_plan, seeds_after
 from playground.workshop.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has one too
@@ -144,7 +144,12 @@ def test_after_the_warm_up_a_first_visit_to_any_link_trains_nothing(warmed, link
 
 @pytest.mark.slow
 def test_after_the_warm_up_compare_on_the_default_page_trains_nothing(warmed):
-    warm_up(warmed, plan.jobs(compare_tab(links()[0], "en"), lambda key: warmed.get(key)))
+    warm_up(
+        warmed,
+        plan.jobs(
+            compare_plan(links()[0].cfg, "en", links()[0].models), lambda key: warmed.get(key)
+        ),
+    )
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     at.query_params["lang"] = "en"
     at.run()
@@ -171,7 +176,7 @@ def test_every_training_is_a_job_of_its_own_and_views_only_read_them(monkeypatch
     monkeypatch.setattr(plan_module, "run_experiment", spy)
     link = Link("small", ExperimentConfig(epochs=30, hidden_size=4), "compare", ("rnn", "gru"))
     cache = RunCache(max_workers=1)
-    jobs = list(plan.jobs(compare_tab(link, "en"), lambda key: cache.get(key)))
+    jobs = list(plan.jobs(compare_plan(link.cfg, "en", link.models), lambda key: cache.get(key)))
     keys = [key for key, _ in jobs]
     cfgs = compare_configs(link.cfg, link.models, seeds_after(link.cfg.seed))
     view = view_key("compare", link.cfg, SIGNAL, link.models, seeds_after(link.cfg.seed))

@@ -1,20 +1,15 @@
 """Warm start: before the room arrives, compute what its first clicks ask for.
 
-A workshop opens the default page and the presets, most in the same minute. At server
-start `warm_up` carries out, into the one cache, the plans (views/plan.py) the page
-carries out on a first visit to each link, in the order the page lists them (the
-default page, then the presets): its run and its own view, the only tab the page draws.
-Then the same in the other languages (charts carry words), then every link's Train tab
-and replay, then each link's Compare tab (the room's likely next clicks), then the Text
-view's. The plans are the page's own, so the keys are too: `tests/test_warm.py` checks
-that a first visit to every link, after the warm-up, computes nothing.
+At server start `warm_up` carries out, into the one cache, the very plans
+(views/plan.py) the page carries out on a first visit to each link (the default page,
+then the presets, as the page lists them), so their keys too: `tests/test_warm.py`
+checks that a first visit to any link then computes nothing. Then the other languages,
+the Train tabs and replays, the Compare tabs, the Text view's runs.
 
-It runs in one background thread (one core at most) and yields to users: before each job
-it waits while any user work runs or waits, or a page called the cache within the last
-QUIET_S (a room rerunning). Every step of a plan is a job of its own (a training, or a
-view's value read from the runs the jobs before it trained), run on the warm-up's
-thread, not the pool, so a user's request never queues behind it and never waits inside
-a warm-up job. It logs when each link is ready and when it is done ("warm-up done").
+It runs in one background thread and yields to users: before each job it waits while
+user work runs or waits, or a page called the cache within QUIET_S. Each step of a plan
+is a job of its own, run on the warm-up's thread (a user never queues behind it, no job
+waits inside another), and the log says when each link is ready and when all is done.
 """
 
 from __future__ import annotations
@@ -34,7 +29,7 @@ from playground.serve.memory import freeze_heap
 from playground.views import plan
 from playground.views.compare import compare_plan
 from playground.views.forecast import forecast_plan
-from playground.views.gradients import gradients_plan, saliency_plan, updates_plan
+from playground.views.gradients import gradients_tab
 from playground.views.text import warm_text_jobs
 from playground.views.train import replay_plan, train_plan
 from playground.workshop.presets import PRESETS
@@ -67,56 +62,36 @@ def links() -> list[Link]:
 def first_visit(link: Link, lang: str) -> plan.Plan:
     """What the page carries out on a first visit to `link` in `lang` (streamlit_app.py:
     the run, then the link's view, the only tab drawn; the replay waits for a click)."""
-    cfg = link.cfg
-    views = {
+    cfg, view = link.cfg, link.view
+    drawn = {
         "train": lambda: train_plan(cfg, lang),
         "compare": lambda: compare_plan(cfg, lang, link.models),
-        "gradients": lambda: (
-            gradients_plan(cfg, lang) + updates_plan(cfg, lang) + saliency_plan(cfg, lang)
-        ),
+        "gradients": lambda: gradients_tab(cfg, lang),
         "forecast": lambda: forecast_plan(cfg, lang),
     }
-    return (plan.train(cfg),) + (views[link.view]() if link.view in views else ())
-
-
-def train_tab(link: Link, lang: str) -> plan.Plan:
-    """The Train tab of `link` in `lang`, with the replay its expander draws when opened."""
-    return train_plan(link.cfg, lang) + replay_plan(link.cfg, lang)
-
-
-def compare_tab(link: Link, lang: str) -> plan.Plan:
-    """The Compare tab of `link` in `lang`, its runs and what it draws."""
-    return compare_plan(link.cfg, lang, link.models)
+    return (plan.train(cfg),) + (drawn[view]() if view in drawn else ())
 
 
 def warm_jobs(cache: RunCache, compare: bool = True) -> Iterator[Job]:
-    """The jobs in the order a room needs them, each key once (`compare`: then each
-    link's Compare tab and the Text view's runs). A later job reads earlier results
-    from `cache`. A job keyed ("warm", "ready", name) marks a link ready."""
+    """The jobs in the order a room needs them, each key once: every link's first visit
+    (ready when done: a job keyed ("warm", "ready", name)), in the first language, then
+    the others; every link's Train tab and replay; with `compare`, every Compare tab and
+    the Text view's runs. A later job reads earlier results from `cache`."""
+    read = lambda key: cache.get(key, touch=False)  # noqa: E731
+    langs = (FIRST_LANGUAGE, *(lang for lang in LANGUAGES if lang != FIRST_LANGUAGE))
+    jobs: list[Job] = []
+    for link in links():
+        ready = (("warm", "ready", link.name), lambda: True)
+        jobs += [*plan.jobs(first_visit(link, FIRST_LANGUAGE), read), ready]
+    tabs = [first_visit(link, lang) for lang in langs[1:] for link in links()]
+    tabs += [train_plan(k.cfg, lang) + replay_plan(k.cfg, lang) for lang in langs for k in links()]
+    tabs += [compare_plan(k.cfg, lang, k.models) for k in links() for lang in langs if compare]
+    jobs += [job for tab in tabs for job in plan.jobs(tab, read)]
     seen: set[Hashable] = set()
-    for key, compute in _all_jobs(cache, compare):
+    for key, compute in [*jobs, *(warm_text_jobs() if compare else ())]:
         if key not in seen:
             seen.add(key)
             yield key, compute
-
-
-def _all_jobs(cache: RunCache, compare: bool) -> Iterator[Job]:
-    read = lambda key: cache.get(key, touch=False)  # noqa: E731
-    langs = (FIRST_LANGUAGE, *(lang for lang in LANGUAGES if lang != FIRST_LANGUAGE))
-    for link in links():
-        yield from plan.jobs(first_visit(link, FIRST_LANGUAGE), read)
-        yield ("warm", "ready", link.name), lambda: True
-    for lang in langs[1:]:
-        for link in links():
-            yield from plan.jobs(first_visit(link, lang), read)
-    for lang in langs:  # the next clicks: the Train tab, the replay
-        for link in links():
-            yield from plan.jobs(train_tab(link, lang), read)
-    if compare:  # the whole warm-up: then every Compare tab, the Text view's runs
-        for link in links():
-            for lang in langs:
-                yield from plan.jobs(compare_tab(link, lang), read)
-        yield from warm_text_jobs()
 
 
 def users_first(cache: RunCache, stop: threading.Event | None = None) -> bool:

@@ -211,3 +211,12 @@ def saliency_plan(
         work(key, saliency, "saliency"),
         chart(key, "chart", lang, lambda got: saliency_chart(got["saliency"], lang)),
     )
+
+
+def gradients_tab(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
+    """What the Gradients tab carries out on opening (the saliency at its opening window)."""
+    return (
+        gradients_plan(cfg, lang, data)
+        + updates_plan(cfg, lang, data)
+        + saliency_plan(cfg, lang, data=data)
+    )
