@@ -15,7 +15,6 @@ field is the parameter's name; the page renders it in the reader's language.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
 from typing import Any, Callable, Collection, Mapping
 
 from playground.i18n import Note
@@ -36,32 +35,7 @@ from playground.params import (  # noqa: F401  (re-exported)
     weight_blocks,
 )
 
-# fmt: on
-
-# Cost budget: one "work unit" is about 0.3 ns of one core here (bench/bench_cost.py,
-# SECONDS_PER_WORK). A recurrent step of one layer costs, per window,
-# weight_blocks x (MAC_WORK x H x (H_in + H + 2) + ELEMENT_WORK + ELEMENT_WORK_PER_UNIT x H): gate
-# matrices (input, hidden, biases; MAC_WORK units per multiply-accumulate, fitted to the
-# measured forward + backward times) and elementwise ops (the LSTM kernel's elementwise
-# part grows with H); plus STEP_WORK[model] once for the op dispatch that dominates small
-# models. A run may cost MAX_WORK, ~4.8 s of one core at SECONDS_PER_WORK; measured
-# 1.5-7.8 s of CPU on a machine loaded 3-6 (bench/RESULTS.md; the limit is 10 s). The
-# largest LSTM sizes at MIN_EPOCHS set it: it cannot be lower without smaller bounds.
-#
-# Every reachable config trains at least MIN_EPOCHS: where the sizes (hidden size, layers,
-# window) would leave fewer, the number of points is lowered first (`max_points`), for
-# every model alike (Compare and Forecast train all three on the same points); then
-# epochs are lowered to what the budget allows (`max_epochs`). The bounds make this
-# possible: at hidden 128, 3 layers and a window of 50 the points can still go down to
-# 2 x 50 (tests/test_config.py checks every corner).
-STEP_WORK: dict[str, float] = {"rnn": 3.0e5, "gru": 9.0e5, "lstm": 3.0e5}  # per step, layer
-MAC_WORK: float = 0.4  # per multiply-accumulate of a gate matrix (forward and backward)
-ELEMENT_WORK: float = 300.0  # per window, gate, step and layer
-ELEMENT_WORK_PER_UNIT: float = 30.0  # the same, per hidden unit
-EPOCH_WORK: float = 2.0e6  # optimizer, loss and bookkeeping per epoch
-MAX_WORK: float = 1.6e10
-MIN_EPOCHS: int = 30  # no reachable config trains fewer (unless its epochs say so)
-SECONDS_PER_WORK: float = 0.3e-9  # one core of the machine in bench/RESULTS.md
+from playground.cost import MAX_WORK, MIN_EPOCHS, SECONDS_PER_WORK, epoch_terms
 
 
 @dataclass(frozen=True)
@@ -214,14 +188,11 @@ class ExperimentConfig:
         return {p.name: format_value(getattr(self, p.name)) for p in PARAMS}
 
     # ---- cost ------------------------------------------------------------
-    def _epoch_terms(self) -> tuple[float, float]:
-        """(fixed, per window) work of one epoch: one epoch costs
-        fixed + per_window x number of windows."""
-        return _epoch_terms(self.model, self.hidden_size, self.num_layers, self.seq_length)
-
     def epoch_work(self) -> float:
         """One epoch's cost in work units (see MAX_WORK)."""
-        fixed, per_window = self._epoch_terms()
+        fixed, per_window = epoch_terms(
+            self.model, self.hidden_size, self.num_layers, self.seq_length
+        )
         return float(fixed + per_window * max(self.n_points - self.seq_length, 1))
 
     def work(self) -> float:
@@ -244,7 +215,7 @@ class ExperimentConfig:
         p = PARAM_BY_NAME["n_points"]
         most = p.high
         for model in MODELS:
-            fixed, per_window = _epoch_terms(
+            fixed, per_window = epoch_terms(
                 model, self.hidden_size, self.num_layers, self.seq_length
             )
             n_windows = (MAX_WORK / MIN_EPOCHS - fixed) // per_window
@@ -268,23 +239,6 @@ class ExperimentConfig:
 
 PARAMS: tuple[Param, ...] = settings_of(ExperimentConfig)  # the settings, in field order
 PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in PARAMS}
-
-
-@lru_cache(maxsize=4096)
-def _epoch_terms(
-    model: str, hidden_size: int, num_layers: int, seq_length: int
-) -> tuple[float, float]:
-    """(fixed, per window) work of one epoch of `model` at these sizes: one epoch costs
-    fixed + per_window x number of windows. Memoised: the sidebar asks for the budget of
-    the same few sizes on every rerun."""
-    h = hidden_size
-    per_step = per_window = 0.0  # one time step through every layer
-    for layer in range(num_layers):
-        h_in = 1 if layer == 0 else h
-        elementwise = ELEMENT_WORK + ELEMENT_WORK_PER_UNIT * h
-        per_step += STEP_WORK[model]
-        per_window += weight_blocks(model) * (MAC_WORK * h * (h_in + h + 2) + elementwise)
-    return seq_length * per_step + EPOCH_WORK, seq_length * per_window
 
 
 # Where a lock holds a setting the budget would lower, these are lowered instead (after

@@ -34,10 +34,10 @@ from playground.config import ExperimentConfig
 from playground.i18n import format_fields, strings, t
 from playground.pipeline.cells import trace
 from playground.pipeline.experiment import fit, run_experiment
+from playground.views.inside import picked_window
 from playground.views.cell import (
     CELL_GATES,
     cell_step,
-    picked_window,
     top_units,
     unit_arithmetic,
     window_inputs,

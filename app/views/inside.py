@@ -16,8 +16,7 @@ from playground.charts.inside import marked_trajectory
 from playground.charts.train import PICK, with_window
 from playground.serve.keys import run_key, view_key
 from playground.serve.specs import window_picker_spec
-from playground.views.cell import picked_window
-from playground.views.inside import inside_frames
+from playground.views.inside import inside_frames, picked_window
 
 WINDOW_KEY = "window"  # the slider's session-state key
 PICK_KEY = "window_pick"  # the picking chart's key prefix (one key per window shown)

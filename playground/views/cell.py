@@ -288,18 +288,3 @@ def window_inputs(fitted: Fitted, window: int) -> pd.DataFrame:
             "value": fitted.X[window].astype(np.float64),
         }
     )
-
-
-def picked_window(state: Mapping | None, n_windows: int, selection: str = "pick") -> int | None:
-    """The window a click on the prediction chart picked: the `window` field of the
-    point selection `selection` in a chart's selection state (Streamlit's
-    `{"selection": {"pick": [{"window": 12}]}}`), or None when nothing (usable) was
-    picked: an empty or cleared selection, a value that is not a window of `n_windows`."""
-    try:
-        points = (state or {}).get("selection", {}).get(selection) or []
-        value = float(points[0]["window"])
-    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
-        return None
-    if not value.is_integer() or not 0 <= value < n_windows:
-        return None
-    return int(value)
