@@ -180,7 +180,7 @@ def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypa
 
 @given(st.text(max_size=60))
 def test_names_are_escaped_for_markdown_and_read_back_exactly(text):
-    from app.views.board import MARKDOWN_SPECIAL, as_text
+    from app.board import MARKDOWN_SPECIAL, as_text
 
     shown = as_text(text)
     assert re.sub(r"\\(.)", r"\1", shown, flags=re.S) == text  # nothing lost or added

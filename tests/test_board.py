@@ -275,12 +275,12 @@ def test_a_sqlite_file_that_cannot_be_opened_says_so(tmp_path):
 
 
 def test_a_board_locked_by_another_writer_waits_then_says_so(tmp_path, monkeypatch):
-    import playground.board.store as store
+    import playground.board.engine as engine
 
     path = tmp_path / "board.db"
     board = open_board(f"sqlite:///{path}")
     code = board.create("Locked").code
-    monkeypatch.setattr(store, "SQLITE_BUSY_S", 0.2)
+    monkeypatch.setattr(engine, "SQLITE_BUSY_S", 0.2)
     impatient = open_board(f"sqlite:///{path}")
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another process holding the write lock
@@ -411,7 +411,7 @@ def test_the_version_changes_whenever_the_standings_do(board):
 def test_an_entry_without_a_finite_score_ranks_last():
     from datetime import datetime, timezone
 
-    from playground.board.store import standings_frame
+    from playground.board.records import standings_frame
 
     at = datetime(2026, 1, 1, tzinfo=timezone.utc)
     rows = [
@@ -446,7 +446,7 @@ def test_the_csv_keeps_every_entry_and_opens_names_as_text(board):
 
     import pandas as pd
 
-    from playground.board.store import standings_csv
+    from playground.board.records import standings_csv
 
     code = board.create("CSV").code
     for name in ("Ana", '=HYPERLINK("http://x","y")', "+1", "@cmd", "-2", 'Bo, "quoted"'):

@@ -16,32 +16,30 @@ stops the rest of the page."""
 
 from __future__ import annotations
 
-import os
-import re
 import time
-from urllib.parse import urlencode
 
 import pyarrow as pa
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.context import PageContext
 from playground.board import (
-    BOARD_METRICS,
     MAX_NAME,
-    Board,
-    BoardError,
     BoardInfo,
-    normalize_code,
-    open_board,
 )
-from playground.board.store import default_url, server_engine_kwargs, standings_csv
-from playground.board.names import MAX_TITLE
+from playground.board.records import standings_csv
 from playground.charts.board import board_chart
 from playground.charts.labels import MODELS, labels
-from playground.i18n import LANGUAGES
 from playground.workshop.challenges import CHALLENGES
-from playground.workshop.presets import PRESETS
+from app.board import (
+    store,
+    joined,
+    base_url,
+    class_link,
+    as_text,
+    failed,
+    DB_ERRORS,
+)
+from app.board_forms import join_form, create_form, instructor_panel
 
 REFRESH_S = 3  # the ranking, chart and CSV refresh this often (their fragment alone)
 MIN_SUBMIT_GAP_S = 5.0  # one submission per session per this many seconds
@@ -49,101 +47,6 @@ KEY_SETTINGS = ("hidden_size", "seq_length", "num_layers", "epochs", "learning_r
 CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise", "num_layers",
                   "n_points", "model", "signal", "seed", "clip_grad", "init_scale",
                   "keep_gate_bias", "train_fraction")  # fmt: skip
-MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")  # escaped in names
-DB_ERRORS = (BoardError, SQLAlchemyError, OSError)  # what a board call may raise
-
-
-# ---- The database: one board store per process ------------------------------------------
-def secrets_section() -> dict:
-    """The `[connections.board]` section of `.streamlit/secrets.toml` ({} if none)."""
-    try:
-        if st.secrets.load_if_toml_exists() and "board" in st.secrets.get("connections", {}):
-            return st.secrets["connections"]["board"].to_dict()
-    except Exception:  # noqa: BLE001 - an unreadable secrets file: as if none
-        pass
-    return {}
-
-
-def store() -> Board:
-    """The board store of this process, on `st.connection("board", type="sql")`: the
-    `PLAYGROUND_BOARD_URL` environment variable if set, else the `[connections.board]`
-    secrets (a `url`, or Streamlit's dialect/host/... keys), else the SQLite file
-    (`default_url`). No connection is made until used."""
-    env_url = os.environ.get("PLAYGROUND_BOARD_URL", "").strip()
-    section = {} if env_url else secrets_section()
-    params = section or {"url": env_url or default_url()}
-    return board_store(tuple(sorted((k, repr(v)) for k, v in params.items())), params)
-
-
-@st.cache_resource
-def board_store(key: tuple, _params: dict) -> Board:
-    """The store of `store()`, one per set of connection parameters (`key`: their
-    text). The parameters are passed to `st.connection` as keywords (which it reads
-    before the secrets), so what is used is what `store()` chose."""
-    params = dict(_params)
-    backend = str(params.get("url") or params.get("dialect") or "").split(":")[0].split("+")[0]
-    engine_kwargs = server_engine_kwargs(backend) if backend != "sqlite" else {}
-    engine_kwargs |= dict(params.pop("create_engine_kwargs", {}))  # the secrets' own win
-    conn = st.connection("board", type="sql", **params, **engine_kwargs)
-    return open_board(conn.engine)
-
-
-# ---- This session's board: read from the link once ---------------------------------------
-def joined() -> tuple[str | None, str | None]:
-    """This session's board code and instructor token, read from the link once. The
-    token leaves the address bar at once (the board is often projected); the
-    instructor keeps their link."""
-    state = st.session_state
-    if "board_code" not in state:
-        raw = st.query_params.get("board")
-        state.board_code = (normalize_code(raw) or raw.strip()[:12] or None) if raw else None
-        state.board_token = st.query_params.get("token")
-        if "token" in st.query_params:
-            del st.query_params["token"]
-    return state.board_code, state.board_token
-
-
-def join(code: str, token: str | None = None) -> None:
-    """Make `code` this session's board (kept in the link as `?board=`)."""
-    st.session_state.board_code = code
-    st.session_state.board_token = token
-    st.query_params["board"] = code
-
-
-def base_url() -> str:
-    """The page's address without its query (empty where unknown: links stay relative)."""
-    url = st.context.url or ""
-    return url.split("?", 1)[0].split("#", 1)[0]
-
-
-def class_link(info: BoardInfo) -> str:
-    """The link a room opens: the board, and the board's language, preset and view."""
-    query = {"board": info.code}
-    if info.preset:
-        query["preset"] = info.preset
-    if info.challenge:
-        query["view"] = "challenges"
-    query["lang"] = info.lang
-    return base_url() + "?" + urlencode(query)
-
-
-def instructor_link(code: str, token: str) -> str:
-    """The instructor's private link: the board view with the token."""
-    return base_url() + "?" + urlencode({"view": "board", "board": code, "token": token})
-
-
-def as_text(text: str) -> str:
-    """`text` (a name, a title) escaped for Streamlit's Markdown: shown as typed, never as
-    formatting, a link, HTML, a formula or a coloured directive."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def failed(ctx: PageContext, err: Exception, container=st) -> None:
-    """A board call's error as a message (the rest of the page goes on)."""
-    key = err.key if isinstance(err, BoardError) else "board.error.unavailable"
-    container.error(
-        ctx.t(key, code=as_text(st.session_state.get("board_code") or "")), icon=":material/error:"
-    )
 
 
 # ---- Submitting a run ---------------------------------------------------------------------
@@ -322,105 +225,3 @@ def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
             ctx.t("board.column.submitted_at"), format="HH:mm:ss"
         ),
     } | {s: column.NumberColumn(ctx.t(f"param.{s}.label")) for s in KEY_SETTINGS}
-
-
-# ---- Joining and making boards --------------------------------------------------------------
-def join_form(ctx: PageContext) -> None:
-    """A code to type (as read aloud) to join a board."""
-    with st.form("board_join", border=True):
-        st.markdown(ctx.t("board.join.title"))
-        typed = st.text_input(ctx.t("board.join.code"), max_chars=16, key="board_join_code")
-        if st.form_submit_button(ctx.t("board.join.button"), icon=":material/login:"):
-            code = normalize_code(typed)
-            if code is None:
-                st.error(ctx.t("board.error.unknown", code=as_text(typed[:12])))
-            else:
-                join(code)
-                st.rerun()
-
-
-def create_form(ctx: PageContext, expanded: bool) -> None:
-    """Open a new board (title, challenge or preset, language, metric); shows the class
-    link and the instructor's private link once."""
-    made = st.session_state.get("board_made")
-    with st.expander(ctx.t("board.create.title"), expanded=expanded or made is not None,
-                     icon=":material/add_box:"):  # fmt: skip
-        if made is not None:
-            code, token = made
-            st.success(ctx.t("board.create.done", code=code), icon=":material/check_circle:")
-            st.markdown(ctx.t("board.instructor.link_help"))
-            st.code(instructor_link(code, token), language=None)
-        with st.form("board_create", border=False):
-            title = st.text_input(ctx.t("board.create.name"), max_chars=MAX_TITLE,
-                                  value=ctx.t("board.create.default_title"))  # fmt: skip
-            challenge = st.selectbox(
-                ctx.t("board.create.challenge"),
-                ["", *CHALLENGES],
-                format_func=lambda k: ctx.t(CHALLENGES[k].title_key) if k else ctx.t("board.none"),
-            )
-            preset = st.selectbox(
-                ctx.t("board.create.preset"),
-                ["", *PRESETS],
-                format_func=lambda k: ctx.t(PRESETS[k].title_key) if k else ctx.t("board.none"),
-            )
-            langs = tuple(LANGUAGES)
-            lang = st.selectbox(
-                ctx.t("board.create.lang"), langs, index=langs.index(ctx.lang),
-                format_func=LANGUAGES.get,
-            )  # fmt: skip
-            metric = st.selectbox(
-                ctx.t("board.create.metric"), BOARD_METRICS,
-                format_func=lambda m: ctx.t(f"chart.metric.{m}"),
-            )  # fmt: skip
-            if st.form_submit_button(ctx.t("board.create.button"), icon=":material/add:"):
-                try:
-                    made = store().create(title, challenge or None, preset or None, lang, metric)
-                except DB_ERRORS as err:
-                    failed(ctx, err)
-                    return
-                st.session_state.board_made = tuple(made)
-                join(made.code, made.token)
-                st.rerun()
-
-
-def instructor_panel(ctx: PageContext, info: BoardInfo, token: str) -> None:
-    """Close or reopen, clear, remove an entry: the instructor's link only."""
-    with st.container(border=True, key="board_instructor"):
-        st.subheader(ctx.t("board.instructor.title"), anchor=False)
-        left, middle, right = st.columns(3)
-        if info.is_open:
-            act = left.button(ctx.t("board.instructor.close"), icon=":material/lock:")
-            action = store().close if act else None
-        else:
-            act = left.button(ctx.t("board.instructor.reopen"), icon=":material/lock_open:")
-            action = store().reopen if act else None
-        sure = middle.checkbox(ctx.t("board.instructor.clear_confirm"), key="board_clear_sure")
-        if right.button(
-            ctx.t("board.instructor.clear"), disabled=not sure, icon=":material/delete_sweep:"
-        ):
-            action = store().clear
-        try:
-            if action is not None:
-                action(info.code, token)
-                st.rerun()
-            table = store().standings(info.code)
-        except DB_ERRORS as err:
-            failed(ctx, err)
-            return
-        if table.empty:
-            return
-        entries = list(zip(table.name, table.settings))
-        chosen = st.selectbox(
-            ctx.t("board.instructor.remove"),
-            range(len(entries)),
-            format_func=lambda i: f"{entries[i][0]} — {entries[i][1] or ctx.t('board.defaults')}",
-            key="board_remove_pick",
-        )
-        if st.button(ctx.t("board.instructor.remove_button"), icon=":material/person_remove:"):
-            name, settings = entries[chosen]
-            try:
-                store().remove(info.code, token, name, settings)
-            except DB_ERRORS as err:
-                failed(ctx, err)
-                return
-            st.rerun()

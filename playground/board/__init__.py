@@ -24,15 +24,9 @@ from playground.board.errors import (
 )
 from playground.board.links import link_config, settings_text
 from playground.board.names import MAX_NAME, clean_name
-from playground.board.store import (
-    BOARD_METRICS,
-    Board,
-    BoardInfo,
-    Entry,
-    Made,
-    default_url,
-    open_board,
-)
+from playground.board.engine import default_url
+from playground.board.records import BOARD_METRICS, BoardInfo, Entry, Made
+from playground.board.store import Board, open_board
 
 __all__ = [
     "ALPHABET", "BOARD_METRICS", "CODE_LENGTH", "MAX_NAME",

@@ -14,19 +14,13 @@ the caller. One entry per (board, name, settings): submitting again updates its 
 from __future__ import annotations
 
 import math
-import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import Engine, create_engine, delete, event, exc, func, insert, select, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, delete, exc, func, insert, select, update
 
 from playground.board.codes import new_code, new_token, normalize_code, token_digest, token_matches
 from playground.board.errors import (
@@ -39,123 +33,14 @@ from playground.board.errors import (
 from playground.board.links import Query, link_config, settings_text
 from playground.board.names import clean_name, clean_title
 from playground.board.tables import boards, entries, metadata, now
-from playground.config import PARAMS, ExperimentConfig
 from playground.i18n import LANGUAGES
 from playground.pipeline.experiment import Runner, run_experiment
 from playground.workshop.challenges import CHALLENGES, held_out_metric
 from playground.workshop.presets import PRESETS
+from playground.board.engine import default_url, make_engine, prepare_engine
+from playground.board.records import BOARD_METRICS, Made, BoardInfo, Entry, standings_frame
 
-BOARD_METRICS = ("rmse", "mse", "mae")  # held-out errors a board may rank by (lower wins)
-SQLITE_BUSY_S = 15.0  # how long a SQLite writer waits for another's lock
-CONNECT_TIMEOUT_S = 5  # how long connecting to a database server may take
 CODE_TRIES = 8  # fresh codes tried when one is taken
-STANDING_COLUMNS = (
-    "rank", "name", "model", "score", "passed", "settings", "link", "submitted_at",
-)  # fmt: skip
-
-
-def default_url() -> str:
-    """The board database's URL: `PLAYGROUND_BOARD_URL` if set, else a SQLite file
-    `board.db` in `PLAYGROUND_DATA_DIR` (default `data`, relative to the working
-    directory)."""
-    url = os.environ.get("PLAYGROUND_BOARD_URL", "").strip()
-    if url:
-        return url
-    folder = Path(os.environ.get("PLAYGROUND_DATA_DIR", "data"))
-    return f"sqlite:///{folder / 'board.db'}"
-
-
-class Made(NamedTuple):
-    """A new board: its class code and its instructor's secret token."""
-
-    code: str
-    token: str
-
-
-@dataclass(frozen=True)
-class BoardInfo:
-    """A board's row, without its token."""
-
-    code: str
-    title: str
-    challenge: str | None  # key of CHALLENGES, or None
-    preset: str | None  # key of PRESETS, or None
-    lang: str  # "en" | "zh"
-    metric: str  # the held-out error it ranks by (BOARD_METRICS)
-    is_open: bool
-    created_at: datetime  # UTC
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One participant's run on a board, with the score the server computed."""
-
-    code: str
-    name: str  # cleaned
-    settings: str  # the run's settings without defaults ("model=lstm&noise=0.3")
-    model: str
-    score: float | None  # the board's held-out metric; None when not finite
-    passed: bool | None  # the board's challenge met (None: no challenge, or not checkable)
-    submitted_at: datetime  # UTC, updated by each resubmission
-
-    @property
-    def link(self) -> str:
-        """The query string that opens this run."""
-        return "?" + self.settings
-
-
-def _sqlite_on_connect(dbapi_connection, _record) -> None:
-    """Each new SQLite connection: WAL journal, foreign keys, and transactions begun
-    by us (`_sqlite_on_begin`), not by the driver."""
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")  # first: WAL waits too
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
-def _sqlite_on_begin(conn) -> None:
-    """A write transaction takes SQLite's write lock at once (BEGIN IMMEDIATE), so two
-    writers queue on the busy timeout; a deferred one could fail on upgrading its lock."""
-    immediate = conn.get_execution_options().get("board_write", False)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-
-def make_engine(url: str) -> Engine:
-    """An engine for `url` (SQLite waits SQLITE_BUSY_S for a lock; pooled Postgres
-    connections are checked before use, so a restarted server is met again)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
-    return create_engine(parsed, **server_engine_kwargs(parsed.get_backend_name()))
-
-
-def server_engine_kwargs(backend: str) -> dict:
-    """`create_engine` keywords for a database server (`backend`, e.g. "postgresql"):
-    pooled connections checked before use (a restarted server is met again) and, for
-    Postgres, a connect timeout (a server that does not answer fails in seconds, not
-    after the system's TCP timeout)."""
-    kwargs: dict = {"pool_pre_ping": True}
-    if backend == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
-    return kwargs
-
-
-def prepare_engine(engine: Engine) -> Engine:
-    """Set up an engine (ours or one made elsewhere, e.g. by `st.connection`), once:
-    a SQLite file's folder is made if missing (if it cannot be, the first use says
-    BoardUnavailable) and its connections set up (`_sqlite_on_connect`, `_on_begin`)."""
-    if engine.dialect.name != "sqlite" or event.contains(engine, "connect", _sqlite_on_connect):
-        return engine
-    database = engine.url.database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        with suppress(OSError):
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-    event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _sqlite_on_begin)
-    return engine
 
 
 def open_board(url: str | Engine | None = None, *, run: Runner = run_experiment) -> "Board":
@@ -396,39 +281,3 @@ class Board:
                 .all()
             )
         return standings_frame(rows)
-
-
-def standings_frame(rows) -> pd.DataFrame:
-    """The standings table of entry rows (see `Board.standings`)."""
-    settings = [r["settings"] for r in rows]
-    configs = [settings_config(s) for s in settings]
-    columns = {
-        "name": [r["name"] for r in rows],
-        "model": [r["model"] for r in rows],
-        "score": pd.array([r["score"] for r in rows], dtype="float64"),
-        "passed": pd.array([r["passed"] for r in rows], dtype="boolean"),
-        "settings": settings,
-        "link": ["?" + s for s in settings],
-        "submitted_at": pd.to_datetime([r["submitted_at"] for r in rows], utc=True),
-    } | {p.name: [getattr(c, p.name) for c in configs] for p in PARAMS if p.name != "model"}
-    frame = pd.DataFrame(columns).sort_values(
-        ["score", "submitted_at"], na_position="last", kind="stable", ignore_index=True
-    )
-    frame.insert(0, "rank", frame["score"].rank(method="min").astype("Int64"))
-    return frame
-
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads these as a formula
-
-
-def standings_csv(table: pd.DataFrame) -> str:
-    """The standings as CSV; a name a spreadsheet would run as a formula
-    (`=HYPERLINK(...)`) starts with an apostrophe instead, so it opens as text."""
-    safe = table.assign(name=[f"'{n}" if n.startswith(FORMULA_START) else n for n in table["name"]])
-    return safe.to_csv(index=False)
-
-
-@lru_cache(maxsize=4096)
-def settings_config(settings: str) -> ExperimentConfig:
-    """The config of an entry's settings text (memoised: a board refreshes often)."""
-    return link_config(settings)
