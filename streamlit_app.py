@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import phone, session, sidebar
+from app import failover, phone, session, sidebar
 from app.context import PageContext
 from app.header import render_header
 from app.session import view_label
@@ -33,6 +33,7 @@ cfg, notes = ExperimentConfig.from_values(values, locked=options.locked)
 session.sync_link(cfg, lang)
 cfg, data, data_notes = sidebar.data(lang, cfg)
 phone.install()  # on a phone, a move closes the sidebar and shows the chart
+failover.install()  # after a replica died, a tab clicked first still draws
 ctx = PageContext(lang, options, cfg, data)
 
 # ---- Header ----------------------------------------------------------------------------

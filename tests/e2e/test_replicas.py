@@ -14,6 +14,7 @@ Without nginx the tests skip, except under CI (env var `CI` set), where they fai
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, free_port, require_browser
-from test_browser import assert_healthy, settle, url_params
+from test_browser import CHARTS, assert_healthy, settle, url_params
 from test_controls_browser import press_end
 
 pytestmark = pytest.mark.e2e
@@ -41,6 +42,8 @@ STOP_WITHIN_S = 20.0  # serve.sh gives each replica 15 s before SIGKILL
 COOKIE = "playground_route"
 # A small link of its own: each replica trains it for its page (a few seconds).
 LINK = "/?lang=en&hidden_size=12&epochs=30&n_points=120"
+EN = json.loads((REPO_ROOT / "playground" / "locales" / "en.json").read_text(encoding="utf-8"))
+TAB_TIMEOUT_MS = 120_000  # a tab's three trainings on a busy box
 ROUTES = itertools.count()  # route cookies the tests try, each used once
 REDRAW_BYTES = 20_000  # a websocket that carried the page's charts sent more
 # The browser's own lines while its replica is gone: failed loads and socket errors.
@@ -245,6 +248,19 @@ def test_a_killed_replicas_page_reconnects_to_the_other_and_redraws(room, new_pa
         assert time.monotonic() < deadline, "page A did not reconnect within 60 s"
         a.wait_for_timeout(250)
     assert settle(a) == drawn_a  # still drawn
+    # The first click after the failover opens a tab: a fragment the survivor never ran
+    # for A's new session, which Streamlit would drop (the tab stayed empty); it draws
+    # there as on B (app/failover.py makes it a full run). Then back to the Train tab.
+    for page in (a, b):
+        page.get_by_role("tab", name=EN["view.forecast.title"], exact=True).click()
+    for name, page in (("a", a), ("b", b)):  # its two charts: the forecasts, the horizon
+        try:
+            page.locator(f"{CHARTS} svg.marks").nth(1).wait_for(timeout=TAB_TIMEOUT_MS)
+        finally:
+            page.screenshot(path=str(REPO_ROOT / "test-artifacts" / f"failover-tab-{name}.png"))
+    for page in (a, b):
+        page.get_by_role("tab", name=EN["view.train.title"], exact=True).click()
+    assert settle(a) == drawn_a and settle(b) == drawn_b
     press_end(a, "noise")
     press_end(b, "noise")
     changed_a, changed_b = settle(a, drawn_a), settle(b, drawn_b)
