@@ -151,9 +151,9 @@ class PageContext:
 
     def _trainings(self, steps: list[Step], near: Any) -> dict[Hashable, Any]:
         """The values of training steps: all on the pool at once unless one's epoch
-        costs more than PARALLEL_EPOCH_WORK (then one after another)."""
+        costs more than PARALLEL_EPOCH_WORK (then one after another, as a single one)."""
         items = [(s.key, lambda report, s=s: s.compute({}, report)) for s in steps]
-        if max(s.cost for s in steps) > PARALLEL_EPOCH_WORK:
+        if len(steps) == 1 or max(s.cost for s in steps) > PARALLEL_EPOCH_WORK:
             got = [self.cached(key, compute, near) for key, compute in items]
         elif all(self.cache.get(key) is not None for key, _ in items):
             got = self.cache.get_many(items)
