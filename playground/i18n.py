@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -78,15 +77,6 @@ def render_note(lang: str, note: Note) -> str:
         label = t(lang, key)
         params["label"] = params["param"] if label == key else label
     return t(lang, note.key, **params)
-
-
-def format_fields(template: str) -> frozenset[str]:
-    """Names of the format fields in `template` (`"{a} {b:.2f}"` -> {"a", "b"})."""
-    return frozenset(
-        name.split(".")[0].split("[")[0]
-        for _, name, _, _ in string.Formatter().parse(template)
-        if name is not None
-    )
 
 
 def detect_language(accept_language_header: str | None) -> str:

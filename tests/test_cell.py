@@ -4,6 +4,8 @@ reader's language; and the page part steps, keeps its unit and speaks Chinese.""
 
 from __future__ import annotations
 
+from localekit import format_fields
+
 import dataclasses
 import re
 import xml.etree.ElementTree as ET
@@ -31,7 +33,7 @@ from playground.charts.cell import (
 )
 from playground.charts.train import CHOSEN, PICK, window_frame, window_picker_chart, with_window
 from playground.config import ExperimentConfig
-from playground.i18n import format_fields, strings, t
+from playground.i18n import strings, t
 from playground.pipeline.cells import trace
 from playground.pipeline.experiment import fit, run_experiment
 from playground.views.inside import picked_window

@@ -3,13 +3,15 @@ settings rules answer before any run, and the page's verdict is `challenge.judge
 
 from __future__ import annotations
 
+from localekit import format_fields
+
 from functools import cache
 
 import pandas as pd
 import pytest
 
 from playground import ExperimentConfig, run_experiment
-from playground.i18n import LANGUAGES, format_fields, strings, t
+from playground.i18n import LANGUAGES, strings, t
 from playground.workshop.challenges import (
     CHALLENGES,
     JUDGED_SEEDS,

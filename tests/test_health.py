@@ -3,6 +3,8 @@ part; a run that learned says nothing. On real runs and on the page."""
 
 from __future__ import annotations
 
+from localekit import format_fields
+
 from dataclasses import replace
 from functools import cache
 
@@ -12,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
-from playground.i18n import LANGUAGES, format_fields, strings, t
+from playground.i18n import LANGUAGES, strings, t
 from playground.pipeline.health import MIN_EPOCHS, STALLED, Health, health_note, run_health
 from playground.views.compare import compare_models, failed_notes
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from localekit import format_fields
+
 import ast
 from pathlib import Path
 
@@ -14,7 +16,6 @@ from playground.i18n import (
     LANGUAGES,
     Note,
     detect_language,
-    format_fields,
     normalize_language,
     render_note,
     strings,
