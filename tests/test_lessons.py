@@ -309,9 +309,10 @@ def test_real_data_test_part_is_partly_above_the_training_range():
 def test_signals_differ_in_difficulty():
     """view.data.explain: on a sine the network beats repeating the last value
     (persistence); on a square wave it does worse than persistence; on a sawtooth its
-    error relative to the signal's spread is more than ten times a sine's; on a random walk no
-    network beats persistence by much (by less than a fifth). Measured over seeds 0-9: the
-    sawtooth's relative error was 14-45 times the sine's."""
+    error relative to the signal's spread is at least three times a sine's; on a random walk
+    no network beats persistence by much (by less than a fifth). The sawtooth's relative
+    error over seeds 0-9 was 14-45 times the sine's, over 10-19 2.2-24 times (more than ten
+    times in only 7 of them: "ten times" was the old, tuned sentence), over 20-29 11-38."""
 
     def errors(signal):
         """Per seed: (test MSE / variance of the series, test MSE / persistence's)."""
@@ -327,7 +328,7 @@ def test_signals_differ_in_difficulty():
     sawtooth, walk = errors("sawtooth"), errors("random_walk")
     assert holds(vs_persistence < 1 for _, vs_persistence in sine), sine
     assert holds(vs_persistence > 1 for _, vs_persistence in square), square
-    assert holds(saw[0] > 10 * sin[0] for saw, sin in zip(sawtooth, sine)), (sawtooth, sine)
+    assert holds(saw[0] >= 3 * sin[0] for saw, sin in zip(sawtooth, sine)), (sawtooth, sine)
     assert holds(vs_persistence > 0.8 for _, vs_persistence in walk), walk
 
 

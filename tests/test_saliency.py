@@ -188,9 +188,11 @@ def test_after_training_the_gated_cells_follow_the_cue_more_than_the_rnn():
 def test_on_a_long_window_the_trained_rnn_ignores_its_first_input(where):
     """saliency.lesson: on the Vanishing gradients scenario (window 50, keep-gate bias
     4), the trained RNN's prediction depends on its first input (k = 49) less than a
-    hundredth as much as on the input it uses most; the LSTM's and GRU's more than a
-    tenth as much. At the window the tab opens on (the first test window), the first
-    and the last."""
+    hundredth as much as on the input it uses most; the GRU's more than a tenth as much, the
+    LSTM's more than a hundredth. At the window the tab opens on (the first test window),
+    the first and the last. The LSTM's share at the first test window was above a tenth in
+    9 of seeds 0-9 but only 7 of 10-19 (0.0014 at seed 10), so the page no longer says
+    "a tenth" for it; above a hundredth it held in 10, 9 and 10 of seeds 0-9, 10-19, 20-29."""
     cfg = PRESETS["vanishing_gradients"].config
     assert cfg.seq_length == 50 and cfg.keep_gate_bias == 4.0
     shares: dict[str, list[float]] = {}
@@ -203,8 +205,8 @@ def test_on_a_long_window_the_trained_rnn_ignores_its_first_input(where):
             s = part.set_index("lag").saliency
             shares.setdefault(model, []).append(float(s[49] / s.max()))
     assert holds(s < 1e-2 for s in shares["rnn"]), shares
-    for model in ("lstm", "gru"):
-        assert holds(s > 0.1 for s in shares[model]), shares
+    assert holds(s > 0.1 for s in shares["gru"]), shares
+    assert holds(s > 1e-2 for s in shares["lstm"]), shares
 
 
 # ---- On the page ------------------------------------------------------------------------
