@@ -40,10 +40,10 @@ def notices(ctx: PageContext, notes: list[Note]) -> None:
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
         st.warning(render_note(lang, note), icon=":material/warning:")
-    if options.locked:
+    labels = [ctx.t(f"param.{p.name}.label") for p in PARAMS if p.name in options.locked]
+    if labels:  # the Text view says its own locks
         join = "、".join if lang == "zh" else ", ".join
-        locked = join(ctx.t(f"param.{p.name}.label") for p in PARAMS if p.name in options.locked)
-        st.caption(":material/lock: " + ctx.t("instructor.locked_summary", labels=locked))
+        st.caption(":material/lock: " + ctx.t("instructor.locked_summary", labels=join(labels)))
     if options.hide_text:
         st.caption(ctx.t("instructor.text_hidden"))
     preset = PRESETS.get(st.session_state.preset)

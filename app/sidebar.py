@@ -110,7 +110,9 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
             key="preset",
             format_func=lambda k: t(lang, PRESETS[k].title_key) if k else t(lang, "preset.custom"),
             on_change=apply_preset,
-            disabled=bool(options.locked),  # a locked page keeps its scenario
+            disabled=any(
+                p.name in options.locked for p in PARAMS
+            ),  # a locked page keeps its scenario
         )
         st.header(t(lang, "sidebar.header"))
         values = {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if not p.advanced}

@@ -6,6 +6,7 @@ learner's own text, refusing a bad one while the previous stays in use."""
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -14,11 +15,16 @@ from pagekit import chart_frames, widget
 from playground import TextConfig, generate, run_text
 from playground.i18n import t
 from playground.text.presets import TEXT_PRESETS
-from playground.views.text import cells_verdict, gap_verdict, verdicts
+from playground.views.sentiment import gap_verdict
+from playground.views.text import cells_verdict, verdicts
 from speckit import has_cjk, titles
 from streamlit.testing.v1 import AppTest
 
 from pagekit import APP, TIMEOUT
+from playground.i18n import LANGUAGES
+from playground.serve.warm import first_visit, links, warm_up
+from playground.views import plan
+from playground.views.text import first_visits, warm_text_jobs
 
 QUERY = {"view": "text", "epochs": "2", "text_epochs": "2"}  # a quick series run too
 
@@ -138,7 +144,13 @@ def test_sentiment_comparison_says_what_it_shows():
     at.button(key="text_sweep_run").click().run()
     assert not at.exception
     sweep = max(chart_frames(at)[1], key=len)
-    assert len(sweep) == 9 and set(sweep.gap) == {2}  # 3 models x 3 seeds at one gap
+    assert len(sweep) == 27 and set(sweep.gap) == {0, 1, 2}  # 3 models x 3 seeds x 3 gaps
+    said = [m.value for m in at.markdown]
+    for gap in (0, 1, 2):  # the numbers at every gap trained
+        v = gap_verdict(sweep, gap)
+        numbers = {m: v.mean[m] for m in v.mean} | {f"{m}_low": v.low[m] for m in v.low}
+        numbers |= {f"{m}_high": v.high[m] for m in v.high}
+        assert t("en", "text.sweep.verdict", gap=gap, seeds="0, 1, 2", **numbers) in said
     verdict = gap_verdict(sweep)
     behind = "text.sweep.behind" if verdict.behind >= 10 else "text.sweep.level"
     assert f"**{t('en', behind, gap=2, points=verdict.behind)}**" in [m.value for m in at.markdown]
@@ -198,20 +210,75 @@ def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
 
 
 @pytest.mark.slow
-def test_after_the_text_warm_up_a_first_visit_trains_nothing():
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_after_the_text_warm_up_a_first_visit_computes_nothing(lang):
+    """The warm-up carries out the Text view's own plans: a first visit to the view at
+    the default settings or a preset's, in either language, then computes no key at
+    all (its runs, chart specs, sample and units included)."""
     from app.context import shared_cache
-    from playground.serve.warm import warm_up
-    from playground.views.text import warm_text_jobs
 
     shared_cache.clear()
     cache = shared_cache()
+    read = lambda key: cache.get(key, touch=False)  # noqa: E731
     try:
-        warm_up(cache, warm_text_jobs())
-        before = set(cache.keys())
-        at = open_text(text_epochs="8")  # the default settings
-        at2 = open_text(**{"text_task": "sentiment", "text_model": "rnn", "text_gap": "12"})
-        assert not at.exception and not at2.exception
-        trained = {k for k in set(cache.keys()) - before if k[0] in ("text", "text_sentiment")}
-        assert not trained
+        series = plan.jobs(first_visit(links()[0], lang), read)  # the sidebar's run
+        warm_up(cache, itertools.chain(series, warm_text_jobs(read, [lang])))
+        for cfg in first_visits():
+            before = set(cache.keys())
+            at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+            at.query_params.update(view="text", lang=lang, **cfg.to_query_params())
+            at.run()
+            assert not at.exception and at.get("vega_lite_chart")
+            computed = set(cache.keys()) - before
+            assert not computed, (cfg.task, cfg.corpus, [k[:2] for k in computed])
     finally:
         shared_cache.clear()
+
+
+LOCKED = {"lock": "text_epochs,text_model", "text_epochs": "30", "text_model": "lstm"}
+
+
+def test_a_locked_setting_never_moves_an_unlocked_size_gives_way():
+    """At 2 layers of 128 an LSTM cannot train 30 epochs within the budget: with the
+    epochs locked the layers and then the hidden size are lowered, never the epochs."""
+    at = open_text(**LOCKED, text_hidden_size="128", text_num_layers="2")
+    epochs, model = widget(at, "text_epochs"), widget(at, "text_model")
+    assert epochs.value == 30 and epochs.disabled and model.disabled
+    assert not widget(at, "text_hidden_size").disabled
+    cfg = TextConfig(epochs=30, hidden_size=widget(at, "text_hidden_size").value,
+                     num_layers=widget(at, "text_num_layers").value)  # fmt: skip
+    assert cfg.num_layers == 1 and cfg.hidden_size < 128 and cfg.seconds() <= 10.0
+    assert at.query_params["text_epochs"] == "30"
+    labels = f"{t('en', 'param.model.label')}, {t('en', 'param.epochs.label')}"
+    fixed = t("en", "instructor.locked_summary", labels=labels)
+    assert any(fixed in c.value for c in at.caption), [c.value for c in at.caption]
+    # A preset moves what is not locked and leaves the locked alone.
+    at.selectbox(key="text_preset").set_value("write_chinese").run()
+    assert widget(at, "text_corpus").value == "zh" and widget(at, "text_epochs").value == 30
+    # Moving the epochs is refused by the page itself: the widget is disabled.
+    assert all(w.disabled for w in at.slider if w.key == "text_epochs")
+
+
+def test_hidden_explanations_hide_the_text_views_verdicts():
+    at = open_text(hide="text")
+    assert not at.info  # no explanation, no preset notice
+    bold = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert not any("beats" in m or "loses" in m for m in bold), bold
+    assert len(chart_frames(at)) == 2  # the numbers are still there to read
+
+
+def test_an_uploaded_txt_trains_and_a_bad_one_keeps_it():
+    at = open_text()
+    widget(at, "text_corpus").set_value("own").run()
+    own = 'ab (cd) "ef" 12 ' * 50
+    at.file_uploader(key="text_upload").set_value(("mine.txt", own.encode("utf-8"), "text/plain"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any(f"{len(own):,}" in c.value for c in at.caption)  # "Using your text: 900 ..."
+    assert set(max(chart_frames(at)[1], key=len).char) <= set(own)
+    for bad in (b"\x00\x01\x02\xff" * 40, "x".encode()):  # binary; one character
+        at.file_uploader(key="text_upload").set_value(("bad.txt", bad, "text/plain"))
+        at.run()
+        assert not at.exception
+        assert at.error and t("en", "text.own.kept") in at.error[0].value
+        assert set(max(chart_frames(at)[1], key=len).char) <= set(own)  # still the good text

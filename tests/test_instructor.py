@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.config import PARAM_BY_NAME
+from playground.text.config import TEXT_PARAM_BY_NAME
 from playground.i18n import LANGUAGES, render_note
 from playground.workshop.instructor import (
     MAX_NOTES,
@@ -33,6 +34,12 @@ def test_full_workshop_link():
     assert opts == InstructorOptions(frozenset({"model", "epochs"}), True, "zh", "overfitting")
 
 
+def test_the_text_view_s_settings_lock_by_their_url_keys():
+    opts = parse_instructor_options({"lock": "text_epochs,TEXT_MODEL,epochs,text_colour"})
+    assert opts.locked == {"text_epochs", "text_model", "epochs"}
+    assert [n.key for n in opts.notes] == ["instructor.unknown_lock"]
+
+
 def test_unknown_lock_names_are_ignored_with_a_note():
     opts = parse_instructor_options({"lock": " Model , colour,,epochs"})
     assert opts.locked == {"model", "epochs"}
@@ -42,8 +49,11 @@ def test_unknown_lock_names_are_ignored_with_a_note():
     )
 
 
+TEXT_LOCKS = {"text_" + name for name in TEXT_PARAM_BY_NAME}
+
+
 def test_lock_all_and_repeated_keys():
-    assert parse_instructor_options({"lock": "all"}).locked == set(PARAM_BY_NAME)
+    assert parse_instructor_options({"lock": "all"}).locked == set(PARAM_BY_NAME) | TEXT_LOCKS
     opts = parse_instructor_options({"lock": ["model", "seed,noise"]})
     assert opts.locked == {"model", "seed", "noise"}
 
@@ -96,7 +106,7 @@ query_values = st.one_of(
 @settings(deadline=None)
 def test_never_raises_and_stays_valid(query):
     opts = parse_instructor_options(query)
-    assert opts.locked <= set(PARAM_BY_NAME)
+    assert opts.locked <= set(PARAM_BY_NAME) | TEXT_LOCKS
     assert opts.lang in (None, *LANGUAGES)
     assert opts.preset is None or opts.preset in PRESETS
     assert len(opts.notes) <= MAX_NOTES

@@ -32,17 +32,8 @@ from playground.text import (
     text_features,
     unit_activations,
 )
-from playground.text.charlm import (
-    LN2,
-    bigram_bits,
-    bits_of,
-    chunks,
-    encode,
-    init_char_model,
-    snapshot_epochs,
-    unigram_bits,
-    vocabulary,
-)
+from playground.text.charlm import LN2, bits_of, chunks, init_char_model, snapshot_epochs
+from playground.text.ids import bigram_bits, encode, unigram_bits, vocabulary
 from playground.text.codegen import text_script
 from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
 from playground.text.validate import MAX_VOCAB, UNKNOWN

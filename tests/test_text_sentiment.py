@@ -23,7 +23,7 @@ from playground.text.sentiment import (
     run_sentiment,
     vocabulary,
 )
-from playground.views.text import SHORT_GAP, gap_verdict, sweep_frame, sweep_gaps
+from playground.views.sentiment import SHORT_GAP, gap_verdict, sweep_frame, sweep_gaps
 
 LESSON_SEEDS = tuple(
     int(s) for s in os.environ.get("PLAYGROUND_LESSON_SEEDS", "0,1,2,3,4,5,6,7,8,9").split(",")
@@ -93,7 +93,8 @@ def test_sweep_verdict_arithmetic():
     assert (v.low["rnn"], v.high["rnn"]) == (0.5, 0.52)
     assert v.behind == pytest.approx(49.0)
     assert gap_verdict(frame, 2).behind == pytest.approx(0.0)
-    assert sweep_gaps(12) == (SHORT_GAP, 12) and sweep_gaps(0) == (0,)
+    assert sweep_gaps(12) == (0, 2, 4, 6, 8, 10, 12) and sweep_gaps(0) == (0,)
+    assert sweep_gaps(4) == (0, 1, 2, 3, 4) and sweep_gaps(7) == (0, 2, 4, 6, 7)
 
 
 def test_the_gap_the_lesson_tests_is_the_longest_the_page_offers():

@@ -4,7 +4,7 @@ At server start `warm_up` carries out, into the one cache, the very plans
 (views/plan.py) the page carries out on a first visit to each link (the default page,
 then the presets, as the page lists them), so their keys too: `tests/test_warm.py`
 checks that a first visit to any link then computes nothing. Then the other languages,
-the Train tabs and replays, the Compare tabs, the Text view's runs.
+the Train tabs and replays, the Compare tabs, the Text view's first visits.
 
 It runs in one background thread and yields to users: before each job it waits while
 user work runs or waits, or a page called the cache within QUIET_S. Each step of a plan
@@ -76,7 +76,7 @@ def warm_jobs(cache: RunCache, compare: bool = True) -> Iterator[Job]:
     """The jobs in the order a room needs them, each key once: every link's first visit
     (ready when done: a job keyed ("warm", "ready", name)), in the first language, then
     the others; every link's Train tab and replay; with `compare`, every Compare tab and
-    the Text view's runs. A later job reads earlier results from `cache`."""
+    the Text view's first visits. A later job reads earlier results from `cache`."""
     read = lambda key: cache.get(key, touch=False)  # noqa: E731
     langs = (FIRST_LANGUAGE, *(lang for lang in LANGUAGES if lang != FIRST_LANGUAGE))
     jobs: list[Job] = []
@@ -88,7 +88,7 @@ def warm_jobs(cache: RunCache, compare: bool = True) -> Iterator[Job]:
     tabs += [compare_plan(k.cfg, lang, k.models) for k in links() for lang in langs if compare]
     jobs += [job for tab in tabs for job in plan.jobs(tab, read)]
     seen: set[Hashable] = set()
-    for key, compute in [*jobs, *(warm_text_jobs() if compare else ())]:
+    for key, compute in [*jobs, *(warm_text_jobs(read, langs) if compare else ())]:
         if key not in seen:
             seen.add(key)
             yield key, compute

@@ -1,19 +1,11 @@
-"""A character-level language model: the text as ids, the network, its training, the
-baselines it must beat, and what a trained one says (samples, next-character odds,
-one unit's activation over a text).
+"""A character-level language model: the network, its training (scored against the
+baselines of ids.py, on the same split and targets), and what a trained one says
+(samples, next-character odds; what its units follow: probe.py).
 
 Losses are in **bits per character**: the cross-entropy of the true next character
 under the model, in base 2 (nats / ln 2). A model that knows nothing but the alphabet of
 V characters scores log2 V; a perfect one 0; 2^bits is the perplexity (the number of
 characters it is, on average, as unsure as choosing among).
-
-Split: the first TRAIN_FRACTION of the text trains, the rest tests. Every prediction
-(network and baselines) is scored on the same targets: each character of a split but
-the first. The network reads a split in chunks of seq_length characters, each from a
-zero state, the way it was trained; the baselines are the unigram (character
-frequencies of the training text) and the bigram (the next character's frequencies
-after the previous one in the training text), both add-one smoothed over the
-vocabulary, so no test character has probability 0.
 
 Next-character odds read the last seq_length characters of the prompt from a zero state
 (the context the network was trained with); generation starts the same way, then carries
@@ -36,9 +28,8 @@ from torch import nn
 from playground.pipeline.models import CELLS
 from playground.pipeline.threads import single_threaded
 from playground.text.config import BATCH_SIZE, EMBED_SIZE, TextConfig
-from playground.text.validate import MAX_VOCAB, UNKNOWN
+from playground.text.ids import bigram_bits, encode, split_ids, text_of, unigram_bits, vocabulary
 
-TRAIN_FRACTION = 0.9  # the first 90 % of the text trains; the rest tests
 CLIP_GRAD = 1.0  # largest gradient norm per step (keeps the plain RNN stable)
 SNAPSHOT_COUNT = 6  # samples kept while training: epoch 0, ..., the last
 SNAPSHOT_CHARS = 160  # length of each snapshot's sample
@@ -47,59 +38,6 @@ LN2 = math.log(2.0)
 
 # on_epoch(epoch, train_bits, test_bits): epoch counts from 1, once per epoch, in order.
 TextEpochCallback = Callable[[int, float, float], None]
-
-
-# ---- The text as ids ------------------------------------------------------------------
-def vocabulary(text: str) -> str:
-    """The characters a model of `text` reads and writes, sorted; past MAX_VOCAB the
-    rarest share UNKNOWN (ties broken by character order)."""
-    counts: dict[str, int] = {}
-    for c in text:
-        counts[c] = counts.get(c, 0) + 1
-    if len(counts) <= MAX_VOCAB:
-        return "".join(sorted(counts))
-    kept = sorted(counts, key=lambda c: (-counts[c], c))[: MAX_VOCAB - 1]
-    return "".join(sorted(kept + [UNKNOWN]))
-
-
-def encode(text: str, vocab: str) -> np.ndarray:
-    """(len(text),) int64 ids into `vocab`; a character outside it is UNKNOWN's id if
-    the vocabulary has one, else skipped."""
-    index = {c: i for i, c in enumerate(vocab)}
-    unknown = index.get(UNKNOWN)
-    ids = [index.get(c, unknown) for c in text]
-    return np.array([i for i in ids if i is not None], dtype=np.int64)
-
-
-def split_ids(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(train, test) ids: the first TRAIN_FRACTION, then the rest."""
-    cut = int(round(len(ids) * TRAIN_FRACTION))
-    return ids[:cut], ids[cut:]
-
-
-def text_of(cfg: TextConfig) -> str:
-    """The text `cfg` reads: a built-in corpus or the learner's own."""
-    return cfg.source()
-
-
-# ---- Baselines ------------------------------------------------------------------------
-def unigram_bits(train: np.ndarray, targets: np.ndarray, vocab_size: int) -> float:
-    """Mean bits per character of `targets` under the add-one smoothed character
-    frequencies of `train`: p(c) = (n_c + 1) / (N + V)."""
-    counts = np.bincount(train, minlength=vocab_size).astype(np.float64) + 1.0
-    p = counts / counts.sum()
-    return float(-np.log2(p[targets]).mean())
-
-
-def bigram_bits(train: np.ndarray, prev: np.ndarray, targets: np.ndarray, vocab_size: int) -> float:
-    """Mean bits per character of `targets` given the character before each (`prev`),
-    under add-one smoothed counts of pairs in `train`:
-    p(c | b) = (n_bc + 1) / (n_b· + V), n_b· counting b's successors."""
-    pairs = np.zeros((vocab_size, vocab_size), dtype=np.float64)
-    np.add.at(pairs, (train[:-1], train[1:]), 1.0)
-    pairs += 1.0
-    p = pairs / pairs.sum(axis=1, keepdims=True)
-    return float(-np.log2(p[prev, targets]).mean())
 
 
 # ---- The network ----------------------------------------------------------------------
@@ -353,72 +291,3 @@ def next_char_probs(result: TextResult, prefix: str) -> pd.DataFrame:
         p = torch.softmax(_next_logits(fitted, _context(fitted, prefix)).double(), dim=0)
     frame = pd.DataFrame({"char": list(fitted.vocab), "p": p.numpy()})
     return frame.sort_values(["p", "char"], ascending=[False, True], ignore_index=True)
-
-
-@single_threaded
-def unit_activations(result: TextResult, text: str) -> np.ndarray:
-    """(len(ids), H) the last layer's output of each unit at each character of `text`
-    (its known characters), each read with the seq_length characters up to it from a
-    zero state, as in training and generation."""
-    fitted = result.fitted
-    ids = torch.from_numpy(fitted.ids(text))
-    L = fitted.seq_length
-    if len(ids) == 0:
-        return np.zeros((0, fitted.net.rnn.hidden_size), dtype=np.float32)
-    padded = torch.cat([ids.new_full((L - 1,), -1), ids])  # -1: before the text
-    rows = padded.unfold(0, L, 1)  # (n, L): window ending at each character
-    with torch.inference_mode():
-        # Windows of equal length from a zero state: the ones near the start are
-        # shorter; read them on their own so the padding never enters the network.
-        out = torch.empty((len(ids), fitted.net.rnn.hidden_size))
-        full = rows[L - 1 :]
-        if len(full):
-            out[L - 1 :] = fitted.net.hidden(full)[:, -1]
-        for i in range(min(L - 1, len(ids))):
-            out[i] = fitted.net.hidden(ids[: i + 1].unsqueeze(0))[0, -1]
-    return out.numpy()
-
-
-# ---- Features of the text a unit may follow ---------------------------------------------
-OPEN_BRACKETS, CLOSE_BRACKETS = "(（[", ")）]"
-FEATURES: tuple[str, ...] = ("in_brackets", "in_quotes", "line_position")
-
-
-def text_features(text: str) -> pd.DataFrame:
-    """Per character of `text`: in_brackets (1 while at least one bracket is open, the
-    bracket itself included), in_quotes (1 from an opening quote to its closing one,
-    "…" toggling, “…” in pairs) and line_position (characters since the line began, 0
-    at a line end)."""
-    depth, quoted, column = 0, False, 0
-    rows = []
-    for c in text:
-        if c in OPEN_BRACKETS:
-            depth += 1
-        opens = c == "“" or (c == '"' and not quoted)
-        if opens:
-            quoted = True
-        rows.append((depth > 0, quoted, 0 if c == "\n" else column))
-        if c in CLOSE_BRACKETS:
-            depth = max(depth - 1, 0)
-        if not opens and c in '"”':
-            quoted = False
-        column = 0 if c == "\n" else column + 1
-        if c == "\n":
-            depth, quoted = 0, False  # a line holds its own brackets and quotes
-    frame = pd.DataFrame(rows, columns=list(FEATURES))
-    return frame.astype({"in_brackets": int, "in_quotes": int, "line_position": int})
-
-
-def feature_units(activations: np.ndarray, features: pd.DataFrame, feature: str) -> pd.DataFrame:
-    """Units ranked by how closely their activation follows `feature` over the same
-    characters: columns unit, r (Pearson correlation; 0 where a unit or the feature
-    is constant), sorted by |r|, largest first."""
-    f = features[feature].to_numpy(dtype=np.float64)
-    a = activations.astype(np.float64)
-    fc, ac = f - f.mean(), a - a.mean(axis=0)
-    denom = np.sqrt((fc**2).sum() * (ac**2).sum(axis=0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.where(denom > 0, fc @ ac / np.where(denom > 0, denom, 1.0), 0.0)
-    frame = pd.DataFrame({"unit": np.arange(a.shape[1]), "r": r})
-    order = np.argsort(-np.abs(r), kind="stable")
-    return frame.iloc[order].reset_index(drop=True)

@@ -5,8 +5,9 @@ one intra-op thread. Only torch and numpy are needed."""
 
 from __future__ import annotations
 
-from playground.text.charlm import CLIP_GRAD, TRAIN_FRACTION
+from playground.text.charlm import CLIP_GRAD
 from playground.text.config import BATCH_SIZE, EMBED_SIZE, TextConfig
+from playground.text.ids import TRAIN_FRACTION
 from playground.text.validate import MAX_VOCAB, UNKNOWN
 
 _TEMPLATE = '''"""Next-character model from RNN Playground's Text view ({model}, hidden {hidden},

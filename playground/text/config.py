@@ -154,10 +154,14 @@ class TextConfig:
         """Most epochs that fit MAX_TEXT_SECONDS (at least 1)."""
         return max(1, int((MAX_TEXT_SECONDS - FIXED_SECONDS) // self.epoch_seconds()))
 
-    def within_budget(self) -> tuple["TextConfig", list[Note]]:
+    def within_budget(
+        self, locked: frozenset[str] = frozenset()
+    ) -> tuple["TextConfig", list[Note]]:
         """This config within MAX_TEXT_SECONDS: a learner's text cut where
         MIN_TEXT_EPOCHS would not fit (at line ends kept if possible), then epochs
-        lowered; a note per change. Applied to its own result it changes nothing."""
+        lowered; a note per change. When the instructor `locked` the epochs, the layers
+        and then the hidden size give way first (those not locked); the epochs yield
+        only when nothing else can. Applied to its own result it changes nothing."""
         cfg, notes = self, []
         if cfg.corpus == "own":
             per_char = cfg.epoch_seconds(100_000) / 100_000
@@ -165,6 +169,16 @@ class TextConfig:
             if len(cfg.text) > most:
                 notes.append(Note("text.note.budget_chars", {"chars": len(cfg.text), "kept": most}))
                 cfg = replace(cfg, text=cfg.text[:most])
+        if "epochs" in locked:
+            for name in ("num_layers", "hidden_size"):
+                p, before = TEXT_PARAM_BY_NAME[name], getattr(cfg, name)
+                if name in locked:
+                    continue
+                while cfg.epochs > cfg.max_epochs() and getattr(cfg, name) > p.low:
+                    cfg = replace(cfg, **{name: max(p.low, getattr(cfg, name) - p.step)})
+                if getattr(cfg, name) != before:
+                    lowered = {"param": name, "value": before, "lowered": getattr(cfg, name)}
+                    notes.append(Note("note.budget", lowered))
         if cfg.epochs > cfg.max_epochs():
             notes.append(
                 Note(

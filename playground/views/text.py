@@ -5,27 +5,24 @@ that most follow a feature of the text."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from playground.charts.text import BASELINES, cells_chart, next_char_chart, text_loss_chart
+from playground.i18n import Note
+from playground.params import MODELS
+from playground.text.charlm import TextResult, generate, next_char_probs, run_text
+from playground.text.ids import split_ids, text_of
+from playground.text.probe import FEATURES, feature_units, text_features, unit_activations
 from playground.text.codegen import text_script
 from playground.text.config import TextConfig
 from playground.text.presets import TEXT_PRESETS
-from playground.text.sentiment import lang_of, run_sentiment
-from playground.text.charlm import (
-    FEATURES,
-    TextResult,
-    feature_units,
-    run_text,
-    split_ids,
-    text_features,
-    text_of,
-    unit_activations,
-)
-from playground.charts.text import BASELINES
+from playground.views.plan import Got, Plan, Report, Step, chart, derive, jobs
+from playground.views.sentiment import sentiment_plan
 
 PASSAGE_CHARS = 600  # characters of the test text a unit is coloured over
 PROBE_CHARS = 3000  # characters of the test text the units are ranked on
@@ -91,44 +88,6 @@ def probe_units(result: TextResult) -> Units:
     return Units(shown, unit_activations(result, shown), ranked)
 
 
-# ---- The sentiment task ------------------------------------------------------------------
-SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
-
-
-SHORT_GAP = 2  # the comparison's short gap
-
-
-def sweep_gaps(gap: int) -> tuple[int, ...]:
-    """The gaps the comparison trains at: a short one and the slider's `gap`."""
-    return tuple(sorted({min(SHORT_GAP, gap), gap}))
-
-
-def sweep_frame(accuracies: dict[tuple[str, int, int], float]) -> pd.DataFrame:
-    """(model, gap, seed) -> test accuracy, as a frame: model, gap, seed, accuracy."""
-    rows = [(m, g, s, a) for (m, g, s), a in sorted(accuracies.items())]
-    return pd.DataFrame(rows, columns=["model", "gap", "seed", "accuracy"])
-
-
-@dataclass(frozen=True)
-class GapVerdict:
-    """The models' test accuracy at the comparison's longest gap, as shown."""
-
-    gap: int
-    mean: dict[str, float]  # model -> mean accuracy over seeds
-    low: dict[str, float]  # model -> lowest over seeds
-    high: dict[str, float]  # model -> highest over seeds
-    behind: float  # points the RNN stands below the better gated cell's mean (can be < 0)
-
-
-def gap_verdict(sweep: pd.DataFrame, gap: int | None = None) -> GapVerdict:
-    """What the comparison shows at `gap` (default: its longest)."""
-    gap = int(sweep.gap.max()) if gap is None else gap
-    at = sweep[sweep.gap == gap].groupby("model").accuracy
-    mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
-    gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
-    return GapVerdict(gap, mean, low, high, 100.0 * (gated - mean.get("rnn", 0.0)))
-
-
 # ---- RNN, LSTM and GRU on the same text ---------------------------------------------------
 COMPARE_SEEDS = (0, 1, 2)
 
@@ -185,32 +144,109 @@ def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[],
     }
 
 
-# ---- Cache keys and the warm-up ----------------------------------------------------------
+# ---- The plan (the page and the warm-up) -----------------------------------------------
+PROMPTS = {"en": "the cat ", "zh": "小猫", "own": ""}  # a start that suits each corpus
+SAMPLE_CHARS = 200  # characters written after the start
+TEMPERATURES = tuple(round(0.1 * i, 1) for i in range(16))  # 0.0 .. 1.5
+TEMPERATURE = 0.5  # the temperature a visit starts at
+
+
 def run_key(cfg: TextConfig) -> tuple:
-    """The cache key of the next-character run of `cfg` (the page and the warm-up)."""
+    """The cache key of the next-character run of `cfg`."""
     return ("text", cfg.key())
 
 
-def sentiment_config(cfg: TextConfig) -> TextConfig:
-    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
-    seed): the other settings at their defaults, so they do not tell equal runs apart."""
-    return TextConfig(
-        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
+def text_train(cfg: TextConfig) -> Step:
+    """The next-character run of `cfg`, with progress, named "run"."""
+
+    def compute(got: Got, report: Report) -> TextResult:
+        chars = len(cfg.text) if cfg.corpus == "own" else ""
+        report((0.0, Note("progress.text.started", {"model": cfg.model.upper(), "chars": chars})))
+
+        def on_epoch(epoch: int, train: float, test: float) -> None:
+            note = {"epoch": epoch, "total": cfg.epochs, "train": train, "test": test}
+            report((epoch / cfg.epochs, Note("progress.text.epoch", note)))
+
+        return run_text(cfg, on_epoch)
+
+    return Step(run_key(cfg), compute, "run", "train")
+
+
+def text_plan(cfg: TextConfig, lang: str, prompt: str, temperature: float) -> Plan:
+    """The next-character task at the settings, the learner's start and temperature:
+    "run"; in `lang` "text_loss" and "next_char" (specs); "sample" (the text written after
+    `prompt`) and "units" (what the units follow)."""
+    key = run_key(cfg)
+    written = ("text_sample", key, prompt, temperature)
+    return (
+        text_train(cfg),
+        chart(key, "text_loss", lang, lambda got: loss_chart(got["run"], lang)),
+        derive(written, lambda got: write(got["run"], prompt, temperature), "sample"),
+        chart((key, prompt), "next_char", lang, lambda got: odds_chart(got["run"], prompt, lang)),
+        derive(("text_units", key), lambda got: probe_units(got["run"]), "units"),
     )
 
 
-def sentiment_key(cfg: TextConfig) -> tuple:
-    """The cache key of the reviews run of `cfg`."""
-    return ("text_sentiment", sentiment_config(cfg).key())
+def write(result: TextResult, prompt: str, temperature: float) -> str:
+    """SAMPLE_CHARS characters written after `prompt` (seeded by the run's seed)."""
+    return generate(result, prompt, SAMPLE_CHARS, temperature, result.cfg.seed)
 
 
-def warm_text_jobs() -> Iterator[tuple[tuple, Callable[[], object]]]:
-    """The Text view's trainings a room's first visit asks for: the default settings,
-    then each preset's (serve/warm.py runs them after the series' links, under the keys
-    the page reads)."""
-    for cfg in [TextConfig(), *(p.config for p in TEXT_PRESETS.values())]:
-        cfg = cfg.within_budget()[0]
-        if cfg.task == "sentiment":
-            yield sentiment_key(cfg), lambda c=cfg: run_sentiment(sentiment_config(c))
-        else:
-            yield run_key(cfg), lambda c=cfg: run_text(c)
+def odds_chart(result: TextResult, prompt: str, lang: str):
+    """The next character's ten likeliest values after `prompt`."""
+    return next_char_chart(next_char_probs(result, prompt), lang)
+
+
+def loss_chart(result: TextResult, lang: str):
+    """Bits per character per epoch against the baselines."""
+    return text_loss_chart(result.losses, result.metrics, result.cfg.model, lang)
+
+
+def cells_configs(cfg: TextConfig) -> list[TextConfig]:
+    """The three cells at these settings over COMPARE_SEEDS, each within the budget."""
+    cfgs = [replace(cfg, model=m, seed=s) for m in MODELS for s in COMPARE_SEEDS]
+    return [c.within_budget()[0] for c in cfgs]
+
+
+def cells_plan(cfg: TextConfig, lang: str) -> Plan:
+    """RNN, LSTM and GRU on the same text: every run (on the pool at once), "cells"
+    (the frame) and, in `lang`, "cells_chart"."""
+    cfgs = cells_configs(cfg)
+    key = ("text_cells", cfg.key(), COMPARE_SEEDS)
+
+    def frame(got: Got) -> pd.DataFrame:
+        test = {}
+        for c in cfgs:
+            metrics = got[run_key(c)].metrics.set_index(["model", "split"]).loss
+            test[c.model, c.seed] = float(metrics[c.model, "test"])
+        return cells_frame(test)
+
+    runs = tuple(replace(text_train(c), name=run_key(c)) for c in cfgs)
+    return runs + (
+        derive(key, frame, "cells"),
+        chart(key, "cells_chart", lang, lambda got: cells_chart(got["cells"], lang)),
+    )
+
+
+def first_visits() -> list[TextConfig]:
+    """The settings a room opens the Text view at: the default, then each preset's."""
+    return [
+        c.within_budget()[0] for c in [TextConfig(), *(p.config for p in TEXT_PRESETS.values())]
+    ]
+
+
+def visit_plan(cfg: TextConfig, lang: str) -> Plan:
+    """What a first visit to the Text view at `cfg` in `lang` carries out."""
+    if cfg.task == "sentiment":
+        return sentiment_plan(cfg, lang)
+    return text_plan(cfg, lang, PROMPTS[cfg.corpus], TEMPERATURE)
+
+
+def warm_text_jobs(
+    read: Callable[[Hashable], Any], langs: Iterable[str]
+) -> Iterator[tuple[Hashable, Callable[[], Any]]]:
+    """The jobs of every first visit to the Text view (serve/warm.py runs them after the
+    series' links), each step under the key the page reads."""
+    for lang in langs:
+        for cfg in first_visits():
+            yield from jobs(visit_plan(cfg, lang), read)

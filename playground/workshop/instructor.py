@@ -14,6 +14,7 @@ from typing import Any
 
 from playground.config import PARAM_BY_NAME
 from playground.i18n import Note, normalize_language
+from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
 from playground.workshop.presets import PRESETS
 
 MAX_NOTES = 5  # at most this many "ignored" notes from one URL
@@ -25,7 +26,8 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off", "hide", "none"})
 class InstructorOptions:
     """What the instructor's link asks of the page."""
 
-    locked: frozenset[str] = frozenset()  # param names whose widgets are disabled
+    locked: frozenset[str] = frozenset()  # settings whose widgets are disabled: the
+    # sidebar's by name ("epochs"), the Text view's by URL key ("text_epochs")
     hide_text: bool = False  # hide explanations and "what to notice" paragraphs
     lang: str | None = None  # "en" | "zh" forced by the link; None = the reader's choice
     preset: str | None = None  # key into presets.PRESETS
@@ -52,8 +54,9 @@ def shown(text: str) -> str:
 def parse_instructor_options(query: Mapping[str, Any]) -> InstructorOptions:
     """Read `lock`, `hide`/`explain`, `lang` and `preset` from URL query parameters.
 
-    - `lock=model,epochs` locks those parameters; `lock=all` locks every one;
-      unknown names are ignored with a note.
+    - `lock=model,epochs` locks those parameters, `lock=text_epochs` the Text view's
+      (their URL keys); `lock=all` locks every one; unknown names are ignored with a
+      note.
     - `hide=text` or `explain=0` (also false/no/off) hides the explanations.
     - `lang=zh|en` (also zh-CN, EN, ...) forces the language.
     - `preset=<key>` opens a scenario of presets.PRESETS.
@@ -61,11 +64,12 @@ def parse_instructor_options(query: Mapping[str, Any]) -> InstructorOptions:
     """
     notes: list[Note] = []
     locked: set[str] = set()
+    lockable = set(PARAM_BY_NAME) | {URL_PREFIX + name for name in TEXT_PARAM_BY_NAME}
     for name in values_of(query, "lock"):
         key = name.lower()
         if key == "all":
-            locked |= set(PARAM_BY_NAME)
-        elif key in PARAM_BY_NAME:
+            locked |= lockable
+        elif key in lockable:
             locked.add(key)
         else:
             notes.append(Note("instructor.unknown_lock", {"name": shown(name)}))

@@ -1,0 +1,123 @@
+"""The Text view's reviews task (`task="sentiment"`): its plans (the run of the settings
+with its saliency chart; the comparison of the cells over the gap and seeds) and what
+the page says of the comparison, from the numbers it shows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from playground.charts.text import saliency_chart, sweep_chart
+from playground.i18n import Note
+from playground.params import MODELS
+from playground.text.config import TextConfig
+from playground.text.sentiment import SentimentResult, lang_of, run_sentiment
+from playground.views.plan import Got, Plan, Report, Step, chart, derive
+
+SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
+SHORT_GAP = 2  # the lesson's short gap (every cell classifies well there)
+SWEEP_POINTS = 7  # most gaps the comparison trains at (evenly spaced from 0 to the slider's)
+
+
+def sweep_gaps(gap: int) -> tuple[int, ...]:
+    """The gaps the comparison trains at: from 0 to the slider's `gap`, every one when
+    there are at most SWEEP_POINTS, else evenly spaced (every second one for the
+    longest gap); `gap` itself always."""
+    step = math.ceil((gap + 1) / SWEEP_POINTS)
+    return tuple(sorted(set(range(0, gap + 1, step)) | {gap}))
+
+
+def sweep_frame(accuracies: dict[tuple[str, int, int], float]) -> pd.DataFrame:
+    """(model, gap, seed) -> test accuracy, as a frame: model, gap, seed, accuracy."""
+    rows = [(m, g, s, a) for (m, g, s), a in sorted(accuracies.items())]
+    return pd.DataFrame(rows, columns=["model", "gap", "seed", "accuracy"])
+
+
+@dataclass(frozen=True)
+class GapVerdict:
+    """The models' test accuracy at one gap of the comparison, as shown."""
+
+    gap: int
+    mean: dict[str, float]  # model -> mean accuracy over seeds
+    low: dict[str, float]  # model -> lowest over seeds
+    high: dict[str, float]  # model -> highest over seeds
+    behind: float  # points the RNN stands below the better gated cell's mean (can be < 0)
+
+
+def gap_verdict(sweep: pd.DataFrame, gap: int | None = None) -> GapVerdict:
+    """What the comparison shows at `gap` (default: its longest)."""
+    gap = int(sweep.gap.max()) if gap is None else gap
+    at = sweep[sweep.gap == gap].groupby("model").accuracy
+    mean, low, high = at.mean().to_dict(), at.min().to_dict(), at.max().to_dict()
+    gated = max(mean.get("lstm", 0.0), mean.get("gru", 0.0))
+    return GapVerdict(gap, mean, low, high, 100.0 * (gated - mean.get("rnn", 0.0)))
+
+
+def sentiment_config(cfg: TextConfig) -> TextConfig:
+    """`cfg` with only what the reviews task reads kept (task, language, model, gap,
+    seed): the other settings at their defaults, so they do not tell equal runs apart."""
+    return TextConfig(
+        task="sentiment", corpus=lang_of(cfg), model=cfg.model, gap=cfg.gap, seed=cfg.seed
+    )
+
+
+def sentiment_key(cfg: TextConfig) -> tuple:
+    """The cache key of the reviews run of `cfg`."""
+    return ("text_sentiment", sentiment_config(cfg).key())
+
+
+def sentiment_train(cfg: TextConfig) -> Step:
+    """The reviews run of `cfg`, named by its key."""
+    cfg = sentiment_config(cfg)
+
+    def compute(got: Got, report: Report) -> SentimentResult:
+        note = {"model": cfg.model.upper(), "gap": cfg.gap, "seed": cfg.seed}
+        report((0.0, Note("progress.text.sweep", note)))
+        return run_sentiment(cfg)
+
+    key = sentiment_key(cfg)
+    return Step(key, compute, key, "train")
+
+
+def sentiment_plan(cfg: TextConfig, lang: str) -> Plan:
+    """The reviews task at the settings: "run" and, in `lang`, "saliency" (a spec)."""
+    step = sentiment_train(cfg)
+    return (
+        Step(step.key, step.compute, "run", "train"),
+        chart(step.key, "saliency", lang, lambda got: saliency_chart(got["run"].saliency, lang)),
+    )
+
+
+def sweep_configs(cfg: TextConfig) -> list[TextConfig]:
+    """The comparison's runs: each cell at each of `sweep_gaps` and SWEEP_SEEDS."""
+    return [
+        sentiment_config(replace(cfg, model=m, gap=g, seed=s))
+        for g in sweep_gaps(cfg.gap) for m in MODELS for s in SWEEP_SEEDS
+    ]  # fmt: skip
+
+
+def sweep_key(cfg: TextConfig) -> tuple:
+    """The cache key of the comparison's frame (the page looks it up before its button)."""
+    return ("text_sweep", sentiment_config(cfg).key(), sweep_gaps(cfg.gap), SWEEP_SEEDS)
+
+
+def sweep_plan(cfg: TextConfig, lang: str) -> Plan:
+    """The comparison: every run (on the pool at once), "sweep" (the frame) and, in
+    `lang`, "sweep_chart" (a spec)."""
+    cfgs = sweep_configs(cfg)
+    runs = tuple(sentiment_train(c) for c in cfgs)
+    key = sweep_key(cfg)
+
+    def frame(got: Got) -> pd.DataFrame:
+        test = {
+            (c.model, c.gap, c.seed): float(got[s.key].metrics.accuracy.iloc[1])
+            for c, s in zip(cfgs, runs, strict=True)
+        }
+        return sweep_frame(test)
+
+    return runs + (
+        derive(key, frame, "sweep"),
+        chart(key, "sweep_chart", lang, lambda got: sweep_chart(got["sweep"], lang)),
+    )
