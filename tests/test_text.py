@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import TEXT_CORPORA, TextConfig, generate, next_char_probs, run_text
@@ -427,3 +427,29 @@ def test_every_reachable_setting_fits_the_budget(values, own_chars):
     assert fitted.epochs >= min(cfg.epochs, MIN_TEXT_EPOCHS)  # a text is cut first
     if fitted != cfg:
         assert notes  # every change is said
+
+
+@given(
+    st.fixed_dictionaries({p.name: param_values(p) for p in TEXT_PARAMS}),
+    st.sets(st.sampled_from(["hidden_size", "num_layers", "model", "seed"])),
+)
+@settings(max_examples=150, deadline=None)
+def test_locked_epochs_hold_while_an_unlocked_size_can_give_way(values, others):
+    cfg = TextConfig(**values)
+    locked = frozenset({"epochs"} | others)
+    fitted, notes = cfg.within_budget(locked)
+    assert fitted.seconds() <= MAX_TEXT_SECONDS
+    assert fitted.within_budget(locked) == (fitted, [])
+    for name in others:  # a locked setting never moves
+        assert getattr(fitted, name) == getattr(cfg, name)
+    smallest = replace(
+        cfg,
+        num_layers=cfg.num_layers if "num_layers" in others else 1,
+        hidden_size=cfg.hidden_size if "hidden_size" in others else 8,
+    )
+    if smallest.seconds() <= MAX_TEXT_SECONDS:  # the sizes can make room: epochs hold
+        assert fitted.epochs == cfg.epochs
+    else:  # nothing unlocked can: the epochs yield, and the page says so
+        assert any(n.params.get("param") == "epochs" for n in notes)
+    if fitted != cfg:
+        assert notes

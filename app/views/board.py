@@ -28,7 +28,7 @@ from playground.board import (
 )
 from playground.board.records import standings_csv
 from playground.charts.board import board_chart
-from playground.charts.labels import MODELS, labels
+from playground.charts.labels import CHART_MODELS, labels
 from playground.workshop.challenges import CHALLENGES
 from app.board import (
     store,
@@ -202,7 +202,7 @@ def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
     the key settings, an absolute link to each run), as the Arrow table `st.dataframe`
     would make of it."""
     shown = table.assign(
-        model=table.model.map(labels(ctx.lang, "model", MODELS)),
+        model=table.model.map(labels(ctx.lang, "model", CHART_MODELS)),
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])

@@ -10,7 +10,7 @@ from playground.charts.labels import (
     MAX_CHART_ROWS,
     METRICS,
     MODEL_COLORS,
-    MODELS,
+    CHART_MODELS,
     SERIES,
     SERIES_COLORS,
     SPLITS,
@@ -26,7 +26,7 @@ from playground.charts.memory import memory_chart
 from playground.charts.train import loss_chart, metrics_chart, predictions_chart
 
 __all__ = [
-    "GATES", "MAX_CHART_ROWS", "METRICS", "MODEL_COLORS", "MODELS", "MODES", "REGIONS",
+    "GATES", "MAX_CHART_ROWS", "METRICS", "MODEL_COLORS", "CHART_MODELS", "MODES", "REGIONS",
     "SERIES", "SERIES_COLORS", "SPLITS", "STAGES", "TIME_SCALE", "compare_chart",
     "compare_loss_chart", "forecast_chart", "gates_chart", "gradient_chart", "hidden_heatmap",
     "horizon_chart", "label_expr", "label_fields", "label_tip", "labels", "legend",

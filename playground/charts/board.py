@@ -8,7 +8,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_expr,
     label_fields,
     label_tip,
@@ -25,7 +25,7 @@ POINT_PADDING_PX = 12  # room at the ends of a number axis for a point's disc
 def choice_labels(lang: str, setting: str) -> dict[str, str]:
     """Each choice of a choice setting (model, signal) in `lang`'s words."""
     if setting == "model":
-        return labels(lang, "model", MODELS)
+        return labels(lang, "model", CHART_MODELS)
     return {c: t(lang, f"choice.{setting}.{c}") for c in PARAM_BY_NAME[setting].choices}
 
 
@@ -38,7 +38,7 @@ def board_chart(table: pd.DataFrame, setting: str, metric: str, lang: str = "en"
     label = t(lang, f"param.{setting}.label")
     shown = table.loc[table.score.notna(), list(dict.fromkeys(["name", "model", "score", setting]))]
     y_title = t(lang, "board.chart.error", metric=t(lang, f"chart.metric.{metric}"))
-    chart = label_fields(alt.Chart(shown), model=labels(lang, "model", MODELS))
+    chart = label_fields(alt.Chart(shown), model=labels(lang, "model", CHART_MODELS))
     if param.choices:
         choices = choice_labels(lang, setting)
         if setting != "model":  # the model's labels are there already

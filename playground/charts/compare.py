@@ -7,7 +7,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     SPLITS,
     TIME_SCALE,
     label_fields,
@@ -36,7 +36,7 @@ def compare_chart(predictions: pd.DataFrame, lang: str = "en") -> alt.LayerChart
     shade = region_layers(held_out, splits, t(lang, "chart.title.region"), x_title, axis)
     base = label_fields(
         alt.Chart(predictions),
-        model=labels(lang, "model", MODELS),
+        model=labels(lang, "model", CHART_MODELS),
         split=splits,
     ).encode(
         x=alt.X("t:Q", title=x_title, scale=TIME_SCALE, axis=axis),
@@ -58,7 +58,7 @@ def compare_loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Loss per epoch per model (colour), train solid and test dashed, log scale."""
     splits = labels(lang, "split", SPLITS)
     chart = (
-        label_fields(alt.Chart(losses), model=labels(lang, "model", MODELS), split=splits)
+        label_fields(alt.Chart(losses), model=labels(lang, "model", CHART_MODELS), split=splits)
         .mark_line()
         .encode(
             x=alt.X("epoch:Q", title=t(lang, "chart.title.epoch"), axis=step_axis()),

@@ -8,7 +8,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_fields,
     label_tip,
     labels,
@@ -73,7 +73,7 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     )
     base = label_fields(
         alt.Chart(paths),
-        model=labels(lang, "model", MODELS),
+        model=labels(lang, "model", CHART_MODELS),
         mode=modes,
         region=regions,
     ).encode(
@@ -112,7 +112,7 @@ def forecast_chart(paths: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
 def horizon_chart(horizon: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """Free-running MSE against steps ahead, one line per model or baseline."""
     return (
-        label_fields(alt.Chart(horizon), model=labels(lang, "model", MODELS))
+        label_fields(alt.Chart(horizon), model=labels(lang, "model", CHART_MODELS))
         .mark_line(point=True)
         .encode(
             x=alt.X("horizon:Q", title=t(lang, "chart.title.steps_ahead"), axis=step_axis()),

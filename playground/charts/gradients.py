@@ -7,7 +7,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_fields,
     label_tip,
     labels,
@@ -47,7 +47,7 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """‖∂L/∂h_t‖ per whole time step, log scale; colour = model; initial weights dashed
     and fainter, trained solid, in one legend drawn with line samples. Lines only: a line
     with point overlays draws its legend's samples as dots, the same for both stages."""
-    names = {"model": labels(lang, "model", MODELS), "stage": labels(lang, "stage", STAGES)}
+    names = {"model": labels(lang, "model", CHART_MODELS), "stage": labels(lang, "stage", STAGES)}
     chart = (
         label_fields(alt.Chart(frame), **names)
         .mark_line(strokeWidth=2)

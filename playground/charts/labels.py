@@ -22,7 +22,7 @@ SERIES = ("truth", "prediction")  # predictions.series
 SPLITS = ("train", "test")  # split of a point, window or loss
 METRICS = ("mse", "mae", "rmse")  # columns of the metrics frame
 # Model keys in frames: the observed series, the networks and the forecast baselines.
-MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
+CHART_MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")
 SERIES_COLORS = alt.Scale(domain=list(SERIES), range=["#8c8c8c", "#d62728"])
 # Train and test in every chart coloured by split (the loss, the errors) and in the replay
 # (its own SVG): one colour per split, not the page theme's first two.
@@ -96,7 +96,7 @@ def label_tip(field: str, title: str) -> alt.Tooltip:
 
 
 MODEL_COLORS = alt.Scale(
-    domain=list(MODELS),
+    domain=list(CHART_MODELS),
     range=["#8c8c8c", "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"],
 )
 
@@ -104,13 +104,13 @@ MODEL_COLORS = alt.Scale(
 def model_color(lang: str, frame: pd.DataFrame) -> alt.Color:
     """Colour by model (the same colour for a model in every chart), the legend naming,
     in `lang`, only the models `frame` holds."""
-    present = [m for m in MODELS if m in set(frame["model"])]
+    present = [m for m in CHART_MODELS if m in set(frame["model"])]
     wrap = {"columns": LEGEND_ROW} if len(present) > LEGEND_ROW + 1 else {}
     return alt.Color(
         "model:N",
         scale=MODEL_COLORS,
         title=t(lang, "chart.title.model"),
-        legend=legend(labels(lang, "model", MODELS), values=present, **wrap),
+        legend=legend(labels(lang, "model", CHART_MODELS), values=present, **wrap),
     )
 
 

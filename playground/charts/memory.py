@@ -7,7 +7,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_fields,
     label_tip,
     labels,
@@ -20,7 +20,7 @@ from playground.i18n import t
 def memory_chart(sweep: pd.DataFrame, lang: str = "en") -> alt.LayerChart:
     """Test error relative to guessing against lag: seeds as points, median as line."""
     y_title = t(lang, "chart.title.relative_mse_axis")
-    base = label_fields(alt.Chart(sweep), model=labels(lang, "model", MODELS)).encode(
+    base = label_fields(alt.Chart(sweep), model=labels(lang, "model", CHART_MODELS)).encode(
         x=alt.X("lag:Q", title=t(lang, "chart.title.lag_axis"), axis=step_axis()),
         color=model_color(lang, sweep),
     )

@@ -9,7 +9,7 @@ import pandas as pd
 from playground.charts.gradients import STAGES, stage_encodings
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_fields,
     label_tip,
     labels,
@@ -44,7 +44,7 @@ def saliency_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
     """|∂ŷ/∂x_{t−k}| of one window's prediction over the lag k, one line per model, log
     scale (zeros, which a log scale cannot show, left out)."""
     chart = (
-        label_fields(alt.Chart(frame), model=labels(lang, "model", MODELS))
+        label_fields(alt.Chart(frame), model=labels(lang, "model", CHART_MODELS))
         .transform_filter(alt.datum.saliency > 0)
         .mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2)
         .encode(
@@ -72,7 +72,7 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
     cue = at[at.cue & (at.stage == "trained")][["model", "seed", "lag", "saliency"]]
     stages = labels(lang, "stage", STAGES)
     title = t(lang, "chart.title.weights")
-    model_labels = labels(lang, "model", MODELS)
+    model_labels = labels(lang, "model", CHART_MODELS)
     lines = (
         label_fields(alt.Chart(medians), model=model_labels, stage=stages)
         .mark_line(strokeWidth=2)

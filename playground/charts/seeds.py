@@ -10,7 +10,7 @@ import pandas as pd
 
 from playground.charts.labels import (
     FIT_WIDTH,
-    MODELS,
+    CHART_MODELS,
     label_expr,
     label_fields,
     label_tip,
@@ -44,8 +44,8 @@ def seed_spread_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.LayerChart
     scale over the data's own range (not widened to powers of ten, which squeezed the
     dots into a strip), the plot PLOT_HEIGHT tall."""
     test = metrics[metrics.split == "test"]
-    order = [m for m in MODELS if m in set(test.model)]
-    base = label_fields(alt.Chart(test), model=labels(lang, "model", MODELS)).encode(
+    order = [m for m in CHART_MODELS if m in set(test.model)]
+    base = label_fields(alt.Chart(test), model=labels(lang, "model", CHART_MODELS)).encode(
         x=alt.X(
             "model:N",
             sort=order,

@@ -14,7 +14,7 @@ import pandas as pd
 from playground.charts.labels import (
     FIT_WIDTH,
     METRICS,
-    MODELS,
+    CHART_MODELS,
     SERIES,
     SERIES_COLORS,
     SPLIT_SCALE,
@@ -257,7 +257,7 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.FacetChart:
     panels: the three fit a phone-wide column (the page draws this chart at its own width)."""
     splits, names = labels(lang, "split", SPLITS), labels(lang, "metric", METRICS)
     short = labels(lang, "split_short", SPLITS)  # under a 32 px bar: "训练", not "训练集"
-    models = labels(lang, "model", MODELS)
+    models = labels(lang, "model", CHART_MODELS)
     long = metrics.melt(
         id_vars=["model", "split"], value_vars=list(METRICS), var_name="metric", value_name="value"
     )

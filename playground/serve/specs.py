@@ -23,7 +23,7 @@ from playground.charts.train import (
     predictions_chart,
     window_picker_chart,
 )
-from playground.charts.labels import MODELS, SPLITS, labels
+from playground.charts.labels import CHART_MODELS, SPLITS, labels
 from playground.pipeline.experiment import ExperimentResult
 
 
@@ -82,7 +82,7 @@ def errors_table(metrics: pd.DataFrame, lang: str) -> pa.Table:
     `st.dataframe` would make of it (pandas' map and the Arrow conversion: ~5 ms of CPU,
     which a room would otherwise pay on every rerun of every session)."""
     shown = metrics.assign(
-        model=metrics.model.map(labels(lang, "model", MODELS)),
+        model=metrics.model.map(labels(lang, "model", CHART_MODELS)),
         split=metrics.split.map(labels(lang, "split", SPLITS)),
     )
     return pa.Table.from_pandas(shown, preserve_index=False)
