@@ -39,9 +39,12 @@ def source_of(cfg: ExperimentConfig) -> str:
     return REAL if cfg.signal in REAL_SERIES else SYNTHETIC
 
 
-def explain(p: Param, lang: str, cfg: ExperimentConfig, source: str) -> tuple[str, bool]:
-    """The help of `p`'s control for these settings and data, and whether the control is
-    disabled because it does nothing for them (the reason is in the help)."""
+def explain(
+    p: Param, lang: str, cfg: ExperimentConfig, source: str, locked: frozenset[str] = frozenset()
+) -> tuple[str, bool]:
+    """The help of `p`'s control for these settings and data (and the instructor's
+    `locked` settings), and whether the control is disabled because it does nothing for
+    them (the reason is in the help)."""
     if p.name == "n_points" and source != SYNTHETIC:
         help_text = t(lang, f"param.n_points.help_{source}")
     else:
@@ -55,6 +58,9 @@ def explain(p: Param, lang: str, cfg: ExperimentConfig, source: str) -> tuple[st
         help_text += "\n\n" + idle
     if p.name == "epochs":
         help_text += "\n\n" + t(lang, "param.epochs.max", max=cfg.max_epochs())
+    elif p.name == "n_points" and "epochs" in locked:  # the points make room for them
+        most = cfg.max_points(cfg.epochs)
+        help_text += "\n\n" + t(lang, "param.n_points.max_locked", max=most, epochs=cfg.epochs)
     elif p.name == "n_points" and cfg.max_points() < p.high:
         help_text += "\n\n" + t(
             lang, "param.n_points.max", max=cfg.max_points(), min_epochs=MIN_EPOCHS
@@ -66,7 +72,7 @@ def widget(
     p: Param, lang: str, options: InstructorOptions, cfg: ExperimentConfig, source: str
 ) -> object:
     """The control for one parameter, keyed by its name."""
-    help_text, idle = explain(p, lang, cfg, source)
+    help_text, idle = explain(p, lang, cfg, source, options.locked)
     locked = p.name in options.locked
     if locked:
         help_text += "\n\n" + t(lang, "instructor.locked")

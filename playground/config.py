@@ -207,18 +207,18 @@ class ExperimentConfig:
         """Most epochs this config may train within the budget."""
         return int(max(1, min(PARAM_BY_NAME["epochs"].high, MAX_WORK // self.epoch_work())))
 
-    def max_points(self) -> int:
+    def max_points(self, epochs: int = 0) -> int:
         """Most points these sizes (hidden size, layers, window) may train on so that
-        every model fits MIN_EPOCHS epochs within the budget, on the slider's steps; at
-        least twice the window (the bounds keep that within the budget) and at most the
-        bound."""
+        every model fits MIN_EPOCHS epochs within the budget (with `epochs`: this model
+        that many, locked), on the slider's steps; at least twice the window and at most
+        the bound."""
         p = PARAM_BY_NAME["n_points"]
         most = p.high
-        for model in MODELS:
+        for model in (self.model,) if epochs else MODELS:
             fixed, per_window = epoch_terms(
                 model, self.hidden_size, self.num_layers, self.seq_length
             )
-            n_windows = (MAX_WORK / MIN_EPOCHS - fixed) // per_window
+            n_windows = (MAX_WORK / (epochs or MIN_EPOCHS) - fixed) // per_window
             most = min(most, int(n_windows) + self.seq_length)
         most = p.low + (most - p.low) // p.step * p.step  # on the slider's steps
         return max(most, 2 * self.seq_length, p.low)

@@ -38,7 +38,8 @@ def test_a_locked_window_stays_when_the_points_go_below_it():
 @pytest.mark.slow  # trains a run at the budget's edge (~5 s of one core)
 def test_locked_epochs_hold_when_the_points_would_exceed_the_budget():
     """The issue's repro: the overfitting scenario with model and epochs locked, then
-    1000 points. Epochs stay 500; the points go down to what fits, said in a note."""
+    1000 points. Epochs stay 500; the points go down to what fits, said in a note and in
+    the points' help."""
     at = run_app(preset="overfitting", lock="model,epochs")
     widget(at, "n_points").set_value(1000)
     rerun(at)
@@ -48,6 +49,9 @@ def test_locked_epochs_hold_when_the_points_would_exceed_the_budget():
     note = [w for w in warnings(at) if t("en", "param.n_points.label") in w]
     assert note and str(shown) in note[0] and "instructor" in note[0]
     assert not any(t("en", "param.epochs.label") + ":" in w for w in warnings(at))
+    # The points' help counts for the locked epochs (not the smallest every model needs).
+    said = t("en", "param.n_points.max_locked", max=shown, epochs=500)
+    assert said in widget(at, "n_points").help, widget(at, "n_points").help
 
 
 # ---- A scenario survives the moves its own text asks for ------------------------------
