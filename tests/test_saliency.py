@@ -174,13 +174,16 @@ def test_before_training_only_the_gated_cells_answer_from_the_cue():
 @pytest.mark.slow
 def test_after_training_the_gated_cells_follow_the_cue_more_than_the_rnn():
     """memory.saliency.lesson: after training the LSTM and GRU follow the cue almost
-    one-for-one (above 0.8); the RNN learns to use it too in most seeds (above 0.3), but
-    less than they do. memory.saliency.verdict counts the page's seeds."""
+    one-for-one (above 0.8); the RNN less than they do, and how much varies by seed: in
+    some it learns to use the cue (above 0.3), in others not at all (below 0.01).
+    memory.saliency.verdict counts the page's seeds. The RNN was above 0.3 in 8 of seeds
+    0-9, 8 of 10-19 and only 6 of 20-29 (the page said "in most seeds" before); in each
+    ten it was below 1e-9 in at least one seed and above 0.7 in another."""
     cue = cue_saliency(recall_at_30().saliency, "trained")
     for model in ("lstm", "gru"):
         assert holds(cue[model] > 0.8), cue
         assert holds(cue[model] > cue.rnn), cue
-    assert holds(cue.rnn > 0.3), cue
+    assert (cue.rnn > 0.3).any() and (cue.rnn < 0.01).any(), cue
 
 
 @pytest.mark.slow
