@@ -10,7 +10,6 @@ Arrow bytes that `st.vega_lite_chart` passes through. Measurements: bench/RESULT
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import altair as alt
@@ -40,31 +39,15 @@ def arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
 
 def page_spec(chart: alt.TopLevelMixin, validate: bool = False) -> dict[str, Any]:
     """`chart.to_dict()` with its named datasets already Arrow bytes, which
-    `st.vega_lite_chart` passes through instead of converting them on each rerun, and
-    named by position (see `renamed`).
+    `st.vega_lite_chart` passes through instead of converting them on each rerun.
 
     Not validated against the Vega-Lite schema by default: validation is two thirds of
     a spec's build (~130 of ~200 ms for the Train charts), paid on a room's critical
     path after every new run, and it changes nothing in a spec. The tests build every
     page spec validated (`validate=True`) and check that it is the same spec."""
     spec = chart.to_dict(validate=validate)
-    datasets = spec.pop("datasets", {})
-    names = {old: f"data-{i}" for i, old in enumerate(datasets)}
-    spec = renamed(spec, names)
-    spec["datasets"] = {names[name]: arrow_bytes(rows) for name, rows in datasets.items()}
+    spec["datasets"] = {name: arrow_bytes(rows) for name, rows in spec["datasets"].items()}
     return spec
-
-
-def renamed(node: Any, names: Mapping[str, str]) -> Any:
-    """`node` (a chart's dict) with its datasets named by position ("data-0", ...), not
-    by Altair's hash of their rows: the same chart of other numbers is then the same
-    spec with other data, which the browser updates in place instead of building the
-    chart anew (issue 25: most of an answer's wait was in the browser)."""
-    if isinstance(node, dict):
-        return {names.get(k, k): renamed(v, names) for k, v in node.items()}
-    if isinstance(node, list):
-        return [renamed(v, names) for v in node]
-    return names.get(node, node) if isinstance(node, str) else node
 
 
 def build_chart_specs(result: ExperimentResult, lang: str = "en") -> dict[str, dict[str, Any]]:
