@@ -134,6 +134,7 @@ def test_sentiment_task_shows_accuracy_and_saliency_in_both_languages():
         saliency = max(frames[0], key=len)
         assert saliency.role.tolist() == ["adjective", "aside", "aside", "negation"]
         assert at.button(key="text_sweep_run")
+        assert len(at.get("download_button")) == 5  # CSVs, settings, script
         if lang == "zh":
             assert any(has_cjk(x) for x in titles(specs(at)[0]))
 

@@ -18,7 +18,7 @@ from playground.params import MODELS
 from playground.text import FEATURES, TextConfig
 from playground.text.sentiment import N_TEST
 from playground.views.sentiment import gap_verdict, sentiment_plan, sweep_configs, sweep_plan
-from playground.views.sentiment import SWEEP_SEEDS, sweep_gaps
+from playground.views.sentiment import SWEEP_SEEDS, sentiment_downloads, sweep_gaps
 from playground.views.text import (
     COMPARE_SEEDS,
     PROMPTS,
@@ -64,7 +64,10 @@ def compared(ctx: PageContext, plan, runs: int, pressed: bool):
     if pressed:
         return ctx.prepare(plan, near=st.empty())
     if ctx.cache.get(frame.key) is not None:
-        return ctx.prepare(plan[runs:])
+        try:
+            return ctx.prepare(plan[runs:])
+        except KeyError:  # the frame was evicted since: its runs are asked for again
+            return None
     return None
 
 
@@ -105,7 +108,11 @@ def losses(ctx: PageContext, got) -> None:
     st.vega_lite_chart(got["text_loss"], width="stretch")
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
-    files = text_downloads(result)
+    downloads(ctx, text_downloads(result))
+
+
+def downloads(ctx: PageContext, files) -> None:
+    """A row of download buttons: kind -> (file name, MIME type, a function making it)."""
     columns = st.columns(len(files))
     for column, (kind, (name, mime, data)) in zip(columns, files.items()):
         column.download_button(
@@ -213,6 +220,7 @@ def sentiment(ctx: PageContext, cfg: TextConfig, here) -> None:
     st.vega_lite_chart(got["saliency"], width="stretch")
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.sentiment.saliency.caption"))
+    downloads(ctx, sentiment_downloads(got["run"]))
     sweep(ctx, cfg)
 
 

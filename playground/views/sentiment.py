@@ -4,7 +4,9 @@ the page says of the comparison, from the numbers it shows."""
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -14,6 +16,7 @@ from playground.i18n import Note
 from playground.params import MODELS
 from playground.text.config import TextConfig
 from playground.text.sentiment import SentimentResult, lang_of, run_sentiment
+from playground.text.sentiment_codegen import sentiment_script
 from playground.views.plan import Got, Plan, Report, Step, chart, derive
 
 SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
@@ -121,3 +124,27 @@ def sweep_plan(cfg: TextConfig, lang: str) -> Plan:
         derive(key, frame, "sweep"),
         chart(key, "sweep_chart", lang, lambda got: sweep_chart(got["sweep"], lang)),
     )
+
+
+def sentiment_downloads(result: SentimentResult) -> dict[str, tuple[str, str, Callable[[], bytes]]]:
+    """kind -> (file name, MIME type, a function making the file): the losses, metrics
+    and word saliency as CSV, the settings as JSON (the URL's parameters) and a PyTorch
+    script printing the same numbers."""
+    cfg = result.cfg
+    name = f"reviews_{cfg.corpus}_{cfg.model}_gap{cfg.gap}_seed{cfg.seed}"
+
+    def csv(frame: pd.DataFrame) -> Callable[[], bytes]:
+        return lambda: frame.to_csv(index=False).encode("utf-8")
+
+    def settings() -> bytes:
+        shown = ("task", "corpus", "model", "gap", "seed")
+        out = {k: v for k, v in cfg.to_query_params().items() if k.removeprefix("text_") in shown}
+        return json.dumps(out, indent=2, ensure_ascii=False).encode("utf-8")
+
+    return {
+        "losses": (f"{name}_losses.csv", "text/csv", csv(result.losses)),
+        "metrics": (f"{name}_metrics.csv", "text/csv", csv(result.metrics)),
+        "saliency": (f"{name}_saliency.csv", "text/csv", csv(result.saliency)),
+        "config": (f"{name}_config.json", "application/json", settings),
+        "script": (f"{name}.py", "text/x-python", lambda: sentiment_script(cfg).encode("utf-8")),
+    }
