@@ -9,6 +9,8 @@ import json
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pagekit import run_app, widget
 from test_app_upload import ramp, upload
@@ -121,3 +123,44 @@ def test_no_line_across_another_series():
     assert before_label(prediction_chart(at)[0]) is None
     widget(at, "signal").select("square").run()
     assert before_label(prediction_chart(at)[0]) is None
+
+
+# ---- The spec filled in from the run's template is the chart built anew ------------------
+def normalized(spec: dict) -> tuple[str, list]:
+    """`spec` as JSON with its datasets named by order of first use, and their rows."""
+    import re
+
+    decoded = {
+        name: pa.ipc.open_stream(data).read_pandas() for name, data in spec["datasets"].items()
+    }
+    text = json.dumps({k: v for k, v in spec.items() if k != "datasets"}, sort_keys=True)
+    order = list(dict.fromkeys(re.findall(r'"(data-[0-9a-f]+)"', text)))
+    for i, name in enumerate(order):
+        text = text.replace(f'"{name}"', f'"dataset-{i}"')
+    return text, [decoded[name].to_dict("records") for name in order]
+
+
+@pytest.fixture(scope="module")
+def two_runs():
+    from playground import ExperimentConfig, run_experiment
+
+    return run_experiment(ExperimentConfig(epochs=3)), run_experiment(
+        ExperimentConfig(epochs=3, noise=0.3, seed=2)
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(label=st.text(max_size=40), lang=st.sampled_from(["en", "zh"]))
+def test_the_template_filled_in_is_the_chart_built_anew(two_runs, label, lang):
+    from playground.charts.train import before_frame, predictions_chart
+    from playground.serve.specs import before_after_spec, before_after_template, page_spec
+
+    result, previous = two_runs
+    built = page_spec(
+        predictions_chart(result.predictions, lang, before_frame(previous.predictions), label)
+    )
+    template = before_after_template(result, lang)
+    assert normalized(before_after_spec(result, previous, label, lang, template)) == normalized(
+        built
+    )
+    assert normalized(before_after_spec(result, previous, label, lang)) == normalized(built)
