@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground.i18n import t
 from test_browser import (
@@ -205,9 +206,12 @@ def test_the_sidebar_menus_show_their_entries_whole(app_url, page, lang):
     for key in ("preset", "signal", "model"):
         box = page.locator(f".st-key-{key} input[role=combobox]")
         box.click()
-        if not page.locator("[role=option]").count():  # a click that only focused it
+        first = page.locator("[role=option]").first
+        try:  # the list opens a moment after the click (later on a busy box)
+            first.wait_for(timeout=3_000)
+        except PlaywrightTimeout:  # a click that only focused it
             box.press("ArrowDown")
-        page.locator("[role=option]").first.wait_for(timeout=10_000)
+            first.wait_for(timeout=10_000)
         assert page.locator("[role=option]").count() >= 3
         assert not page.evaluate(OPTIONS_CUT_JS), (key, page.evaluate(OPTIONS_CUT_JS))
         page.keyboard.press("Escape")
