@@ -112,10 +112,12 @@ def losses(ctx: PageContext, got) -> None:
 
 
 def downloads(ctx: PageContext, files) -> None:
-    """A row of download buttons: kind -> (file name, MIME type, a function making it)."""
-    columns = st.columns(len(files))
-    for column, (kind, (name, mime, data)) in zip(columns, files.items()):
-        column.download_button(
+    """A row of download buttons that wraps, each as wide as its label (in equal columns
+    a 1366 px screen cut "Samples while training (CSV)" short): kind -> (file name, MIME
+    type, a function making it)."""
+    row = st.container(horizontal=True, gap="small")
+    for kind, (name, mime, data) in files.items():
+        row.download_button(
             ctx.t(f"text.download.{kind}"),
             data,
             file_name=name,

@@ -169,7 +169,8 @@ def test_gradients_write_tiny_numbers_as_powers_of_ten(app_url, page):
 
 # Per download button: its label, and whether any text inside it is cut (wider than its
 # box) or the button passes the window's right edge.
-DOWNLOADS_JS = """() => Array.from(document.querySelectorAll('[class*="st-key-download_"] button'))
+DOWNLOADS_JS = """(prefix) => Array.from(
+        document.querySelectorAll(`[class*="st-key-${prefix}"] button`))
     .map(b => ({
         label: b.innerText.trim(),
         cut: Array.from(b.querySelectorAll('*')).some(e => e.scrollWidth > e.clientWidth + 1),
@@ -182,12 +183,25 @@ def test_download_labels_are_whole(app_url, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{app_url}/?view=home&epochs=5&lang=en")
     page.locator(".st-key-download_weights button").wait_for(timeout=SETTLE_TIMEOUT_MS)
-    buttons = page.evaluate(DOWNLOADS_JS)
+    buttons = page.evaluate(DOWNLOADS_JS, "download_")
     assert len(buttons) == 6
     assert {b["label"] for b in buttons} >= {
         t("en", "download.script"),
         t("en", "download.weights"),
     }
+    assert not [b for b in buttons if b["cut"] or b["past_edge"]], buttons
+    assert_healthy(page)
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_text_view_s_download_labels_are_whole(app_url, page, width, lang):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{app_url}/?view=text&epochs=5&text_epochs=2&lang={lang}")
+    page.locator(".st-key-text_download_script button").wait_for(timeout=SETTLE_TIMEOUT_MS)
+    buttons = page.evaluate(DOWNLOADS_JS, "text_download_")
+    assert len(buttons) == 5
+    assert t(lang, "text.download.snapshots") in {b["label"] for b in buttons}
     assert not [b for b in buttons if b["cut"] or b["past_edge"]], buttons
     assert_healthy(page)
 
