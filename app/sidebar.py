@@ -108,6 +108,7 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
     the values chosen (always the values that run: see `session.settle`)."""
     cfg, _ = settle()  # a no-op after the callbacks; kept so the rule holds on any path
     source = source_of(cfg)
+    scenario_locked = any(p.name in options.locked for p in PARAMS)  # a locked page keeps it
     with st.sidebar:
         st.selectbox(t(lang, "lang.label"), tuple(LANGUAGES), key="lang", format_func=LANGUAGES.get)
         st.selectbox(
@@ -116,9 +117,7 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
             key="preset",
             format_func=lambda k: t(lang, PRESETS[k].title_key) if k else t(lang, "preset.custom"),
             on_change=apply_preset,
-            disabled=any(
-                p.name in options.locked for p in PARAMS
-            ),  # a locked page keeps its scenario
+            disabled=scenario_locked,
         )
         st.header(t(lang, "sidebar.header"))
         values = {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if not p.advanced}
