@@ -21,7 +21,7 @@ from playground.pipeline.experiment import fitted_models, initial_network
 from playground.pipeline.noise import drawn_noise
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import make_windows, split_index
-from playground.views.compare import PAGE_SEEDS, seed_table, seeds_after, verdict
+from playground.views.compare import PAGE_SEEDS, seed_table, seeds_after
 from playground.views.forecast import forecast_frames, persistence
 from playground.views.gradients import gradient_frames
 from playground.views.inside import inside_frames
@@ -62,21 +62,21 @@ def default_comparison():
 
 def test_on_a_short_window_no_cell_is_clearly_better(default_comparison):
     """view.compare.explain: on a short window of a noisy sine the three do about equally
-    well, and which one wins changes from seed to seed. preset.rnn_vs_lstm.notice: the
-    LSTM is not clearly better than the RNN there. Said on the page by the live verdict,
-    which is "no clear winner" for a learner at a lesson seed (all three cells, and the
-    scenario's RNN against LSTM). Measured over seeds 0-9: 10/10 for both."""
+    well (medians within 1.5 times), and which one wins changes from seed to seed.
+    preset.rnn_vs_lstm.notice: the LSTM is not clearly better than the RNN: over the
+    lesson seeds it beats the RNN on some and loses on others (on 2 to 8 of 10), so on a
+    learner's three seeds the live verdict may name either, or neither. The LSTM beat the
+    RNN on 6, 5, 6 and 7 of seeds 0-9, 10-19, 20-29, 30-39. Before, the test asked the
+    live verdict beside the notice to be "no clear winner" at 80 % of the seeds: it was at
+    10 of seeds 0-9 but at only 4 of 30-39 (with a near coin-flip winner, three seeds all
+    agree about a quarter of the time), where the notice then contradicted it."""
     metrics = default_comparison
     table = seed_table(metrics).loc[list(SEEDS)]
     medians = table.median()
     assert medians.max() / medians.min() < 1.5, medians
     assert table.idxmin(axis=1).nunique() >= 2, table  # the winner changes with the seed
-    for models in (("rnn", "lstm", "gru"), ("rnn", "lstm")):
-        verdicts = [
-            verdict(metrics[metrics.seed.isin(page_seeds(s)) & metrics.model.isin(models)])
-            for s in SEEDS
-        ]
-        assert holds(v.key == "compare.verdict.none" for v in verdicts), (models, verdicts)
+    lstm_wins = float((table.lstm < table.rnn).mean())
+    assert 0.2 <= lstm_wins <= 0.8, table
 
 
 def test_the_overfitting_preset_overfits():
