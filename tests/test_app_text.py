@@ -236,28 +236,39 @@ def test_after_the_text_warm_up_a_first_visit_computes_nothing(lang):
         shared_cache.clear()
 
 
-LOCKED = {"lock": "text_epochs,text_model", "text_epochs": "30", "text_model": "lstm"}
+LOCKED = {"lock": "text_epochs,text_model", "text_model": "lstm"}
 
 
-def test_a_locked_setting_never_moves_an_unlocked_size_gives_way():
-    """At 2 layers of 128 an LSTM cannot train 30 epochs within the budget: with the
-    epochs locked the layers and then the hidden size are lowered, never the epochs."""
-    at = open_text(**LOCKED, text_hidden_size="128", text_num_layers="2")
+def test_locked_text_controls_are_disabled_said_and_kept_by_a_preset():
+    at = open_text(**LOCKED)  # two epochs: quick
     epochs, model = widget(at, "text_epochs"), widget(at, "text_model")
-    assert epochs.value == 30 and epochs.disabled and model.disabled
+    assert epochs.value == 2 and epochs.disabled and model.disabled
     assert not widget(at, "text_hidden_size").disabled
-    cfg = TextConfig(epochs=30, hidden_size=widget(at, "text_hidden_size").value,
-                     num_layers=widget(at, "text_num_layers").value)  # fmt: skip
-    assert cfg.num_layers == 1 and cfg.hidden_size < 128 and cfg.seconds() <= 10.0
-    assert at.query_params["text_epochs"] == "30"
     labels = f"{t('en', 'param.model.label')}, {t('en', 'param.epochs.label')}"
     fixed = t("en", "instructor.locked_summary", labels=labels)
     assert any(fixed in c.value for c in at.caption), [c.value for c in at.caption]
     # A preset moves what is not locked and leaves the locked alone.
-    at.selectbox(key="text_preset").set_value("write_chinese").run()
-    assert widget(at, "text_corpus").value == "zh" and widget(at, "text_epochs").value == 30
-    # Moving the epochs is refused by the page itself: the widget is disabled.
-    assert all(w.disabled for w in at.slider if w.key == "text_epochs")
+    at.selectbox(key="text_preset").set_value("negation_far_away").run()
+    assert not at.exception
+    assert at.query_params["text_task"] == "sentiment" and widget(at, "text_gap").value == 12
+    assert widget(at, "text_model").value == "lstm"  # the preset's is the RNN
+    assert widget(at, "text_model").disabled
+
+
+@pytest.mark.slow  # trains at the budget's edge (~9 s of one core)
+def test_a_locked_setting_never_moves_an_unlocked_size_gives_way():
+    """At 2 layers of 128 an LSTM cannot train 30 epochs within the budget: with the
+    epochs locked the layers and then the hidden size are lowered, never the epochs."""
+    at = open_text(**LOCKED, text_epochs="30", text_hidden_size="128", text_num_layers="2")
+    assert widget(at, "text_epochs").value == 30 and widget(at, "text_epochs").disabled
+    cfg = TextConfig(epochs=30, hidden_size=widget(at, "text_hidden_size").value,
+                     num_layers=widget(at, "text_num_layers").value)  # fmt: skip
+    assert cfg.num_layers == 1 and cfg.hidden_size < 128 and cfg.seconds() <= 10.0
+    assert at.query_params["text_epochs"] == "30"
+    said = [c.value for c in at.caption]
+    for name, before in (("num_layers", 2), ("hidden_size", 128)):  # each move is said
+        label = t("en", f"param.{name}.label")
+        assert any(c.startswith(f"{label}: {before}") for c in said), said
 
 
 def test_hidden_explanations_hide_the_text_views_verdicts():

@@ -149,7 +149,7 @@ def two_runs():
     )
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(label=st.text(max_size=40), lang=st.sampled_from(["en", "zh"]))
 def test_the_template_filled_in_is_the_chart_built_anew(two_runs, label, lang):
     from playground.charts.train import before_frame, predictions_chart
