@@ -69,7 +69,7 @@ STAND_IN = pd.DataFrame({"t": [0.0], "value": [0.0]})  # stands for the previous
 def before_after_template(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
     """The prediction chart of `result` with a stand-in previous prediction and label:
     made once per run and language (an Altair build, ~45 ms), then filled in by
-    `before_after_spec` for each previous run in ~1 ms."""
+    `before_after_spec` for each previous run in ~2 ms."""
     return page_spec(predictions_chart(result.predictions, lang, STAND_IN, CHANGE))
 
 
