@@ -55,14 +55,14 @@ def test_url_round_trip_gives_the_same_controls_and_charts():
     for key in ("noise", "hidden_size", "model", "epochs", "seq_length"):
         assert widget(fresh, key).value == widget(at, key).value, key
     # The same charts, but for the faint line of the run before the change (this
-    # session's history, not the setting): a dataset of t and value alone.
+    # session's history, not the setting): its dataset says what changed.
     assert chart_data(fresh) == json.dumps(
         [
-            [f.to_dict("list") for f in frames if set(f.columns) != {"t", "value"}]
+            [f.to_dict("list") for f in frames if "change" not in f.columns]
             for frames in chart_frames(at)
         ]
     )
-    assert any(set(f.columns) == {"t", "value"} for fs in chart_frames(at) for f in fs)
+    assert any("change" in f.columns for fs in chart_frames(at) for f in fs)
 
 
 def test_choice_controls_keep_their_keys_in_the_url():

@@ -48,8 +48,8 @@ def before_and_after(ctx: PageContext, spec: dict) -> dict:
     """The prediction chart's spec: `spec` (this run's, shared), or, after a change of
     settings, this run's chart with the previous run's prediction as a faint line
     labelled with what changed. That chart is its own spec per (previous run, run,
-    language), shared too, filled into the run's template (built once per run and
-    language: a later change into the same run costs ~2 ms, not an Altair build); the
+    language), shared too, filled into the run's template (put together from `spec`
+    once per run and language, without Altair; a change costs ~2 ms); the
     previous run comes from the cache or not at all (no line rather than a training).
     No line after a change of series (another signal or file: its prediction would not
     be about these points) or when the previous run diverged."""
@@ -63,7 +63,7 @@ def before_and_after(ctx: PageContext, spec: dict) -> dict:
         return spec
     label = change_label(ctx.lang, prev_cfg, ctx.cfg)
     result, key = ctx.result, run_key(ctx.cfg, ctx.data)
-    template = ctx.shared(key, "before_after", lambda: before_after_template(result, ctx.lang))
+    template = ctx.shared(key, "before_after", lambda: before_after_template(spec, ctx.lang))
     return ctx.shared(
         ("before", prev_key, key),
         "predictions",

@@ -3,7 +3,6 @@ errors per split. Pure: no page calls."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -115,6 +114,17 @@ def before_frame(predictions: pd.DataFrame) -> pd.DataFrame:
     return rows[np.isfinite(rows.value.to_numpy(dtype=float))].reset_index(drop=True)
 
 
+def before_rows(before: pd.DataFrame, label: str, lang: str = "en") -> pd.DataFrame:
+    """The faint line's rows: `before` (t, value) with what changed (`change`, for the
+    tooltip) and its legend text (`legend`). The label travels as data, not in the spec:
+    after every change the chart's spec stays the same, and the browser swaps its data
+    instead of compiling and embedding a new chart (Streamlit re-embeds a chart only
+    when its spec, datasets aside, changes)."""
+    return before[["t", "value"]].assign(
+        change=str(label), legend=t(lang, "before_after.legend", changes=label)
+    )
+
+
 def before_layer(
     predictions: pd.DataFrame, before: pd.DataFrame, label: str, lang: str = "en"
 ) -> alt.Chart:
@@ -122,18 +132,16 @@ def before_layer(
     legend entry of its own (a stroke, not the series' colour) saying what changed
     ("Before: Hidden size 32 → 64"); its tooltip names it the previous run."""
     return (
-        alt.Chart(before[["t", "value"]])
-        .transform_calculate(change=_js_string(label))
+        alt.Chart(before_rows(before, label, lang))
         .mark_line(strokeWidth=2, opacity=0.4, strokeDash=BEFORE_DASH)
         .encode(
             x=_x(predictions, lang),
             y=alt.Y("value:Q"),
             stroke=alt.Stroke(
-                "change:N",
+                "legend:N",
                 scale=alt.Scale(range=[BEFORE_COLOR]),
                 legend=alt.Legend(
                     title=None,
-                    labelExpr=_js_string(t(lang, "before_after.legend", changes=label)),
                     orient="bottom",
                     symbolDash=BEFORE_DASH,
                     symbolOpacity=0.5,
@@ -148,11 +156,6 @@ def before_layer(
             ],
         )
     )
-
-
-def _js_string(text: str) -> str:
-    """`text` as a string literal of a Vega expression."""
-    return json.dumps(str(text), ensure_ascii=False)
 
 
 # ---- Pick a window: a click on a prediction point ---------------------------------------

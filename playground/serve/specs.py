@@ -10,7 +10,7 @@ Arrow bytes that `st.vega_lite_chart` passes through. Measurements: bench/RESULT
 
 from __future__ import annotations
 
-import json
+import functools
 from typing import Any
 
 import altair as alt
@@ -19,19 +19,22 @@ import pyarrow as pa
 
 from playground.charts.train import (
     before_frame,
+    before_layer,
+    before_rows,
     loss_chart,
     metrics_chart,
     predictions_chart,
     window_picker_chart,
 )
-from playground.charts.labels import CHART_MODELS, SPLITS, labels
+from playground.charts.labels import CHART_MODELS, SPLITS, labels, stacked_legends
 from playground.pipeline.experiment import ExperimentResult
 
 
-def arrow_bytes(rows: list[dict[str, Any]]) -> bytes:
-    """Altair's inline rows as Arrow IPC stream bytes: what Streamlit would make of them
-    on every rerun (a DataFrame, then `pa.Table.from_pandas`), made once."""
-    table = pa.Table.from_pandas(pd.DataFrame(rows))
+def arrow_bytes(rows: list[dict[str, Any]] | pd.DataFrame) -> bytes:
+    """Altair's inline rows (or their DataFrame) as Arrow IPC stream bytes: what
+    Streamlit would make of them on every rerun (a DataFrame, then
+    `pa.Table.from_pandas`), made once."""
+    table = pa.Table.from_pandas(rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows))
     sink = pa.BufferOutputStream()
     with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
         writer.write_table(table)
@@ -66,11 +69,41 @@ CHANGE = "\ue000change\ue000"  # stands for what changed in a run's before/after
 STAND_IN = pd.DataFrame({"t": [0.0], "value": [0.0]})  # stands for the previous prediction
 
 
-def before_after_template(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
-    """The prediction chart of `result` with a stand-in previous prediction and label:
-    made once per run and language (an Altair build, ~45 ms), then filled in by
-    `before_after_spec` for each previous run in ~2 ms."""
-    return page_spec(predictions_chart(result.predictions, lang, STAND_IN, CHANGE))
+@functools.lru_cache(maxsize=None)
+def _faint_line(lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The faint line's layer (its data the stand-in's, by name) and the chart's legend
+    config, as Altair writes them, with the stand-in's dataset: built once per language."""
+    spec = page_spec(
+        stacked_legends(alt.layer(before_layer(STAND_IN, STAND_IN, CHANGE, lang)))
+    )
+    (layer,) = spec["layer"]
+    layer = {"data": spec.get("data", layer.get("data"))} | layer  # Altair lifts a lone layer's
+    return layer, {"legend": spec["config"]["legend"], "datasets": spec["datasets"]}
+
+
+@functools.lru_cache(maxsize=None)
+def _stand_in_bytes(lang: str) -> bytes:
+    return arrow_bytes(before_rows(STAND_IN, CHANGE, lang).to_dict("records"))
+
+
+def before_after_template(plain: dict[str, Any], lang: str = "en") -> dict[str, Any]:
+    """The prediction chart `plain` (a run's spec, `build_chart_specs`) with a stand-in
+    previous prediction and label, filled in by `before_after_spec` for each previous
+    run. Put together from `plain` and the faint line's layer (`_faint_line`, on the
+    time axis every layer of `plain` shares): ~0.1 ms per run, where an Altair build
+    costs ~45 ms on a room's critical path after every new run. The same spec as the
+    chart built anew with Altair (tests/test_before_after.py)."""
+    line, extra = _faint_line(lang)
+    layers = list(plain["layer"])
+    axis = layers[-1]["encoding"]["x"]
+    layers.insert(-2, line | {"encoding": line["encoding"] | {"x": axis}})
+    names = list(dict.fromkeys(layer["data"]["name"] for layer in layers))
+    datasets = plain["datasets"] | extra["datasets"]
+    return plain | {
+        "config": plain["config"] | {"legend": extra["legend"]},
+        "layer": layers,
+        "datasets": {name: datasets[name] for name in names},  # in order of use, as Altair
+    }
 
 
 def before_after_spec(
@@ -83,28 +116,19 @@ def before_after_spec(
     """The prediction chart of `result` with `previous`'s prediction as a faint line
     whose legend says `label` (what changed). Its own spec, per (previous run, run,
     language): the shared spec of `result` stays without it. Made from `result`'s
-    template (`before_after_template`): the stand-in's rows replaced by `previous`'s,
-    the stand-in label by `label`; the same spec as building the chart anew
-    (tests/test_before_after.py)."""
-    spec = before_after_template(result, lang) if template is None else template
-    stand_in = arrow_bytes(STAND_IN.to_dict("records"))
-    rows = before_frame(previous.predictions)[["t", "value"]].to_dict("records")
+    template (`before_after_template`): the stand-in's rows (line and label: the label
+    is data, see `charts.train.before_rows`) replaced by `previous`'s; the same spec as
+    building the chart anew (tests/test_before_after.py), and the same as every other
+    before/after spec of the page's layout, datasets aside."""
+    if template is None:
+        template = before_after_template(build_chart_specs(result, lang)["predictions"], lang)
+    stand_in = _stand_in_bytes(lang)
+    rows = arrow_bytes(before_rows(before_frame(previous.predictions), label, lang))
     datasets = {
-        name: arrow_bytes(rows) if data == stand_in else data
-        for name, data in spec["datasets"].items()
+        name: rows if data == stand_in else data
+        for name, data in template["datasets"].items()
     }
-    said = json.dumps(str(label), ensure_ascii=False)[1:-1]  # as a Vega string literal holds it
-    filled = _with_label({k: v for k, v in spec.items() if k != "datasets"}, said)
-    return filled | {"datasets": datasets}
-
-
-def _with_label(node: Any, said: str) -> Any:
-    """`node` with CHANGE replaced by `said` in every string."""
-    if isinstance(node, dict):
-        return {k: _with_label(v, said) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_with_label(v, said) for v in node]
-    return node.replace(CHANGE, said) if isinstance(node, str) else node
+    return template | {"datasets": datasets}
 
 
 def window_picker_spec(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
