@@ -86,19 +86,37 @@ def start_app(cwd: Path, log: Path) -> tuple[subprocess.Popen, str]:
     return proc, url
 
 
+# Counts what the server sends, in the page itself (a listener on each websocket): not
+# through the DevTools protocol, whose per-frame events (each frame's payload copied to
+# the driver) cost the browser more the more is sent, and so weighed on what is timed.
+TRAFFIC_JS = """(() => {
+    window.__traffic = {messages: 0, bytes: 0};
+    const Native = window.WebSocket;
+    window.WebSocket = function (...args) {
+        const ws = new Native(...args);
+        ws.addEventListener('message', e => {
+            window.__traffic.messages += 1;
+            window.__traffic.bytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0;
+        });
+        return ws;
+    };
+    window.WebSocket.prototype = Native.prototype;
+    for (const k of ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED']) window.WebSocket[k] = Native[k];
+})();"""
+
+
 class Traffic:
     """Websocket messages and bytes the server sent to one page since `reset`."""
 
     def __init__(self, page) -> None:
-        self.messages = self.bytes = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload) -> None:
-        self.messages += 1
-        self.bytes += len(payload)
+        self.page = page
 
     def reset(self) -> None:
-        self.messages = self.bytes = 0
+        self.page.evaluate("() => { window.__traffic = {messages: 0, bytes: 0}; }")
+
+    def read(self) -> tuple[int, int]:
+        got = self.page.evaluate("() => window.__traffic")
+        return got["messages"], got["bytes"]
 
 
 def answer(page, key: str) -> float:
@@ -144,7 +162,9 @@ def main() -> None:
             for name, cwd in apps.items():
                 proc, url = start_app(cwd, Path(tempfile.gettempdir()) / f"answer_{len(procs)}.log")
                 procs.append(proc)
-                page = browser.new_context(viewport=VIEWPORT).new_page()
+                context = browser.new_context(viewport=VIEWPORT)
+                context.add_init_script(TRAFFIC_JS)
+                page = context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
                 traffic[name] = Traffic(page)
                 page.goto(url + "/")
@@ -160,7 +180,7 @@ def main() -> None:
                         traffic[name].reset()
                         seconds = answer(page, key)
                         times[name][kind].append(seconds)
-                        sent[name][kind].append((traffic[name].messages, traffic[name].bytes))
+                        sent[name][kind].append(traffic[name].read())
                     # The next "new" is one step further than any value seen so far.
                     answer(page, "ArrowRight")
             browser.close()

@@ -42,6 +42,13 @@ def held_out_span(truth: pd.DataFrame) -> tuple[float, float]:
     return (float(test.min()), float(test.max())) if len(test) else (float("nan"),) * 2
 
 
+def prediction_frames(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The prediction chart's data, in the order its layers first use them: the test
+    region (a `region_frame`) and the predictions themselves."""
+    truth_rows = predictions[predictions.series == "truth"]
+    return region_frame({"test": held_out_span(truth_rows)}), predictions
+
+
 def predictions_chart(
     predictions: pd.DataFrame,
     lang: str = "en",
@@ -74,8 +81,7 @@ def prediction_layers(predictions: pd.DataFrame, lang: str = "en") -> list[alt.C
     """The prediction chart's layers: test-region shading, prediction line, signal."""
     series, splits = labels(lang, "series", SERIES), labels(lang, "split", SPLITS)
     x_title, axis = t(lang, "chart.title.t"), time_axis(predictions.t)
-    truth_rows = predictions[predictions.series == "truth"]
-    held_out = region_frame({"test": held_out_span(truth_rows)})
+    held_out, predictions = prediction_frames(predictions)
     shade = region_layers(held_out, splits, t(lang, "chart.title.region"), x_title, axis)
     base = label_fields(alt.Chart(predictions), series=series, split=splits).encode(
         x=_x(predictions, lang),

@@ -11,11 +11,13 @@ Arrow bytes that `st.vega_lite_chart` passes through. Measurements: bench/RESULT
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import pyarrow as pa
+from altair.vegalite.v6.api import _dataset_name  # how Altair names a dataset
 
 from playground.charts.train import (
     before_frame,
@@ -23,10 +25,11 @@ from playground.charts.train import (
     before_rows,
     loss_chart,
     metrics_chart,
+    prediction_frames,
     predictions_chart,
     window_picker_chart,
 )
-from playground.charts.labels import CHART_MODELS, SPLITS, labels, stacked_legends
+from playground.charts.labels import CHART_MODELS, SPLITS, labels, stacked_legends, time_axis
 from playground.pipeline.experiment import ExperimentResult
 
 
@@ -59,9 +62,38 @@ def build_chart_specs(result: ExperimentResult, lang: str = "en") -> dict[str, d
     `page_spec`), titled in `lang`: predictions, loss, metrics. Pure: the same result
     and language give equal specs."""
     return {
-        "predictions": page_spec(predictions_chart(result.predictions, lang)),
+        "predictions": predictions_spec(result.predictions, lang),
         "loss": page_spec(loss_chart(result.losses, lang)),
         "metrics": page_spec(metrics_chart(result.metrics, lang)),
+    }
+
+
+_SHAPES: dict[tuple[str, str], dict[str, Any]] = {}  # a prediction chart's spec per shape
+
+
+def predictions_spec(predictions: pd.DataFrame, lang: str = "en") -> dict[str, Any]:
+    """`page_spec(predictions_chart(predictions, lang))`, made without Altair after the
+    first run of its shape: a prediction chart's spec depends on the run only through
+    its data and its time axis's format (`time_axis`), so the spec of the first chart of
+    each shape (language, axis: a few per process) takes each run's data, written and
+    named as Altair would (its data transformer, `_dataset_name`). ~11 ms, not an Altair
+    build of ~45 ms on a room's critical path after every new run; the same spec as
+    building it anew (tests/test_chart_specs.py)."""
+    shape = (lang, json.dumps(time_axis(predictions.t).to_dict(), sort_keys=True))
+    made = _SHAPES.get(shape)
+    if made is None:
+        made = _SHAPES[shape] = page_spec(predictions_chart(predictions, lang))
+        return made
+    rows = [alt.data_transformers.get()(frame)["values"] for frame in prediction_frames(predictions)]
+    names = [_dataset_name(values) for values in rows]
+    used = list(dict.fromkeys(layer["data"]["name"] for layer in made["layer"]))
+    if len(set(names)) != len(used):  # not this shape after all (equal datasets merge)
+        return page_spec(predictions_chart(predictions, lang))
+    rename = dict(zip(used, names, strict=True))
+    layers = [layer | {"data": {"name": rename[layer["data"]["name"]]}} for layer in made["layer"]]
+    return made | {
+        "layer": layers,
+        "datasets": {name: arrow_bytes(values) for name, values in zip(names, rows, strict=True)},
     }
 
 
