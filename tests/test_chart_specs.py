@@ -4,6 +4,8 @@ through the one cache."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.serve import specs as cs
@@ -82,10 +84,6 @@ def two_predictions():
         run_experiment(ExperimentConfig(epochs=2)).predictions,
         run_experiment(ExperimentConfig(epochs=2, noise=0.3, seed=3, model="gru")).predictions,
     )
-
-
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @settings(max_examples=25, deadline=None)

@@ -84,7 +84,9 @@ def predictions_spec(predictions: pd.DataFrame, lang: str = "en") -> dict[str, A
     if made is None:
         made = _SHAPES[shape] = page_spec(predictions_chart(predictions, lang))
         return made
-    rows = [alt.data_transformers.get()(frame)["values"] for frame in prediction_frames(predictions)]
+    rows = [
+        alt.data_transformers.get()(frame)["values"] for frame in prediction_frames(predictions)
+    ]
     names = [_dataset_name(values) for values in rows]
     used = list(dict.fromkeys(layer["data"]["name"] for layer in made["layer"]))
     if len(set(names)) != len(used):  # not this shape after all (equal datasets merge)
@@ -105,9 +107,7 @@ STAND_IN = pd.DataFrame({"t": [0.0], "value": [0.0]})  # stands for the previous
 def _faint_line(lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """The faint line's layer (its data the stand-in's, by name) and the chart's legend
     config, as Altair writes them, with the stand-in's dataset: built once per language."""
-    spec = page_spec(
-        stacked_legends(alt.layer(before_layer(STAND_IN, STAND_IN, CHANGE, lang)))
-    )
+    spec = page_spec(stacked_legends(alt.layer(before_layer(STAND_IN, STAND_IN, CHANGE, lang))))
     (layer,) = spec["layer"]
     layer = {"data": spec.get("data", layer.get("data"))} | layer  # Altair lifts a lone layer's
     return layer, {"legend": spec["config"]["legend"], "datasets": spec["datasets"]}
@@ -115,6 +115,7 @@ def _faint_line(lang: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @functools.lru_cache(maxsize=None)
 def _stand_in_bytes(lang: str) -> bytes:
+    """The stand-in's rows as the template holds them (how a fill finds them)."""
     return arrow_bytes(before_rows(STAND_IN, CHANGE, lang).to_dict("records"))
 
 
@@ -122,7 +123,7 @@ def before_after_template(plain: dict[str, Any], lang: str = "en") -> dict[str, 
     """The prediction chart `plain` (a run's spec, `build_chart_specs`) with a stand-in
     previous prediction and label, filled in by `before_after_spec` for each previous
     run. Put together from `plain` and the faint line's layer (`_faint_line`, on the
-    time axis every layer of `plain` shares): ~0.1 ms per run, where an Altair build
+    time axis every layer of `plain` shares): a few µs per run, where an Altair build
     costs ~45 ms on a room's critical path after every new run. The same spec as the
     chart built anew with Altair (tests/test_before_after.py)."""
     line, extra = _faint_line(lang)
@@ -157,8 +158,7 @@ def before_after_spec(
     stand_in = _stand_in_bytes(lang)
     rows = arrow_bytes(before_rows(before_frame(previous.predictions), label, lang))
     datasets = {
-        name: rows if data == stand_in else data
-        for name, data in template["datasets"].items()
+        name: rows if data == stand_in else data for name, data in template["datasets"].items()
     }
     return template | {"datasets": datasets}
 
