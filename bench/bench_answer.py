@@ -7,7 +7,7 @@ run, nothing stale) with every visible chart redrawn (its marks differ from befo
   new   a noise value this server has not trained (one step further each time);
   seen  a value it has (one step back: the run before, already in the cache).
 
-Each server is this checkout and, with `--baseline REF`, the same app at a git ref (its
+Each server is this checkout and, with `--baseline REF` (repeatable), the same app at a git ref (its
 files, from `git archive`, in a temporary directory), measured alternately in one run (ABBA
 order) so that both see the same load. Per measured rerun it also counts what the
 server sent: websocket messages and their bytes (where the time goes: specs and data
@@ -16,7 +16,7 @@ re-sent, the replay, the tables).
 Target on a quiet 2-core box (issue 25): seen <= 0.2 s, new <= 0.6 s, both below the
 previous release in the same run.
 
-Run: python bench/bench_answer.py [--reps 6] [--baseline 7ae7747^]
+Run: python bench/bench_answer.py [--reps 6] [--baseline 7ae7747^ [--baseline REF ...]]
 """
 
 from __future__ import annotations
@@ -134,21 +134,22 @@ def answer(page, key: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=6)
-    parser.add_argument("--baseline", default=None, help="a git ref to compare with")
+    parser.add_argument(
+        "--baseline", action="append", default=[], help="a git ref to compare with (repeatable)"
+    )
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
 
     apps: dict[str, Path] = {"current": ROOT}
-    tmp = None
-    if args.baseline:
-        tmp = Path(tempfile.mkdtemp(prefix="bench_answer_"))
-        (tmp / "app").mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_answer_"))
+    for i, ref in enumerate(args.baseline):
+        (tmp / str(i)).mkdir()
         archive = subprocess.run(
-            ["git", "archive", args.baseline], cwd=ROOT, check=True, capture_output=True
+            ["git", "archive", ref], cwd=ROOT, check=True, capture_output=True
         ).stdout  # the app at that ref, with no change to the repository
-        subprocess.run(["tar", "-x", "-C", str(tmp / "app")], input=archive, check=True)
-        apps[f"baseline {args.baseline}"] = tmp / "app"
+        subprocess.run(["tar", "-x", "-C", str(tmp / str(i))], input=archive, check=True)
+        apps[f"baseline {ref}"] = tmp / str(i)
     procs, pages, traffic = [], {}, {}
     times: dict[str, dict[str, list[float]]] = {name: {"new": [], "seen": []} for name in apps}
     sent: dict[str, dict[str, list[tuple[int, int]]]] = {
@@ -187,8 +188,7 @@ def main() -> None:
     finally:
         for proc in procs:
             stop_server(proc)
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     print(f"answer to one noise step, median of {args.reps} (min..max), seconds")
     for name in apps:

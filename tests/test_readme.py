@@ -63,3 +63,18 @@ def test_layout_names_only_paths_that_exist():
             path = path[: path.index("<")]
         for piece in path.split(","):
             assert (ROOT / piece.strip()).exists(), f"README's layout names {piece!r}"
+
+
+def test_no_module_of_the_app_over_300_lines():
+    """Short files, one concept each (issue 20): a module past 300 lines is split."""
+    modules = [
+        ROOT / "streamlit_app.py",
+        *ROOT.glob("app/**/*.py"),
+        *ROOT.glob("playground/**/*.py"),
+    ]
+    long = {
+        str(m.relative_to(ROOT)): n
+        for m in modules
+        if (n := len(m.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert len(modules) > 50 and not long

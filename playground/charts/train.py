@@ -43,8 +43,7 @@ def held_out_span(truth: pd.DataFrame) -> tuple[float, float]:
 
 
 def prediction_frames(predictions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The prediction chart's data, in the order its layers first use them: the test
-    region (a `region_frame`) and the predictions themselves."""
+    """The prediction chart's data in its layers' order: test region, predictions."""
     truth_rows = predictions[predictions.series == "truth"]
     return region_frame({"test": held_out_span(truth_rows)}), predictions
 
@@ -122,10 +121,9 @@ def before_frame(predictions: pd.DataFrame) -> pd.DataFrame:
 
 def before_rows(before: pd.DataFrame, label: str, lang: str = "en") -> pd.DataFrame:
     """The faint line's rows: `before` (t, value) with what changed (`change`, for the
-    tooltip) and its legend text (`legend`). The label travels as data, not in the spec:
-    after every change the chart's spec stays the same, and the browser swaps its data
-    instead of compiling and embedding a new chart (Streamlit re-embeds a chart only
-    when its spec, datasets aside, changes)."""
+    tooltip) and its legend text (`legend`). The label is data, not spec: the spec stays
+    the same after every change, so the browser swaps the data instead of embedding a
+    new chart (Streamlit re-embeds only when a spec, datasets aside, changes)."""
     return before[["t", "value"]].assign(
         change=str(label), legend=t(lang, "before_after.legend", changes=label)
     )
@@ -134,9 +132,8 @@ def before_rows(before: pd.DataFrame, label: str, lang: str = "en") -> pd.DataFr
 def before_layer(
     predictions: pd.DataFrame, before: pd.DataFrame, label: str, lang: str = "en"
 ) -> alt.Chart:
-    """The previous run's prediction (`before`: t, value) as a faint dashed line, with a
-    legend entry of its own (a stroke, not the series' colour) saying what changed
-    ("Before: Hidden size 32 → 64"); its tooltip names it the previous run."""
+    """The previous run's prediction (`before`: t, value), faint and dashed, with its own
+    legend entry saying what changed ("Before: Hidden size 32 → 64")."""
     return (
         alt.Chart(before_rows(before, label, lang))
         .mark_line(strokeWidth=2, opacity=0.4, strokeDash=BEFORE_DASH)
