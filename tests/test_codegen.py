@@ -81,6 +81,7 @@ def test_script_reproduces_metrics_exactly(cfg, tmp_path):
     assert got["final_test_loss"] == final["test"]
 
 
+@pytest.mark.slow  # runs a script in a fresh interpreter, as the comparison it guards
 def test_script_differs_when_the_config_does(tmp_path):
     """A guard that the comparison above can fail: another seed, other numbers."""
     cfg = ExperimentConfig(epochs=10)
@@ -141,6 +142,7 @@ def test_script_signal_draws_what_the_package_draws(signal, n_points, noise, see
     np.testing.assert_array_equal(np.asarray(y, dtype=np.float64), y_ref)
 
 
+@pytest.mark.slow  # runs a script in a fresh interpreter, as the comparison it guards
 def test_clipping_and_init_scale_change_the_script_run(tmp_path):
     """Guard for the configs above: the two settings matter to the numbers."""
     base = ExperimentConfig(model="rnn", seq_length=20, epochs=15, seed=2)
