@@ -41,7 +41,9 @@ VIEWPORT = {"width": 1366, "height": 900}
 TIMEOUT_MS = 300_000
 
 # Sets window.__answer: a promise of the milliseconds from the next key press until the
-# page is idle with its charts changed from `before` (checked every animation frame).
+# page is idle with its charts changed from `before` (checked every animation frame), and
+# of where they went (ms after the press, from TRAFFIC_JS): the page asks for the rerun
+# (`sent`), the server's first and last messages arrive (`first`, `last`).
 ANSWER_JS = """(before) => { window.__answer = new Promise(resolve => {
     let start = null;
     document.addEventListener('keydown', () => { start = performance.now(); },
@@ -57,7 +59,9 @@ ANSWER_JS = """(before) => { window.__answer = new Promise(resolve => {
         if (start !== null && !running && drawn && charts.length) {
             const now = fingerprint();
             if (now.join('\\n\\n') !== before.join('\\n\\n')) {
-                resolve(performance.now() - start);
+                const t = window.__traffic || {}, at = x => (x == null ? null : x - start);
+                resolve({ms: performance.now() - start, sent: at(t.sent), first: at(t.first),
+                         last: at(t.last)});
                 return;
             }
         }
@@ -90,13 +94,21 @@ def start_app(cwd: Path, log: Path) -> tuple[subprocess.Popen, str]:
 # through the DevTools protocol, whose per-frame events (each frame's payload copied to
 # the driver) cost the browser more the more is sent, and so weighed on what is timed.
 TRAFFIC_JS = """(() => {
-    window.__traffic = {messages: 0, bytes: 0};
+    window.__traffic = {messages: 0, bytes: 0, sent: null, first: null, last: null};
     const Native = window.WebSocket;
+    const nativeSend = Native.prototype.send;
+    Native.prototype.send = function (...args) {  // when the page asks for the rerun
+        if (window.__traffic.sent === null) window.__traffic.sent = performance.now();
+        return nativeSend.apply(this, args);
+    };
     window.WebSocket = function (...args) {
         const ws = new Native(...args);
         ws.addEventListener('message', e => {
-            window.__traffic.messages += 1;
-            window.__traffic.bytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0;
+            const t = window.__traffic, now = performance.now();
+            t.messages += 1;
+            t.bytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0;
+            if (t.first === null) t.first = now;
+            t.last = now;
         });
         return ws;
     };
@@ -112,23 +124,30 @@ class Traffic:
         self.page = page
 
     def reset(self) -> None:
-        self.page.evaluate("() => { window.__traffic = {messages: 0, bytes: 0}; }")
+        self.page.evaluate(
+            "() => { window.__traffic = {messages: 0, bytes: 0, sent: null, first: null,"
+            " last: null}; }"
+        )
 
     def read(self) -> tuple[int, int]:
         got = self.page.evaluate("() => window.__traffic")
         return got["messages"], got["bytes"]
 
 
-def answer(page, key: str) -> float:
-    """Seconds from pressing `key` on the noise slider until the page has answered."""
+PHASES = ("sent", "first", "last", "ms")  # the answer's marks, ms after the key press
+
+
+def answer(page, key: str) -> dict[str, float | None]:
+    """From pressing `key` on the noise slider until the page has answered: the marks of
+    PHASES in ms (`ms`: answered)."""
     before = page.evaluate(FINGERPRINT_JS)
     thumb = page.locator(".st-key-noise input[type=range]")
     thumb.focus()
     page.evaluate(ANSWER_JS, before)  # the clock starts at the key press
     thumb.press(key)
-    ms = page.evaluate("() => window.__answer")
+    marks = page.evaluate("() => window.__answer")
     settle(page)  # nothing else still coming
-    return ms / 1000.0
+    return marks
 
 
 def main() -> None:
@@ -151,7 +170,7 @@ def main() -> None:
         subprocess.run(["tar", "-x", "-C", str(tmp / str(i))], input=archive, check=True)
         apps[f"baseline {ref}"] = tmp / str(i)
     procs, pages, traffic = [], {}, {}
-    times: dict[str, dict[str, list[float]]] = {name: {"new": [], "seen": []} for name in apps}
+    times: dict[str, dict[str, list[dict]]] = {name: {"new": [], "seen": []} for name in apps}
     sent: dict[str, dict[str, list[tuple[int, int]]]] = {
         name: {"new": [], "seen": []} for name in apps
     }
@@ -179,8 +198,7 @@ def main() -> None:
                         if kind == "seen":  # back to a trained value: step forward first
                             answer(page, "ArrowRight")
                         traffic[name].reset()
-                        seconds = answer(page, key)
-                        times[name][kind].append(seconds)
+                        times[name][kind].append(answer(page, key))
                         sent[name][kind].append(traffic[name].read())
                     # The next "new" is one step further than any value seen so far.
                     answer(page, "ArrowRight")
@@ -193,13 +211,22 @@ def main() -> None:
     print(f"answer to one noise step, median of {args.reps} (min..max), seconds")
     for name in apps:
         for kind in ("new", "seen"):
-            ts = times[name][kind]
+            ts = [m["ms"] / 1000.0 for m in times[name][kind]]
             msgs = statistics.median(m for m, _ in sent[name][kind])
             kb = statistics.median(b for _, b in sent[name][kind]) / 1024
             print(
                 f"  {name:28s} {kind:4s} {statistics.median(ts):6.3f}"
                 f" ({min(ts):.3f}..{max(ts):.3f})  sent {msgs:.0f} messages, {kb:.0f} KB"
             )
+    print("where it went, median ms after the key press: the page asks, the first and the")
+    print("last message arrive, answered (drawn)")
+    for name in apps:
+        for kind in ("new", "seen"):
+            cells = []
+            for phase in PHASES:
+                got = [m[phase] for m in times[name][kind] if m[phase] is not None]
+                cells.append(f"{phase} {statistics.median(got):5.0f}" if got else f"{phase} -")
+            print(f"  {name:28s} {kind:4s} " + "  ".join(cells))
 
 
 if __name__ == "__main__":
