@@ -134,18 +134,42 @@ class Traffic:
         return got["messages"], got["bytes"]
 
 
-PHASES = ("sent", "first", "last", "ms")  # the answer's marks, ms after the key press
+# React's commits (a stand-in for the devtools hook, which React calls on each commit):
+# how many times the page redrew its tree for one answer.
+COMMITS_JS = """window.__commits = 0;
+window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {supportsFiber: true, renderers: new Map(),
+    inject() { return 1; }, onCommitFiberRoot() { window.__commits += 1; },
+    onCommitFiberUnmount() {}, onPostCommitFiberRoot() {}, onScheduleFiberRoot() {},
+    checkDCE() {}};"""
+
+# The answer's marks: ms after the key press (the page asks for the rerun, the server's
+# first and last messages arrive, answered), then the browser's main thread over the
+# answer (`task`: busy, `script`: running JS, ms; from CDP Performance.getMetrics) and
+# React's commits.
+PHASES = ("sent", "first", "last", "ms", "task", "script", "commits")
 
 
-def answer(page, key: str) -> dict[str, float | None]:
+def browser_busy(cdp) -> tuple[float, float]:
+    """The page's main thread so far: seconds busy, seconds running JS."""
+    got = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return got["TaskDuration"], got["ScriptDuration"]
+
+
+def answer(page, key: str, cdp=None) -> dict[str, float | None]:
     """From pressing `key` on the noise slider until the page has answered: the marks of
-    PHASES in ms (`ms`: answered)."""
+    PHASES (`ms`: answered; `task`, `script` with `cdp`, a CDP session of the page)."""
     before = page.evaluate(FINGERPRINT_JS)
     thumb = page.locator(".st-key-noise input[type=range]")
     thumb.focus()
     page.evaluate(ANSWER_JS, before)  # the clock starts at the key press
+    page.evaluate("() => { window.__commits = 0; }")
+    busy = browser_busy(cdp) if cdp is not None else None
     thumb.press(key)
     marks = page.evaluate("() => window.__answer")
+    if busy is not None:
+        now = browser_busy(cdp)
+        marks["task"], marks["script"] = ((b - a) * 1000 for a, b in zip(busy, now, strict=True))
+    marks["commits"] = page.evaluate("() => window.__commits")
     settle(page)  # nothing else still coming
     return marks
 
@@ -169,7 +193,7 @@ def main() -> None:
         ).stdout  # the app at that ref, with no change to the repository
         subprocess.run(["tar", "-x", "-C", str(tmp / str(i))], input=archive, check=True)
         apps[f"baseline {ref}"] = tmp / str(i)
-    procs, pages, traffic = [], {}, {}
+    procs, pages, traffic, cdps = [], {}, {}, {}
     times: dict[str, dict[str, list[dict]]] = {name: {"new": [], "seen": []} for name in apps}
     sent: dict[str, dict[str, list[tuple[int, int]]]] = {
         name: {"new": [], "seen": []} for name in apps
@@ -184,9 +208,12 @@ def main() -> None:
                 procs.append(proc)
                 context = browser.new_context(viewport=VIEWPORT)
                 context.add_init_script(TRAFFIC_JS)
+                context.add_init_script(COMMITS_JS)
                 page = context.new_page()
                 page.set_default_timeout(TIMEOUT_MS)
                 traffic[name] = Traffic(page)
+                cdps[name] = context.new_cdp_session(page)
+                cdps[name].send("Performance.enable")
                 page.goto(url + "/")
                 settle(page)
                 pages[name] = page
@@ -198,7 +225,7 @@ def main() -> None:
                         if kind == "seen":  # back to a trained value: step forward first
                             answer(page, "ArrowRight")
                         traffic[name].reset()
-                        times[name][kind].append(answer(page, key))
+                        times[name][kind].append(answer(page, key, cdps[name]))
                         sent[name][kind].append(traffic[name].read())
                     # The next "new" is one step further than any value seen so far.
                     answer(page, "ArrowRight")
@@ -218,8 +245,9 @@ def main() -> None:
                 f"  {name:28s} {kind:4s} {statistics.median(ts):6.3f}"
                 f" ({min(ts):.3f}..{max(ts):.3f})  sent {msgs:.0f} messages, {kb:.0f} KB"
             )
-    print("where it went, median ms after the key press: the page asks, the first and the")
-    print("last message arrive, answered (drawn)")
+    print("where it went, medians: ms after the key press when the page asks, the first and")
+    print("the last message arrive, answered; the browser's main thread busy and in JS (ms);")
+    print("React's commits")
     for name in apps:
         for kind in ("new", "seen"):
             cells = []
