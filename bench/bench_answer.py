@@ -94,7 +94,10 @@ def start_app(cwd: Path, log: Path) -> tuple[subprocess.Popen, str]:
 # through the DevTools protocol, whose per-frame events (each frame's payload copied to
 # the driver) cost the browser more the more is sent, and so weighed on what is timed.
 TRAFFIC_JS = """(() => {
-    window.__traffic = {messages: 0, bytes: 0, sent: null, first: null, last: null};
+    window.__resetTraffic = () => {
+        window.__traffic = {messages: 0, bytes: 0, sent: null, first: null, last: null};
+    };
+    window.__resetTraffic();
     const Native = window.WebSocket;
     const nativeSend = Native.prototype.send;
     Native.prototype.send = function (...args) {  // when the page asks for the rerun
@@ -124,10 +127,7 @@ class Traffic:
         self.page = page
 
     def reset(self) -> None:
-        self.page.evaluate(
-            "() => { window.__traffic = {messages: 0, bytes: 0, sent: null, first: null,"
-            " last: null}; }"
-        )
+        self.page.evaluate("() => window.__resetTraffic()")
 
     def read(self) -> tuple[int, int]:
         got = self.page.evaluate("() => window.__traffic")
@@ -252,7 +252,7 @@ def main() -> None:
         for kind in ("new", "seen"):
             cells = []
             for phase in PHASES:
-                got = [m[phase] for m in times[name][kind] if m[phase] is not None]
+                got = [m[phase] for m in times[name][kind] if m.get(phase) is not None]
                 cells.append(f"{phase} {statistics.median(got):5.0f}" if got else f"{phase} -")
             print(f"  {name:28s} {kind:4s} " + "  ".join(cells))
 
