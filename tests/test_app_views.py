@@ -182,12 +182,15 @@ def test_memory_tab_waits_for_the_button():
     assert any("small trainings" in c.value for c in at.caption)
 
 
+# A keep-gate bias no other test's sweep uses: a sweep another test ran in this process
+# would be shared here too, and the button would not show.
+OWN_SWEEP_BIAS = "3.5"
+
+
 @pytest.mark.slow
 def test_memory_sweep_runs_on_the_button_and_is_shared():
-    """The shortest sweep the page offers (lag 5 only: one training per model). Its
-    keep-gate bias is one no other test's sweep uses: a sweep another test ran in this
-    process would be shared here too, and the button would not show."""
-    at = run_app("memory", epochs="2", keep_gate_bias="3.5")
+    """The shortest sweep the page offers (lag 5 only: one training per model)."""
+    at = run_app("memory", epochs="2", keep_gate_bias=OWN_SWEEP_BIAS)
     at.slider(key="lag").set_value(5).run()
     at.button(key="run_memory").click().run()
     assert not at.exception, at.exception
@@ -197,7 +200,7 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     assert (frame.relative_mse < 0.5).all()  # lag 5 is easy for every cell
     assert any("in 3 of 3 seeds" in m.value or "of 3 seeds" in m.value for m in at.markdown)
     # Another session asking for the same sweep gets it at once, without the button.
-    other = run_app("memory", epochs="2", keep_gate_bias="3.5")
+    other = run_app("memory", epochs="2", keep_gate_bias=OWN_SWEEP_BIAS)
     other.slider(key="lag").set_value(5).run()
     assert not other.button  # no sweep button: it ran
     assert len(other.get("vega_lite_chart")) == 2  # the sweep and what the answers used
