@@ -182,7 +182,10 @@ DOWNLOADS_JS = """(prefix) => Array.from(
 def test_download_labels_are_whole(app_url, page, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{app_url}/?view=home&epochs=5&lang=en")
-    page.locator(".st-key-download_weights button").wait_for(timeout=SETTLE_TIMEOUT_MS)
+    # The buttons arrive in more than one message: wait for all six (one run: 3 of 6).
+    page.wait_for_function(
+        f"() => ({DOWNLOADS_JS})('download_').length >= 6", timeout=SETTLE_TIMEOUT_MS
+    )
     buttons = page.evaluate(DOWNLOADS_JS, "download_")
     assert len(buttons) == 6
     assert {b["label"] for b in buttons} >= {
