@@ -37,10 +37,9 @@ failover.install()  # after a replica died, a tab clicked first still draws
 ctx = PageContext(lang, options, cfg, data)
 
 # ---- Header ----------------------------------------------------------------------------
-render_header(ctx, notes + data_notes)
+problems = render_header(ctx, notes + data_notes)  # the notes' place, always drawn
 
 # ---- The run (trained once per config and data, across every session) -----------------
-problems = st.container()  # always drawn, so that the tabs keep their place (header.py)
 try:
     ctx.result = ctx.run(cfg, near=near_controls)
 except ValueError as err:  # e.g. an uploaded series too short for this window

@@ -4,6 +4,8 @@ notice" (kept while the learner makes the moves it asks for)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app.context import PROGRESS_SLOT_PX, PageContext
@@ -14,9 +16,11 @@ from playground.i18n import Note, render_note
 from playground.workshop.presets import PRESETS
 
 
-def render_header(ctx: PageContext, notes: list[Note]) -> None:
+def render_header(ctx: PageContext, notes: list[Note]) -> Any:
     """Title and the progress bars' place beside it, caption, then every note (of the
-    link, of the last move, of these settings), lock and scenario notice."""
+    link, of the last move, of these settings), lock and scenario notice. Returns the
+    notes' container, where the run's own problems go after it (one place for both:
+    every element a rerun sends costs the browser a redraw)."""
     title, progress = st.columns([3, 2], vertical_alignment="center")
     title.title(ctx.t("app.title"))
     # Every training and view computation draws its progress bar here, in a place of
@@ -29,8 +33,10 @@ def render_header(ctx: PageContext, notes: list[Note]) -> None:
     # below keep their place among the page's elements. An element that came in above
     # them would take the tabs' place while the new run trains (the browser replaces the
     # element at that place), blanking the page until the tabs are drawn again.
-    with st.container():
+    box = st.container()
+    with box:
         notices(ctx, notes)
+    return box
 
 
 def notices(ctx: PageContext, notes: list[Note]) -> None:

@@ -63,7 +63,6 @@ STYLE = """<style>
 
 
 def install() -> None:
-    """Put the script at the sidebar's end (an element of no height), and the style in
-    the page (a style alone takes no place)."""
-    st.sidebar.html(SCRIPT, unsafe_allow_javascript=True)
-    st.html(STYLE)
+    """Put the script and the style at the sidebar's end, as one element of no height
+    (a style applies to the whole page wherever it sits)."""
+    st.sidebar.html(SCRIPT + STYLE, unsafe_allow_javascript=True)

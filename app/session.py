@@ -26,6 +26,15 @@ from playground.workshop.instructor import (
 from playground.workshop.presets import PRESETS
 
 NO_PRESET = ""  # the preset selectbox's "your own settings" entry
+ADVANCED = "advanced"  # the sidebar's Advanced group's key: whether it is open
+UPLOAD_OPEN = "upload_open"  # the upload group's key: whether it is open
+
+
+def open_advanced_for(cfg: ExperimentConfig) -> None:
+    """Open the Advanced group when `cfg` (a link's, a scenario's) sets one of its
+    settings away from the default: the reader sees every setting that differs."""
+    if any(getattr(cfg, p.name) != p.default for p in PARAMS if p.advanced):
+        st.session_state[ADVANCED] = True
 
 
 def view_label(lang: str, view: str) -> str:
@@ -72,6 +81,7 @@ def start() -> None:
     for p in PARAMS:  # seed the widgets with the clamped values
         if getattr(url_cfg, p.name) != p.default:
             st.session_state[p.name] = getattr(url_cfg, p.name)
+    open_advanced_for(url_cfg)
     known = [k for k in opened if k]
     start_view = known[-1] if known else resolve_view(preset.view) if preset else None
     if start_view is not None:  # else the first tab (or one set before the first run)
@@ -117,6 +127,9 @@ def options() -> InstructorOptions:
 # shows (Streamlit sends a choice as its label), so after a language switch each is
 # given its value again, which sends the new label.
 TRANSLATED = ("preset", "compare_models", *(p.name for p in PARAMS if p.choices))
+# Groups drawn only while open, whose state Streamlit ties to their label: after a
+# language switch, each is given its state again (else it would close).
+GROUPS = (ADVANCED, UPLOAD_OPEN)
 
 
 def language() -> str:
@@ -124,7 +137,7 @@ def language() -> str:
     showing translated labels (`TRANSLATED`) are relabelled."""
     lang = st.session_state.lang
     if st.session_state.get("lang_shown", lang) != lang:
-        for key in TRANSLATED:
+        for key in TRANSLATED + GROUPS:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
     st.session_state.lang_shown = lang
@@ -144,6 +157,7 @@ def apply_preset() -> None:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     remember_compare(list(chosen.compare_models or MODELS))
     st.session_state.preset_start = chosen.config
+    open_advanced_for(chosen.config)
     st.session_state.view = view_label(st.session_state.lang, resolve_view(chosen.view) or "train")
 
 

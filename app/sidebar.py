@@ -6,6 +6,9 @@ epochs and points controls say the most these settings allow, and a control that
 nothing for the data in use (noise for a real series or a file, the signal for a file)
 is disabled with the reason in its help.
 
+The Advanced group and the upload group draw their controls only while open (the
+upload group also while it holds a file): closed, a rerun sends none of them.
+
 An uploaded CSV is parsed once per file and kept per session as a few thousand numbers;
 a file that cannot be used shows why and leaves the previous good file in place.
 Replacing a file reruns the page once with no file before the new one arrives, so the
@@ -17,7 +20,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.session import NO_PRESET, apply_preset, on_setting_change, settle
+from app.session import (
+    ADVANCED,
+    NO_PRESET,
+    UPLOAD_OPEN,
+    apply_preset,
+    on_setting_change,
+    settle,
+)
 from playground import PARAMS, ExperimentConfig, Param
 from playground.config import MIN_EPOCHS
 from playground.i18n import LANGUAGES, Note, t
@@ -121,10 +131,27 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
         )
         st.header(t(lang, "sidebar.header"))
         values = {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if not p.advanced}
-        with st.expander(t(lang, "sidebar.advanced")):
-            values |= {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if p.advanced}
+        # Drawn only while open: closed, a rerun sends none of its controls (each one
+        # more element every browser in the room redraws on every change), and they
+        # keep their values (`keep`). A link or scenario that sets one opens it.
+        advanced = st.expander(t(lang, "sidebar.advanced"), key=ADVANCED, on_change="rerun")
+        hidden = [p for p in PARAMS if p.advanced]
+        if advanced.open:
+            with advanced:
+                values |= {p.name: widget(p, lang, options, cfg, source) for p in hidden}
+        else:
+            values |= keep(hidden)
         st.caption(cost_text(lang, cfg))
     return values
+
+
+def keep(hidden: list[Param]) -> dict[str, object]:
+    """The values of controls not drawn in this run, kept in session state (Streamlit
+    drops a widget's state in a run that does not draw it)."""
+    for p in hidden:
+        if p.name in st.session_state:
+            st.session_state[p.name] = st.session_state[p.name]
+    return {p.name: st.session_state.get(p.name, p.default) for p in hidden}
 
 
 def cost_text(lang: str, cfg: ExperimentConfig) -> str:
@@ -158,8 +185,12 @@ def upload_in_use() -> bool:
 def data(lang: str, cfg: ExperimentConfig) -> tuple[ExperimentConfig, Data, list[Note]]:
     """The uploader and its column picker: the config fitted to the series, the data to
     train on and the notes to show."""
-    with st.sidebar.expander(t(lang, "upload.header")):
-        st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
+    # The uploader is drawn while its group is open or holds a file (not drawn, a file
+    # would be dropped): an empty, closed group sends nothing on a rerun.
+    box = st.sidebar.expander(t(lang, "upload.header"), key=UPLOAD_OPEN, on_change="rerun")
+    if box.open or st.session_state.get("upload") is not None:
+        with box:
+            st.file_uploader(t(lang, "upload.file"), type=["csv", "txt"], key="upload")
     upload, error = read_upload()
     if error is not None:
         reason = t(lang, f"upload.error.{error.code}", **error.params)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from playground import PARAMS
+
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 120  # seconds per script run (a cold training on a busy machine)
 
@@ -30,13 +32,51 @@ def setting_warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if w.proto.icon != HEALTH_ICON]
 
 
-def widget(at: AppTest, key: str):
-    """The slider, selectbox, select slider or number input keyed `key`."""
+ADVANCED = frozenset(p.name for p in PARAMS if p.advanced)  # drawn while Advanced is open
+
+
+def open_advanced(at: AppTest) -> AppTest:
+    """Open the sidebar's Advanced group, as a click on it does (a rerun): its controls
+    are drawn only while it is open."""
+    at.session_state["advanced"] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def uploader(at: AppTest):
+    """The file uploader, after opening its group (a rerun) if it was closed: it is
+    drawn while its group is open or holds a file."""
+    if not any(u.key == "upload" for u in at.get("file_uploader")):
+        at.session_state["upload_open"] = True
+        at.run()
+        assert not at.exception, at.exception
+    return at.file_uploader(key="upload")
+
+
+def advanced_open(at: AppTest) -> bool:
+    """Whether the sidebar's Advanced group is open (its controls drawn)."""
+    return "advanced" in at.session_state and bool(at.session_state["advanced"])
+
+
+def find_widget(at: AppTest, key: str):
+    """The slider, selectbox, select slider or number input keyed `key`, or None."""
     for kind in (at.slider, at.selectbox, at.select_slider, at.number_input):
         for w in kind:
             if w.key == key:
                 return w
-    raise KeyError(key)
+    return None
+
+
+def widget(at: AppTest, key: str):
+    """The slider, selectbox, select slider or number input keyed `key`; an advanced
+    setting's control after opening Advanced (a rerun) if it was closed."""
+    found = find_widget(at, key)
+    if found is None and key in ADVANCED and not advanced_open(at):
+        found = find_widget(open_advanced(at), key)
+    if found is None:
+        raise KeyError(key)
+    return found
 
 
 def chart_frames(at: AppTest):

@@ -13,8 +13,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.context import PROGRESS_SLOT_PX, PageContext
-from pagekit import chart_frames, run_app, setting_warnings, widget
-from playground import ExperimentConfig
+from pagekit import (
+    advanced_open,
+    chart_frames,
+    find_widget,
+    run_app,
+    setting_warnings,
+    uploader,
+    widget,
+)
+from playground import PARAMS, ExperimentConfig
 from playground.config import LEARNING_RATES, MIN_EPOCHS, PARAM_BY_NAME
 from playground.i18n import render_note, t
 from playground.pipeline.experiment import fitted_models
@@ -145,7 +153,7 @@ def test_the_reason_is_in_chinese_too():
 def test_an_upload_disables_noise_and_signal_and_says_why():
     at = run_app(epochs="2")
     rows = "\n".join(f"{math.sin(i / 4):.4f}" for i in range(60))
-    at.file_uploader(key="upload").set_value(("mine.csv", f"level\n{rows}\n".encode(), "text/csv"))
+    uploader(at).set_value(("mine.csv", f"level\n{rows}\n".encode(), "text/csv"))
     rerun(at)
     for key in ("noise", "signal"):
         assert widget(at, key).disabled, key
@@ -153,7 +161,7 @@ def test_an_upload_disables_noise_and_signal_and_says_why():
     assert t("en", "param.signal.off_upload") in widget(at, "signal").help
     assert t("en", "param.n_points.help_upload") in widget(at, "n_points").help
     # Removing the file gives the signal its controls back.
-    at.file_uploader(key="upload").set_value(None)
+    uploader(at).set_value(None)
     rerun(at)
     assert not widget(at, "noise").disabled and not widget(at, "signal").disabled
 
@@ -161,7 +169,7 @@ def test_an_upload_disables_noise_and_signal_and_says_why():
 def test_a_file_that_cannot_be_used_leaves_noise_enabled():
     """A bad first file: the signal trains, so its noise matters."""
     at = run_app(epochs="2")
-    at.file_uploader(key="upload").set_value(("empty.csv", b"a,b\n", "text/csv"))
+    uploader(at).set_value(("empty.csv", b"a,b\n", "text/csv"))
     rerun(at)
     assert at.sidebar.error
     assert not widget(at, "noise").disabled
@@ -206,7 +214,7 @@ def test_other_controls_keep_the_scenario():
 # ---- the learning rate ------------------------------------------------------------------
 def test_the_learning_rate_is_a_log_select_slider_kept_in_the_url():
     at = run_app(epochs="2")
-    lr = at.select_slider(key="learning_rate")
+    lr = widget(at, "learning_rate")
     assert lr.options == [f"{v:g}" for v in LEARNING_RATES]
     assert lr.value == 0.01 and "learning_rate" not in at.query_params
     lr.set_value(0.02)
@@ -320,3 +328,61 @@ def test_train_more_continues_as_the_longer_run_of_the_same_settings():
     longer = run_app(epochs="140")  # the same run, reached by a link
     assert chart_frames(longer)[1][0].equals(chart_frames(at)[1][0])
     assert not run_app(epochs="40", lock="epochs").button  # a locked page keeps its epochs
+
+
+# ---- groups drawn only while open --------------------------------------------------------
+def test_advanced_is_drawn_only_while_open_and_its_settings_hold_while_closed():
+    """Closed (the default), a rerun sends none of Advanced's controls; a setting moved
+    while it was open keeps running, in the URL and in the run, once it is closed and
+    another control moves; reopened, its control shows that value; a language switch
+    (new labels) leaves the groups open."""
+    at = run_app(epochs="2")
+    hidden = [p.name for p in PARAMS if p.advanced]
+    assert len(hidden) == 9 and not advanced_open(at)
+    assert not any(find_widget(at, name) for name in hidden)
+    assert find_widget(at, "noise") is not None
+    widget(at, "n_points").set_value(60)  # opens Advanced first (a click: a rerun)
+    rerun(at)
+    assert advanced_open(at) and all(find_widget(at, name) for name in hidden)
+    at.session_state["advanced"] = False  # closed again
+    rerun(at)
+    assert not any(find_widget(at, name) for name in hidden)
+    widget(at, "noise").set_value(0.3)
+    rerun(at)
+    assert url_value(at, "n_points") == 60 and url_value(at, "noise") == 0.3
+    assert trained(at) == (2, 60)  # the run uses the closed group's value
+    assert widget(at, "n_points").value == 60  # reopened: the control shows it
+    at.selectbox(key="lang").set_value("zh")  # relabelled, it stays open (as does upload)
+    at.session_state["upload_open"] = True
+    rerun(at)
+    assert advanced_open(at) and find_widget(at, "n_points").value == 60
+    assert len(at.get("file_uploader")) == 1
+
+
+def test_a_link_or_scenario_setting_an_advanced_setting_opens_advanced():
+    """The reader sees every setting that differs from the tutorial: a link or a chosen
+    scenario that sets one of Advanced's opens it; one that does not leaves it closed."""
+    assert not advanced_open(run_app(epochs="2", hidden_size="8"))
+    linked = run_app(epochs="2", signal="square")
+    assert advanced_open(linked) and widget(linked, "signal").value == "square"
+    at = run_app(epochs="2")
+    at.selectbox(key="preset").set_value("vanishing_gradients")
+    rerun(at)
+    assert advanced_open(at) and find_widget(at, "keep_gate_bias") is not None
+    assert widget(at, "n_points").value == PRESETS["vanishing_gradients"].config.n_points
+
+
+def test_the_uploader_is_drawn_while_its_group_is_open_or_holds_a_file():
+    """Closed and empty, a rerun sends no uploader; with a file in it, the uploader stays
+    (not drawn, the file would be dropped) after its group is closed, and the run keeps
+    training on the file."""
+    at = run_app(epochs="2")
+    assert not at.get("file_uploader")
+    rows = "\n".join(str(v) for v in np.sin(np.arange(80) / 5))
+    uploader(at).set_value(("mine.csv", f"level\n{rows}\n".encode(), "text/csv"))
+    rerun(at)
+    at.session_state["upload_open"] = False
+    widget(at, "hidden_size").set_value(8)
+    rerun(at)
+    assert len(at.get("file_uploader")) == 1
+    assert any("mine.csv" in c.value for c in at.sidebar.caption)

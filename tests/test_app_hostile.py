@@ -35,10 +35,12 @@ CHEAP = {"n_points": "40", "hidden_size": "2", "num_layers": "1", "seq_length": 
 
 # ---- helpers ------------------------------------------------------------------------
 def run_page(query: dict[str, Any]) -> AppTest:
-    """Run the page once, as a new session opened on a link with `query`."""
+    """Run the page once, as a new session opened on a link with `query`, with the
+    sidebar's Advanced group open (every setting's control drawn)."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
+    at.session_state["advanced"] = True
     return at.run()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from pagekit import chart_data, chart_frames, run_app, widget
+from pagekit import chart_data, chart_frames, run_app, uploader, widget
 from playground.i18n import t
 from playground.pipeline.upload import MAX_BYTES, MAX_ROWS, UploadError, parse_csv
 from test_app_views import observed
@@ -16,7 +16,7 @@ from test_upload import HOSTILE
 
 def upload(at, name: str, data: bytes | None):
     """Put `data` into the uploader as file `name` (None removes the file), and rerun."""
-    at.file_uploader(key="upload").set_value(None if data is None else (name, data, "text/csv"))
+    uploader(at).set_value(None if data is None else (name, data, "text/csv"))
     at.run()
     assert not at.exception, at.exception
     return at

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from playground.i18n import LANGUAGES, render_note, strings, t
 from playground.views.compare import verdict
 from speckit import has_cjk, titles
+from pagekit import uploader
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 TIMEOUT = 120
@@ -228,7 +229,7 @@ def csv_bytes(n: int = 80) -> bytes:
 def test_uploaded_csv_is_trained_on_and_noted():
     at = run_app(epochs="2")
     before = observed(at)
-    at.file_uploader(key="upload").set_value(("mine.csv", csv_bytes(), "text/csv"))
+    uploader(at).set_value(("mine.csv", csv_bytes(), "text/csv"))
     at.run()
     assert not at.exception, at.exception
     column = at.selectbox(key="column")
@@ -248,7 +249,7 @@ def test_uploaded_csv_is_trained_on_and_noted():
 
 def test_unusable_upload_is_an_error_in_the_language():
     at = run_app(epochs="2", lang="zh")
-    at.file_uploader(key="upload").set_value(("empty.csv", b"a,b\n", "text/csv"))
+    uploader(at).set_value(("empty.csv", b"a,b\n", "text/csv"))
     at.run()
     assert not at.exception, at.exception
     assert [e.value for e in at.sidebar.error] == ["无法使用这个文件：文件只有表头，没有数据行。"]

@@ -94,12 +94,20 @@ def combobox(page, key: str) -> str:
     return page.locator(f".st-key-{key} input[role=combobox]").input_value()
 
 
+def open_advanced(page) -> None:
+    """Open the sidebar's Advanced group (its first) and wait for its controls: they
+    are drawn only while it is open (the click reruns the page)."""
+    page.locator('[data-testid="stSidebar"] summary').first.click()
+    page.locator(".st-key-signal input[role=combobox]").wait_for(timeout=SETTLE_TIMEOUT_MS)
+
+
 def test_a_language_switch_relabels_every_menu(app_url, page):
     """Switching to Chinese relabels the scenario and signal menus at once (the browser
     kept the English label it showed until another setting moved); the language menu
     names the language as the README does."""
     page.goto(f"{app_url}/?epochs=5&lang=en")
     settle(page)
+    open_advanced(page)
     assert (combobox(page, "preset"), combobox(page, "signal")) == (
         t("en", "preset.custom"),
         t("en", "choice.signal.sine"),
@@ -218,7 +226,7 @@ def test_the_sidebar_menus_show_their_entries_whole(app_url, page, lang):
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(f"{app_url}/?epochs=5&lang={lang}")
     settle(page)
-    page.locator('[data-testid="stSidebar"] summary').first.click()  # Advanced: the signal
+    open_advanced(page)  # the signal's menu
     for key in ("preset", "signal", "model"):
         box = page.locator(f".st-key-{key} input[role=combobox]")
         box.click()
