@@ -8,6 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
+from app.session import ADVANCED, UPLOAD_OPEN
 from playground import PARAMS
 
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -32,13 +33,13 @@ def setting_warnings(at: AppTest) -> list[str]:
     return [w.value for w in at.warning if w.proto.icon != HEALTH_ICON]
 
 
-ADVANCED = frozenset(p.name for p in PARAMS if p.advanced)  # drawn while Advanced is open
+ADVANCED_SETTINGS = frozenset(p.name for p in PARAMS if p.advanced)  # drawn while it is open
 
 
 def open_advanced(at: AppTest) -> AppTest:
     """Open the sidebar's Advanced group, as a click on it does (a rerun): its controls
     are drawn only while it is open."""
-    at.session_state["advanced"] = True
+    at.session_state[ADVANCED] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -48,7 +49,7 @@ def uploader(at: AppTest):
     """The file uploader, after opening its group (a rerun) if it was closed: it is
     drawn while its group is open or holds a file."""
     if not any(u.key == "upload" for u in at.get("file_uploader")):
-        at.session_state["upload_open"] = True
+        at.session_state[UPLOAD_OPEN] = True
         at.run()
         assert not at.exception, at.exception
     return at.file_uploader(key="upload")
@@ -56,7 +57,7 @@ def uploader(at: AppTest):
 
 def advanced_open(at: AppTest) -> bool:
     """Whether the sidebar's Advanced group is open (its controls drawn)."""
-    return "advanced" in at.session_state and bool(at.session_state["advanced"])
+    return ADVANCED in at.session_state and bool(at.session_state[ADVANCED])
 
 
 def find_widget(at: AppTest, key: str):
@@ -72,7 +73,7 @@ def widget(at: AppTest, key: str):
     """The slider, selectbox, select slider or number input keyed `key`; an advanced
     setting's control after opening Advanced (a rerun) if it was closed."""
     found = find_widget(at, key)
-    if found is None and key in ADVANCED and not advanced_open(at):
+    if found is None and key in ADVANCED_SETTINGS and not advanced_open(at):
         found = find_widget(open_advanced(at), key)
     if found is None:
         raise KeyError(key)

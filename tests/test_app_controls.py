@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.context import PROGRESS_SLOT_PX, PageContext
+from app.session import ADVANCED, UPLOAD_OPEN
 from pagekit import (
     advanced_open,
     chart_frames,
@@ -344,7 +345,7 @@ def test_advanced_is_drawn_only_while_open_and_its_settings_hold_while_closed():
     widget(at, "n_points").set_value(60)  # opens Advanced first (a click: a rerun)
     rerun(at)
     assert advanced_open(at) and all(find_widget(at, name) for name in hidden)
-    at.session_state["advanced"] = False  # closed again
+    at.session_state[ADVANCED] = False  # closed again
     rerun(at)
     assert not any(find_widget(at, name) for name in hidden)
     widget(at, "noise").set_value(0.3)
@@ -353,7 +354,7 @@ def test_advanced_is_drawn_only_while_open_and_its_settings_hold_while_closed():
     assert trained(at) == (2, 60)  # the run uses the closed group's value
     assert widget(at, "n_points").value == 60  # reopened: the control shows it
     at.selectbox(key="lang").set_value("zh")  # relabelled, it stays open (as does upload)
-    at.session_state["upload_open"] = True
+    at.session_state[UPLOAD_OPEN] = True
     rerun(at)
     assert advanced_open(at) and find_widget(at, "n_points").value == 60
     assert len(at.get("file_uploader")) == 1
@@ -381,7 +382,7 @@ def test_the_uploader_is_drawn_while_its_group_is_open_or_holds_a_file():
     rows = "\n".join(str(v) for v in np.sin(np.arange(80) / 5))
     uploader(at).set_value(("mine.csv", f"level\n{rows}\n".encode(), "text/csv"))
     rerun(at)
-    at.session_state["upload_open"] = False
+    at.session_state[UPLOAD_OPEN] = False
     widget(at, "hidden_size").set_value(8)
     rerun(at)
     assert len(at.get("file_uploader")) == 1

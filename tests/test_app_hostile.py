@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from app.session import ADVANCED
 import playground.pipeline.experiment
 from playground import PARAMS, ExperimentConfig, run_experiment
 from playground.i18n import t
@@ -40,7 +41,7 @@ def run_page(query: dict[str, Any]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT_S)
     for key, value in query.items():
         at.query_params[key] = value
-    at.session_state["advanced"] = True
+    at.session_state[ADVANCED] = True
     return at.run()
 
 
