@@ -36,10 +36,10 @@ def setting_warnings(at: AppTest) -> list[str]:
 ADVANCED_SETTINGS = frozenset(p.name for p in PARAMS if p.advanced)  # drawn while it is open
 
 
-def open_advanced(at: AppTest) -> AppTest:
-    """Open the sidebar's Advanced group, as a click on it does (a rerun): its controls
-    are drawn only while it is open."""
-    at.session_state[ADVANCED] = True
+def open_group(at: AppTest, key: str) -> AppTest:
+    """Open the sidebar group keyed `key` (`ADVANCED`, `UPLOAD_OPEN`), as a click on it
+    does (a rerun): its controls are drawn only while it is open."""
+    at.session_state[key] = True
     at.run()
     assert not at.exception, at.exception
     return at
@@ -49,9 +49,7 @@ def uploader(at: AppTest):
     """The file uploader, after opening its group (a rerun) if it was closed: it is
     drawn while its group is open or holds a file."""
     if not any(u.key == "upload" for u in at.get("file_uploader")):
-        at.session_state[UPLOAD_OPEN] = True
-        at.run()
-        assert not at.exception, at.exception
+        open_group(at, UPLOAD_OPEN)
     return at.file_uploader(key="upload")
 
 
@@ -74,7 +72,7 @@ def widget(at: AppTest, key: str):
     setting's control after opening Advanced (a rerun) if it was closed."""
     found = find_widget(at, key)
     if found is None and key in ADVANCED_SETTINGS and not advanced_open(at):
-        found = find_widget(open_advanced(at), key)
+        found = find_widget(open_group(at, ADVANCED), key)
     if found is None:
         raise KeyError(key)
     return found
