@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import failover, phone, session, sidebar
+from app import failover, header, phone, session, sidebar
 from app.context import PageContext
-from app.header import render_header
 from app.session import view_label
 from app.views import RENDER
 from playground import ExperimentConfig
@@ -27,17 +26,16 @@ options = session.options()
 lang = session.language()
 
 # ---- Sidebar: the settings and the data they run on -----------------------------------
-values = sidebar.controls(lang, options)
-near_controls = st.sidebar.empty()  # the run's progress under the controls moved
+values, near_controls = sidebar.controls(lang, options)  # progress shows under them
 cfg, notes = ExperimentConfig.from_values(values, locked=options.locked)
 session.sync_link(cfg, lang)
 cfg, data, data_notes = sidebar.data(lang, cfg)
-phone.install()  # on a phone, a move closes the sidebar and shows the chart
+phone.install(header.STYLE)  # on a phone, a move closes the sidebar and shows the chart
 failover.install()  # after a replica died, a tab clicked first still draws
 ctx = PageContext(lang, options, cfg, data)
 
 # ---- Header ----------------------------------------------------------------------------
-problems = render_header(ctx, notes + data_notes)  # the notes' place, always drawn
+problems = header.render_header(ctx, notes + data_notes)  # the notes' place, always drawn
 
 # ---- The run (trained once per config and data, across every session) -----------------
 try:

@@ -84,7 +84,7 @@ class PageContext:
     data: Data  # the signal or the uploaded series
     cache: RunCache = field(default_factory=shared_cache)
     result: ExperimentResult | None = None  # the main run, once trained
-    progress_slot: Any = None  # st.empty in a place of fixed height (the header's)
+    progress_slot: Any = None  # st.empty beside the title, out of the flow (the header's)
 
     def t(self, key: str, **params: Any) -> str:
         """The string `key` in the reader's language."""

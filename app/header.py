@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from app.context import PROGRESS_SLOT_PX, PageContext
+from app.phone import PHONE_QUERY
 from app.session import scenario_start
 from playground import PARAMS
 from playground.changes import change_label
@@ -16,18 +17,34 @@ from playground.i18n import Note, render_note
 from playground.workshop.presets import PRESETS
 
 
+HEAD = "head"  # the title's container, which also holds the progress bars' place
+# The place is the container's last element, laid over the title's row on its right.
+PROGRESS_PLACE = f'.st-key-{HEAD} > [data-testid="stElementContainer"]:last-child'
+STYLE = f"""<style>
+.st-key-{HEAD} {{ position: relative; }}
+{PROGRESS_PLACE} {{
+  position: absolute; right: 0; top: 50%; transform: translateY(-50%);
+  width: 40%; max-height: {PROGRESS_SLOT_PX}px; overflow: hidden;
+}}
+@media {PHONE_QUERY} {{  /* the title spans a phone: the bar goes in the space above it */
+  {PROGRESS_PLACE} {{
+    top: auto; bottom: 100%; transform: none; width: 100%;
+  }}
+}}
+</style>"""
+
+
 def render_header(ctx: PageContext, notes: list[Note]) -> Any:
     """Title and the progress bars' place beside it, caption, then every note (of the
     link, of the last move, of these settings), lock and scenario notice. Returns the
     notes' container, where the run's own problems go after it (one place for both:
     every element a rerun sends costs the browser a redraw)."""
-    title, progress = st.columns([3, 2], vertical_alignment="center")
-    title.title(ctx.t("app.title"))
-    # Every training and view computation draws its progress bar here, in a place of
-    # fixed height: the page does not move down while it works, nor up when it is done.
-    ctx.progress_slot = progress.container(
-        height=PROGRESS_SLOT_PX, border=False, key="progress_slot"
-    ).empty()
+    head = st.container(key=HEAD)
+    head.title(ctx.t("app.title"))
+    # Every training and view computation draws its progress bar here, beside the title,
+    # out of the page's flow (`STYLE`): the page does not move down while it works, nor
+    # up when it is done. Three elements, not the six of columns with a fixed-height box.
+    ctx.progress_slot = head.empty()
     st.caption(ctx.t("app.caption"))
     # Notes, locks and the scenario come and go in ONE container, always drawn: the tabs
     # below keep their place among the page's elements. An element that came in above

@@ -62,7 +62,8 @@ STYLE = """<style>
 </style>""".replace("PHONE_QUERY", PHONE_QUERY)
 
 
-def install() -> None:
-    """Put the script and the style at the sidebar's end, as one element of no height
-    (a style applies to the whole page wherever it sits)."""
-    st.sidebar.html(SCRIPT + STYLE, unsafe_allow_javascript=True)
+def install(style: str = "") -> None:
+    """Put the script and the style, with the page's other `style` (the header's), at the
+    sidebar's end, as one element of no height (a style applies to the whole page
+    wherever it sits)."""
+    st.sidebar.html(SCRIPT + STYLE + style, unsafe_allow_javascript=True)

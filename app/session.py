@@ -51,8 +51,12 @@ def view_of(label: object) -> str | None:
 
 
 def browser_language() -> str:
-    """The language the reader's browser asks for."""
-    return detect_language(st.context.headers.get("Accept-Language"))
+    """The language the reader's browser asks for (read once per session: the link
+    keeps `lang` while it differs from it, on every rerun)."""
+    state = st.session_state
+    if "browser_lang" not in state:
+        state.browser_lang = detect_language(st.context.headers.get("Accept-Language"))
+    return state.browser_lang
 
 
 def start() -> None:

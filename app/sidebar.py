@@ -18,6 +18,8 @@ uploader (no file: the built-in signal).
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app.session import (
@@ -113,9 +115,10 @@ def widget(
     )
 
 
-def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
+def controls(lang: str, options: InstructorOptions) -> tuple[dict[str, object], CostPlace]:
     """Language, scenario, every parameter's control and what the settings cost; returns
-    the values chosen (always the values that run: see `session.settle`)."""
+    the values chosen (always the values that run: see `session.settle`) and the cost's
+    place, where the run's progress shows while it trains (`CostPlace`)."""
     cfg, _ = settle()  # a no-op after the callbacks; kept so the rule holds on any path
     source = source_of(cfg)
     scenario_locked = any(p.name in options.locked for p in PARAMS)  # a locked page keeps it
@@ -141,8 +144,25 @@ def controls(lang: str, options: InstructorOptions) -> dict[str, object]:
                 values |= {p.name: widget(p, lang, options, cfg, source) for p in hidden}
         else:
             values |= keep(hidden)
-        st.caption(cost_text(lang, cfg))
-    return values
+        near = CostPlace(cost_text(lang, cfg))
+    return values, near
+
+
+class CostPlace:
+    """Under the controls: what the settings cost, and, while a run trains, its progress
+    bar in the same place (one element, not two, for every rerun to send and every
+    browser in the room to redraw). Used as the `near` place of `PageContext.run`."""
+
+    def __init__(self, text: str):
+        self.text, self.slot = text, st.empty()
+        self.slot.caption(text)
+
+    def progress(self, value: float, text: str = "") -> Any:
+        return self.slot.progress(value, text=text)
+
+    def empty(self) -> None:
+        """Done: the cost again."""
+        self.slot.caption(self.text)
 
 
 def keep(hidden: list[Param]) -> dict[str, object]:

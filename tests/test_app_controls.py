@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.context import PROGRESS_SLOT_PX, PageContext
+from app.context import PageContext
+from app.header import HEAD, PROGRESS_PLACE, STYLE
 from app.session import ADVANCED, UPLOAD_OPEN
+from app.sidebar import CostPlace
 from pagekit import (
     advanced_open,
     chart_frames,
@@ -243,25 +245,46 @@ def test_a_url_learning_rate_between_the_steps_snaps_to_the_nearest_with_a_note(
 
 
 # ---- feedback: progress keeps the page still and moves ----------------------------------
-def progress_slots(at: AppTest) -> list:
-    """The blocks keyed `progress_slot` in the main area."""
+def head_elements(at: AppTest) -> list:
+    """The elements of the header's container (keyed `header.HEAD`), in order."""
     found, todo = [], list(at.main.children.values())
     while todo:
         node = todo.pop()
         proto = getattr(node, "proto", None)
-        if proto is not None and getattr(proto, "id", "").endswith("-progress_slot"):
+        if proto is not None and getattr(proto, "id", "").endswith(f"-{HEAD}"):
             found.append(node)
         todo.extend(getattr(node, "children", {}).values())
-    return found
+    (head,) = found
+    return list(head.children.values())
 
 
-def test_the_header_keeps_a_fixed_place_for_the_progress_bar():
+def test_the_header_keeps_a_place_beside_the_title_for_the_progress_bar():
     at = run_app(epochs="2")
-    (slot,) = progress_slots(at)
-    assert slot.proto.height_config.pixel_height == PROGRESS_SLOT_PX
-    assert not at.get("progress")  # empty once the work is done; the place stays
+    title, place = head_elements(at)
+    assert title.type == "title" and title.value == t("en", "app.title")
+    # an st.empty: empty once the work is done; the place stays
+    assert [e.type for e in place.children.values()] == ["empty"]
+    assert not at.get("progress")
     rerun(at)
-    assert len(progress_slots(at)) == 1
+    assert [e.type for e in head_elements(at)] == ["title", place.type]
+    # The page's style lays that place over the title's row, out of the page's flow
+    # (tests/e2e/test_controls_browser.py: nothing moves while a bar shows there).
+    (page_html,) = at.sidebar.get("html")
+    assert STYLE in page_html.proto.body and f"{PROGRESS_PLACE} {{" in STYLE
+
+
+def test_the_cost_gives_way_to_the_progress_and_comes_back():
+    """Under the controls: what the settings cost; while a run trains, its progress in
+    that one place; after, the cost again."""
+    shown: list = []
+    cfg = ExperimentConfig(epochs=1)
+    ctx = PageContext("en", InstructorOptions(), cfg, SIGNAL, cache=Cache())
+    ctx.progress_slot = Bar([])
+    near = CostPlace.__new__(CostPlace)
+    near.text, near.slot = "cost", Bar(shown)
+    ctx.run(cfg, near=near)
+    assert shown[0] == (0.0, t("en", "progress.starting"))
+    assert shown[-1] == ("caption", "cost") and "empty" not in shown
 
 
 class Bar:
@@ -276,6 +299,9 @@ class Bar:
 
     def empty(self):
         self.shown.append("empty")
+
+    def caption(self, text):
+        self.shown.append(("caption", text))
 
 
 class Cache:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
@@ -190,3 +191,33 @@ def test_the_template_filled_in_is_the_chart_built_anew(two_runs, label, lang):
         built
     )
     assert normalized(before_after_spec(result, previous, label, lang)) == normalized(built)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    label=st.text(max_size=40),
+    lang=st.sampled_from(["en", "zh"]),
+    gaps=st.lists(st.integers(0, 10_000), max_size=6),
+    whole_times=st.booleans(),
+)
+def test_the_faint_line_is_the_pandas_route_byte_for_byte(two_runs, label, lang, gaps, whole_times):
+    """The faint line's rows made without pandas are the bytes the pandas route writes,
+    with gaps (non-finite predictions, left out) and whole-number times (a file's rows)."""
+    from playground.charts.train import before_frame, before_rows
+    from playground.serve.specs import arrow_bytes, faint_line_bytes
+
+    predictions = two_runs[1].predictions.copy()
+    if whole_times:
+        predictions["t"] = np.arange(len(predictions))
+    predictions.loc[[g % len(predictions) for g in gaps], "value"] = np.nan
+    expected = arrow_bytes(before_rows(before_frame(predictions), label, lang))
+    assert faint_line_bytes(predictions, label, lang) == expected
+
+
+def test_a_faint_line_with_no_point_is_the_pandas_route_too(two_runs):
+    from playground.charts.train import before_frame, before_rows
+    from playground.serve.specs import arrow_bytes, faint_line_bytes
+
+    predictions = two_runs[1].predictions.assign(value=np.nan)
+    expected = arrow_bytes(before_rows(before_frame(predictions), "x", "en"))
+    assert faint_line_bytes(predictions, "x", "en") == expected

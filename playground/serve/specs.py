@@ -15,6 +15,7 @@ import json
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from altair.vegalite.v6.api import _dataset_name  # how Altair names a dataset
@@ -30,6 +31,7 @@ from playground.charts.train import (
     window_picker_chart,
 )
 from playground.charts.labels import CHART_MODELS, SPLITS, labels, stacked_legends, time_axis
+from playground.i18n import t
 from playground.pipeline.experiment import ExperimentResult
 
 
@@ -139,6 +141,44 @@ def before_after_template(plain: dict[str, Any], lang: str = "en") -> dict[str, 
     }
 
 
+def faint_line_bytes(predictions: pd.DataFrame, label: str, lang: str = "en") -> bytes:
+    """`arrow_bytes(before_rows(before_frame(predictions), label, lang))`, the same bytes
+    made without pandas: ~0.2 ms, not ~3 ms, after every change of a room's sessions
+    (each pair of runs has its own faint line). The columns go to Arrow as they are; the
+    schema, with the pandas metadata the pandas route writes, is made once per length
+    and types (`_faint_schema`)."""
+    keep = predictions["series"].to_numpy() == "prediction"
+    t_values = predictions["t"].to_numpy()[keep]
+    values = predictions["value"].to_numpy(dtype=float)[keep]
+    finite = np.isfinite(values)
+    t_values, values = t_values[finite], values[finite]
+    n = len(values)
+    if n == 0 or t_values.dtype.kind not in "fiu":  # nothing drawn, or times not numbers
+        return arrow_bytes(before_rows(before_frame(predictions), label, lang))
+    legend = t(lang, "before_after.legend", changes=label)
+    table = pa.Table.from_arrays(
+        [
+            pa.array(t_values),
+            pa.array(values),
+            pa.array([str(label)] * n, pa.string()),
+            pa.array([legend] * n, pa.string()),
+        ],
+        schema=_faint_schema(n, str(t_values.dtype)),
+    )
+    sink = pa.BufferOutputStream()
+    with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
+
+
+@functools.lru_cache(maxsize=64)
+def _faint_schema(n: int, t_dtype: str) -> pa.Schema:
+    """The Arrow schema `arrow_bytes` gives `n` faint-line rows (`before_rows`) whose
+    times are of `t_dtype`, pandas metadata included (it holds the row count)."""
+    frame = pd.DataFrame({"t": np.zeros(n, dtype=t_dtype), "value": np.zeros(n)})
+    return pa.Table.from_pandas(before_rows(frame, "", "en")).schema
+
+
 def before_after_spec(
     result: ExperimentResult,
     previous: ExperimentResult,
@@ -156,7 +196,7 @@ def before_after_spec(
     if template is None:
         template = before_after_template(build_chart_specs(result, lang)["predictions"], lang)
     stand_in = _stand_in_bytes(lang)
-    rows = arrow_bytes(before_rows(before_frame(previous.predictions), label, lang))
+    rows = faint_line_bytes(previous.predictions, label, lang)
     datasets = {
         name: rows if data == stand_in else data for name, data in template["datasets"].items()
     }
