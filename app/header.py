@@ -18,18 +18,16 @@ from playground.workshop.presets import PRESETS
 
 
 HEAD = "head"  # the title's container, which also holds the progress bars' place
-# The place is the container's last element, laid over the title's row on its right.
-PROGRESS_PLACE = f'.st-key-{HEAD} > [data-testid="stElementContainer"]:last-child'
+SLOT = "progress_slot"  # that place: a box of fixed height, the container's last element
+# The place is laid over the title's row on its right, out of the page's flow.
+PROGRESS_PLACE = f".st-key-{HEAD} > :last-child"
 STYLE = f"""<style>
 .st-key-{HEAD} {{ position: relative; }}
 {PROGRESS_PLACE} {{
-  position: absolute; right: 0; top: 50%; transform: translateY(-50%);
-  width: 40%; max-height: {PROGRESS_SLOT_PX}px; overflow: hidden;
+  position: absolute; right: 0; top: 50%; transform: translateY(-50%); width: 40%;
 }}
 @media {PHONE_QUERY} {{  /* the title spans a phone: the bar goes in the space above it */
-  {PROGRESS_PLACE} {{
-    top: auto; bottom: 100%; transform: none; width: 100%;
-  }}
+  {PROGRESS_PLACE} {{ top: auto; bottom: 100%; transform: none; width: 100%; }}
 }}
 </style>"""
 
@@ -43,8 +41,10 @@ def render_header(ctx: PageContext, notes: list[Note]) -> Any:
     head.title(ctx.t("app.title"))
     # Every training and view computation draws its progress bar here, beside the title,
     # out of the page's flow (`STYLE`): the page does not move down while it works, nor
-    # up when it is done. Three elements, not the six of columns with a fixed-height box.
-    ctx.progress_slot = head.empty()
+    # up when it is done. Its own box: a rerun of the tabs alone writes to this place, and
+    # Streamlit then clears what that rerun did not write beside it (the title, if the
+    # place were the title's sibling). Two elements fewer than columns for the pair.
+    ctx.progress_slot = head.container(height=PROGRESS_SLOT_PX, border=False, key=SLOT).empty()
     st.caption(ctx.t("app.caption"))
     # Notes, locks and the scenario come and go in ONE container, always drawn: the tabs
     # below keep their place among the page's elements. An element that came in above

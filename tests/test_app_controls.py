@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.context import PageContext
-from app.header import HEAD, PROGRESS_PLACE, STYLE
+from app.context import PROGRESS_SLOT_PX, PageContext
+from app.header import HEAD, PROGRESS_PLACE, SLOT, STYLE
 from app.session import ADVANCED, UPLOAD_OPEN
 from app.sidebar import CostPlace
 from pagekit import (
@@ -245,28 +245,27 @@ def test_a_url_learning_rate_between_the_steps_snaps_to_the_nearest_with_a_note(
 
 
 # ---- feedback: progress keeps the page still and moves ----------------------------------
-def head_elements(at: AppTest) -> list:
-    """The elements of the header's container (keyed `header.HEAD`), in order."""
+def keyed(at: AppTest, key: str) -> list:
+    """The blocks keyed `key` in the main area."""
     found, todo = [], list(at.main.children.values())
     while todo:
         node = todo.pop()
         proto = getattr(node, "proto", None)
-        if proto is not None and getattr(proto, "id", "").endswith(f"-{HEAD}"):
+        if proto is not None and getattr(proto, "id", "").endswith(f"-{key}"):
             found.append(node)
         todo.extend(getattr(node, "children", {}).values())
-    (head,) = found
-    return list(head.children.values())
+    return found
 
 
-def test_the_header_keeps_a_place_beside_the_title_for_the_progress_bar():
+def test_the_header_keeps_a_fixed_place_beside_the_title_for_the_progress_bar():
     at = run_app(epochs="2")
-    title, place = head_elements(at)
+    (head,) = keyed(at, HEAD)
+    title, slot = head.children.values()  # the title, then the place in its own box
     assert title.type == "title" and title.value == t("en", "app.title")
-    # an st.empty: empty once the work is done; the place stays
-    assert [e.type for e in place.children.values()] == ["empty"]
-    assert not at.get("progress")
+    assert keyed(at, SLOT) == [slot] and slot.proto.height_config.pixel_height == PROGRESS_SLOT_PX
+    assert not at.get("progress")  # empty once the work is done; the place stays
     rerun(at)
-    assert [e.type for e in head_elements(at)] == ["title", place.type]
+    assert len(keyed(at, SLOT)) == 1
     # The page's style lays that place over the title's row, out of the page's flow
     # (tests/e2e/test_controls_browser.py: nothing moves while a bar shows there).
     (page_html,) = at.sidebar.get("html")

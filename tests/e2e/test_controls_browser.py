@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.header import PROGRESS_PLACE
 from playground import ExperimentConfig
 from test_browser import SETTLE_TIMEOUT_MS, assert_healthy, settle, slider_value, url_params
 
@@ -19,7 +18,7 @@ RECORD_JS = """() => {
     const box = e => { if (!e) return null; const r = e.getBoundingClientRect();
                        return {top: r.top, bottom: r.bottom}; };
     window.__recorder = setInterval(() => {
-        const slot = document.querySelector('SLOT');
+        const slot = document.querySelector('.st-key-progress_slot');
         window.__samples.push({
             tabs: box(document.querySelector('[role="tablist"]')),
             slot: box(slot),
@@ -28,7 +27,7 @@ RECORD_JS = """() => {
             overflow: slot ? slot.scrollHeight - slot.clientHeight : null,
         });
     }, 25);
-}""".replace("SLOT", PROGRESS_PLACE)
+}"""
 
 
 def press_end(page, name: str) -> None:
