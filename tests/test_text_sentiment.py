@@ -6,13 +6,11 @@ plain RNN falls at least 10 points behind the gated cells."""
 
 from __future__ import annotations
 
-import os
-
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lessonkit import NEEDED, SEEDS
 
 from playground.text import TextConfig
 from playground.text.config import TEXT_PARAM_BY_NAME
@@ -25,9 +23,6 @@ from playground.text.sentiment import (
 )
 from playground.views.sentiment import SHORT_GAP, gap_verdict, sweep_frame, sweep_gaps
 
-LESSON_SEEDS = tuple(
-    int(s) for s in os.environ.get("PLAYGROUND_LESSON_SEEDS", "0,1,2,3,4,5,6,7,8,9").split(",")
-)
 LONGEST_GAP = TEXT_PARAM_BY_NAME["gap"].high
 
 
@@ -111,10 +106,9 @@ def test_lesson_short_gap_all_cells_classify_well_long_gap_the_rnn_falls_behind(
     """text.sweep.*: at gap SHORT_GAP all three >= 90 % test accuracy; at the longest
     gap the RNN >= 10 points below the better gated cell; each in >= 80 % of seeds."""
     short_ok = long_ok = 0
-    for seed in LESSON_SEEDS:
+    for seed in SEEDS:
         short = [accuracy(m, SHORT_GAP, seed) for m in ("rnn", "lstm", "gru")]
         short_ok += min(short) >= 0.9
         rnn, lstm, gru = (accuracy(m, LONGEST_GAP, seed) for m in ("rnn", "lstm", "gru"))
         long_ok += max(lstm, gru) - rnn >= 0.10
-    need = int(np.ceil(0.8 * len(LESSON_SEEDS)))
-    assert short_ok >= need and long_ok >= need, (short_ok, long_ok, len(LESSON_SEEDS))
+    assert short_ok >= NEEDED and long_ok >= NEEDED, (short_ok, long_ok, len(SEEDS))
