@@ -41,9 +41,9 @@ def render_header(ctx: PageContext, notes: list[Note]) -> Any:
     head.title(ctx.t("app.title"))
     # Every training and view computation draws its progress bar here, beside the title,
     # out of the page's flow (`STYLE`): the page does not move down while it works, nor
-    # up when it is done. Its own box: a rerun of the tabs alone writes to this place, and
-    # Streamlit then clears what that rerun did not write beside it (the title, if the
-    # place were the title's sibling). Two elements fewer than columns for the pair.
+    # up when it is done. In its own box: as the title's bare sibling, the title left the
+    # page for a frame while a run trained (the tab bar jumped; tests/e2e/
+    # test_controls_browser.py). Two elements fewer than columns for the pair.
     ctx.progress_slot = head.container(height=PROGRESS_SLOT_PX, border=False, key=SLOT).empty()
     st.caption(ctx.t("app.caption"))
     # Notes, locks and the scenario come and go in ONE container, always drawn: the tabs

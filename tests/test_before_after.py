@@ -199,16 +199,22 @@ def test_the_template_filled_in_is_the_chart_built_anew(two_runs, label, lang):
     lang=st.sampled_from(["en", "zh"]),
     gaps=st.lists(st.integers(0, 10_000), max_size=6),
     whole_times=st.booleans(),
+    single=st.booleans(),
 )
-def test_the_faint_line_is_the_pandas_route_byte_for_byte(two_runs, label, lang, gaps, whole_times):
+def test_the_faint_line_is_the_pandas_route_byte_for_byte(
+    two_runs, label, lang, gaps, whole_times, single
+):
     """The faint line's rows made without pandas are the bytes the pandas route writes,
-    with gaps (non-finite predictions, left out) and whole-number times (a file's rows)."""
+    with gaps (non-finite predictions, left out), whole-number times (a file's rows) and
+    single-precision values."""
     from playground.charts.train import before_frame, before_rows
     from playground.serve.specs import arrow_bytes, faint_line_bytes
 
     predictions = two_runs[1].predictions.copy()
     if whole_times:
         predictions["t"] = np.arange(len(predictions))
+    if single:
+        predictions["value"] = predictions["value"].astype(np.float32)
     predictions.loc[[g % len(predictions) for g in gaps], "value"] = np.nan
     expected = arrow_bytes(before_rows(before_frame(predictions), label, lang))
     assert faint_line_bytes(predictions, label, lang) == expected

@@ -149,11 +149,13 @@ def faint_line_bytes(predictions: pd.DataFrame, label: str, lang: str = "en") ->
     and types (`_faint_schema`)."""
     keep = predictions["series"].to_numpy() == "prediction"
     t_values = predictions["t"].to_numpy()[keep]
-    values = predictions["value"].to_numpy(dtype=float)[keep]
+    values = predictions["value"].to_numpy()[keep]
+    if t_values.dtype.kind not in "fiu" or values.dtype.kind != "f":  # not plain numbers
+        return arrow_bytes(before_rows(before_frame(predictions), label, lang))
     finite = np.isfinite(values)
     t_values, values = t_values[finite], values[finite]
     n = len(values)
-    if n == 0 or t_values.dtype.kind not in "fiu":  # nothing drawn, or times not numbers
+    if n == 0:  # nothing drawn
         return arrow_bytes(before_rows(before_frame(predictions), label, lang))
     legend = t(lang, "before_after.legend", changes=label)
     table = pa.Table.from_arrays(
@@ -163,7 +165,7 @@ def faint_line_bytes(predictions: pd.DataFrame, label: str, lang: str = "en") ->
             pa.array([str(label)] * n, pa.string()),
             pa.array([legend] * n, pa.string()),
         ],
-        schema=_faint_schema(n, str(t_values.dtype)),
+        schema=_faint_schema(n, str(t_values.dtype), str(values.dtype)),
     )
     sink = pa.BufferOutputStream()
     with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
@@ -172,10 +174,10 @@ def faint_line_bytes(predictions: pd.DataFrame, label: str, lang: str = "en") ->
 
 
 @functools.lru_cache(maxsize=64)
-def _faint_schema(n: int, t_dtype: str) -> pa.Schema:
-    """The Arrow schema `arrow_bytes` gives `n` faint-line rows (`before_rows`) whose
-    times are of `t_dtype`, pandas metadata included (it holds the row count)."""
-    frame = pd.DataFrame({"t": np.zeros(n, dtype=t_dtype), "value": np.zeros(n)})
+def _faint_schema(n: int, t_dtype: str, value_dtype: str) -> pa.Schema:
+    """The Arrow schema `arrow_bytes` gives `n` faint-line rows (`before_rows`) of these
+    column types, pandas metadata included (it holds the row count)."""
+    frame = pd.DataFrame({"t": np.zeros(n, t_dtype), "value": np.zeros(n, value_dtype)})
     return pa.Table.from_pandas(before_rows(frame, "", "en")).schema
 
 
