@@ -153,8 +153,8 @@ class CostPlace:
     bar in the same place (one element, not two, for every rerun to send and every
     browser in the room to redraw). Used as the `near` place of `PageContext.run`."""
 
-    def __init__(self, text: str):
-        self.text, self.slot = text, st.empty()
+    def __init__(self, text: str, slot: Any = None):
+        self.text, self.slot = text, st.empty() if slot is None else slot
         self.slot.caption(text)
 
     def progress(self, value: float, text: str = "") -> Any:

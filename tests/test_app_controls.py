@@ -279,10 +279,8 @@ def test_the_cost_gives_way_to_the_progress_and_comes_back():
     cfg = ExperimentConfig(epochs=1)
     ctx = PageContext("en", InstructorOptions(), cfg, SIGNAL, cache=Cache())
     ctx.progress_slot = Bar([])
-    near = CostPlace.__new__(CostPlace)
-    near.text, near.slot = "cost", Bar(shown)
-    ctx.run(cfg, near=near)
-    assert shown[0] == (0.0, t("en", "progress.starting"))
+    ctx.run(cfg, near=CostPlace("cost", Bar(shown)))
+    assert shown[:2] == [("caption", "cost"), (0.0, t("en", "progress.starting"))]
     assert shown[-1] == ("caption", "cost") and "empty" not in shown
 
 
