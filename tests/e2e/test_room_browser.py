@@ -94,11 +94,17 @@ def combobox(page, key: str) -> str:
     return page.locator(f".st-key-{key} input[role=combobox]").input_value()
 
 
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-stale="true"]')"""
+
+
 def open_advanced(page) -> None:
     """Open the sidebar's Advanced group (its first) and wait for its controls: they
     are drawn only while it is open (the click reruns the page)."""
     page.locator('[data-testid="stSidebar"] summary').first.click()
     page.locator(".st-key-signal input[role=combobox]").wait_for(timeout=SETTLE_TIMEOUT_MS)
+    # and for that rerun's end: a menu opened while it still redraws the sidebar closes
+    page.wait_for_function(IDLE_JS, timeout=SETTLE_TIMEOUT_MS)
 
 
 def test_a_language_switch_relabels_every_menu(app_url, page):
