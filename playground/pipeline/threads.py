@@ -10,17 +10,19 @@ process, and one core per training on a shared server. The call costs ~0.2 µs.
 
 A clean stop: a process that exits while torch work runs in another thread dies of
 SIGABRT ("terminate called without an active exception") as the interpreter finalises.
-So every piece of work is counted while it runs, and at exit (`threading`'s own exit
-hooks, which run before the interpreter joins its threads, the same hook
-`concurrent.futures` uses) `stop_work` sets STOPPING: work not yet started raises
-`Stopped`, a training raises it at its next epoch (`check_stop`), and the exit waits until
-no work runs and every background thread (`start_background`) has returned. A stopped
-computation returns nothing, so nothing half-made is cached.
+So every piece of work is counted while it runs, and at exit `stop_work` sets STOPPING:
+work not yet started raises `Stopped`, a training raises it at its next epoch
+(`check_stop`), and the exit waits until no work runs and every background thread
+(`start_background`) has returned. A stopped computation returns nothing, so nothing
+half-made is cached. Two public hooks call it: a daemon thread that joins the main thread
+(the interpreter marks the main thread finished first, then joins the pools' non-daemon
+workers: a training in a pool must give up before that join can end), and `atexit` (after
+those joins, before the interpreter finalises while a daemon thread may still run torch).
 """
 
 from __future__ import annotations
 
-import concurrent.futures.thread  # noqa: F401 - its exit hook must be registered first
+import atexit
 import functools
 import os
 import threading
@@ -101,8 +103,10 @@ def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     """Tell all work to stop and wait (at most `timeout` s) until none runs and every
     background thread has returned. True if everything stopped in time. Runs at exit;
     a process may call it itself (tests, benchmarks). Irreversible."""
-    STOPPING.set()
-    for callback in list(_on_stop):
+    with _idle:
+        first = not STOPPING.is_set()
+        STOPPING.set()
+    for callback in list(_on_stop) if first else []:
         callback()
     deadline = time.monotonic() + timeout
     with _idle:
@@ -114,6 +118,11 @@ def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     return not any(t.is_alive() for t in threads)
 
 
-# Registered after concurrent.futures' own hook (imported above), so it runs first:
-# queued work is dropped before a pool joins its workers.
-threading._register_atexit(stop_work)  # before the interpreter joins threads and finalises
+def _stop_when_main_ends() -> None:
+    """Wait for the main thread to finish, then stop all work (see the module's doc)."""
+    threading.main_thread().join()
+    stop_work()
+
+
+threading.Thread(target=_stop_when_main_ends, name="stop-on-exit", daemon=True).start()
+atexit.register(stop_work)
