@@ -18,7 +18,7 @@ from playground.charts import METRICS
 from playground.i18n import Note, render_note, t
 from playground.pipeline.experiment import ExperimentResult
 from playground.serve.cache import RunCache, Status
-from playground.serve.memory import freeze_heap, tune_allocator
+from playground.serve.memory import freeze_heap
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
 from playground.serve.warm import start_warm_up
@@ -39,9 +39,7 @@ def shared_cache() -> RunCache:
     """The one cache of this server process: runs, view results and chart specs. Made
     with the server's first session, which starts the warm-up (serve/warm.py) unless
     PLAYGROUND_WARM_UP=0. The page's imports are done by then: the heap is frozen
-    (`freeze_heap`: the collector skips the libraries from now on), and large blocks
-    go back to the system when freed (`tune_allocator`)."""
-    tune_allocator()
+    (`freeze_heap`: the collector skips the libraries from now on)."""
     freeze_heap()
     cache = RunCache()
     if os.environ.get("PLAYGROUND_WARM_UP", "1") != "0":

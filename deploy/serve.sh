@@ -19,7 +19,8 @@
 # else python3), NGINX (default nginx), REPLICA_PORT, RUN_DIR, WARM_WAIT_S,
 # STREAMLIT_SERVER_COOKIE_SECRET (one secret for all replicas, so a browser that moves to
 # another replica keeps a valid XSRF cookie; default: a random one for this run), and
-# anything the app reads (PLAYGROUND_CACHE_MB, PLAYGROUND_WARM_UP, ...).
+# anything the app reads (PLAYGROUND_CACHE_MB, PLAYGROUND_WARM_UP, ...), and glibc's
+# MALLOC_MMAP_THRESHOLD_ (default here 131072).
 
 set -uo pipefail
 
@@ -92,6 +93,11 @@ if [[ -z ${STREAMLIT_SERVER_COOKIE_SECRET:-} ]]; then
     STREAMLIT_SERVER_COOKIE_SECRET=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(32))')
 fi
 export STREAMLIT_SERVER_COOKIE_SECRET
+# glibc serves every block of 128 KiB or more by its own mmap, given back when freed: without
+# it glibc raises that threshold after a large free, and a large training's pages stay in the
+# heap (~200 MB more peak RSS over large settings, bench/RESULTS.md, session 4). 0 would
+# serve everything by mmap: unset it (MALLOC_MMAP_THRESHOLD_= ) to keep glibc's own.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_-131072}
 
 REPLICA_PIDS=()
 WAKERS=() # the script health checks' requests, while they run

@@ -306,18 +306,6 @@ def test_unpooled_work_does_not_wait_for_a_slot() -> None:
         thread.join()
 
 
-def test_tune_allocator_applies_a_threshold_and_leaves_glibc_alone_at_zero(monkeypatch):
-    import platform
-
-    from playground.serve.memory import tune_allocator
-
-    assert tune_allocator(0) is False
-    monkeypatch.setenv("PLAYGROUND_MMAP_THRESHOLD", "0")
-    assert tune_allocator() is False
-    if platform.libc_ver()[0] == "glibc":
-        assert tune_allocator(128 * 2**10) is True
-
-
 def test_freeze_heap_moves_the_objects_alive_out_of_collections():
     import gc
 

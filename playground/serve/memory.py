@@ -1,33 +1,12 @@
 """What a process's memory costs and how it is kept down: the cache's byte estimate of a
-value (`approx_bytes`), glibc's mmap threshold (`tune_allocator`) and the collector's
-frozen heap (`freeze_heap`). Measurements: bench/RESULTS.md, sessions 4 and 5."""
+value (`approx_bytes`) and the collector's frozen heap (`freeze_heap`); glibc's mmap
+threshold is an environment variable (`MALLOC_MMAP_THRESHOLD_`, deploy/serve.sh).
+Measurements: bench/RESULTS.md, sessions 4 and 5."""
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import os
 from typing import Any
-
-MMAP_THRESHOLD = 128 * 2**10  # bytes; PLAYGROUND_MMAP_THRESHOLD overrides, 0 leaves glibc's
-
-
-def tune_allocator(threshold: int | None = None) -> bool:
-    """glibc's malloc: serve every allocation of `threshold` bytes or more (default
-    MMAP_THRESHOLD) by its own mmap, returned to the system when freed. By default glibc
-    raises that threshold (up to 32 MiB) once a large block is freed, so a training's
-    tensors then come from the heap, which keeps the pages after the training: the
-    process's peak RSS over large settings rises ~200 MB higher (bench/RESULTS.md,
-    session 4). The cost is page faults: ~20 % more CPU for the largest LSTM runs, none
-    for the tutorial's. Returns whether it was applied (False off glibc)."""
-    if threshold is None:
-        threshold = int(os.environ.get("PLAYGROUND_MMAP_THRESHOLD", MMAP_THRESHOLD))
-    if threshold <= 0:
-        return False
-    try:
-        return bool(ctypes.CDLL("libc.so.6").mallopt(-3, threshold))  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        return False
 
 
 def freeze_heap() -> None:

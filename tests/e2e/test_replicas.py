@@ -229,6 +229,13 @@ def test_two_pages_draw_each_on_its_own_replica(room, new_page):
         assert {upstream for _, upstream in log} == {f"127.0.0.1:{port}"}, (r, log)
 
 
+def test_every_replica_runs_with_the_allocator_setting(room):
+    # deploy/serve.sh gives the replicas glibc's mmap threshold (docs/DEPLOY.md, Memory).
+    for pid in room.replica_pids().values():
+        env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_MMAP_THRESHOLD_=131072" in env, pid
+
+
 def test_a_killed_replicas_page_reconnects_to_the_other_and_redraws(room, new_page):
     """A replica dies mid-room (SIGKILL). Its page reconnects through nginx to the other
     replica and stays drawn (Streamlit resumes a session without a rerun); its next change
