@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from pagekit import run_app, widget
 from test_app_upload import ramp, upload
@@ -152,7 +149,7 @@ def test_no_line_across_another_series():
     assert before_label(prediction_chart(at)) is None
 
 
-# ---- The spec filled in from the run's template is the chart built anew ------------------
+# ---- Specs compared as JSON, datasets named by order of use ------------------------------
 def normalized(spec: dict) -> tuple[str, list]:
     """`spec` as JSON with its datasets named by order of first use, and their rows."""
     import re
@@ -165,65 +162,3 @@ def normalized(spec: dict) -> tuple[str, list]:
     for i, name in enumerate(order):
         text = text.replace(f'"{name}"', f'"dataset-{i}"')
     return text, [decoded[name].to_dict("records") for name in order]
-
-
-@pytest.fixture(scope="module")
-def two_runs():
-    from playground import ExperimentConfig, run_experiment
-
-    return run_experiment(ExperimentConfig(epochs=3)), run_experiment(
-        ExperimentConfig(epochs=3, noise=0.3, seed=2)
-    )
-
-
-@settings(max_examples=10, deadline=None)
-@given(label=st.text(max_size=40), lang=st.sampled_from(["en", "zh"]))
-def test_the_template_filled_in_is_the_chart_built_anew(two_runs, label, lang):
-    from playground.charts.train import before_frame, predictions_chart
-    from playground.serve.specs import before_after_spec, before_after_template, page_spec
-
-    result, previous = two_runs
-    built = page_spec(
-        predictions_chart(result.predictions, lang, before_frame(previous.predictions), label)
-    )
-    template = before_after_template(page_spec(predictions_chart(result.predictions, lang)), lang)
-    assert normalized(before_after_spec(result, previous, label, lang, template)) == normalized(
-        built
-    )
-    assert normalized(before_after_spec(result, previous, label, lang)) == normalized(built)
-
-
-@settings(max_examples=25, deadline=None)
-@given(
-    label=st.text(max_size=40),
-    lang=st.sampled_from(["en", "zh"]),
-    gaps=st.lists(st.integers(0, 10_000), max_size=6),
-    whole_times=st.booleans(),
-    single=st.booleans(),
-)
-def test_the_faint_line_is_the_pandas_route_byte_for_byte(
-    two_runs, label, lang, gaps, whole_times, single
-):
-    """The faint line's rows made without pandas are the bytes the pandas route writes,
-    with gaps (non-finite predictions, left out), whole-number times (a file's rows) and
-    single-precision values."""
-    from playground.charts.train import before_frame, before_rows
-    from playground.serve.specs import arrow_bytes, faint_line_bytes
-
-    predictions = two_runs[1].predictions.copy()
-    if whole_times:
-        predictions["t"] = np.arange(len(predictions))
-    if single:
-        predictions["value"] = predictions["value"].astype(np.float32)
-    predictions.loc[[g % len(predictions) for g in gaps], "value"] = np.nan
-    expected = arrow_bytes(before_rows(before_frame(predictions), label, lang))
-    assert faint_line_bytes(predictions, label, lang) == expected
-
-
-def test_a_faint_line_with_no_point_is_the_pandas_route_too(two_runs):
-    from playground.charts.train import before_frame, before_rows
-    from playground.serve.specs import arrow_bytes, faint_line_bytes
-
-    predictions = two_runs[1].predictions.assign(value=np.nan)
-    expected = arrow_bytes(before_rows(before_frame(predictions), "x", "en"))
-    assert faint_line_bytes(predictions, "x", "en") == expected

@@ -4,8 +4,6 @@ through the one cache."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from playground import ExperimentConfig, run_experiment
 from playground.serve import specs as cs
@@ -75,41 +73,3 @@ def test_train_specs_are_valid_vega_lite_as_served() -> None:
     broken = alt.Chart(result.losses).mark_line().encode(x=alt.X("epoch:Q", bin="yes"))
     with pytest.raises(Exception, match="bin"):  # validation does check
         cs.page_spec(broken, validate=True)
-
-
-@pytest.fixture(scope="module")
-def two_predictions():
-    """Two runs' predictions: the first makes its shape's spec, the second is filled in."""
-    return (
-        run_experiment(ExperimentConfig(epochs=2)).predictions,
-        run_experiment(ExperimentConfig(epochs=2, noise=0.3, seed=3, model="gru")).predictions,
-    )
-
-
-@settings(max_examples=25, deadline=None)
-@given(
-    lang=st.sampled_from(["en", "zh"]),
-    scale=st.sampled_from([1.0, 0.01, 0.37, 1 / 3, 10.0, 1000.0]),
-    shift=st.sampled_from([0.0, 0.5, 1949.0, -3.25]),
-    lost=st.sets(st.integers(0, 199), max_size=20),
-    no_test=st.booleans(),
-    first=st.booleans(),
-)
-def test_a_prediction_spec_filled_into_its_shape_is_the_chart_built_anew(
-    two_predictions, lang, scale, shift, lost, no_test, first
-):
-    """`predictions_spec` reuses the spec of the first chart of a shape (language, time
-    axis) with another run's data: for any times (whole, fractional, years), lost
-    (NaN) predictions and a series without test points, it is exactly the spec Altair
-    builds, dataset names included."""
-    from playground.charts.train import predictions_chart
-
-    def shaped(frame):
-        frame = frame.assign(t=frame.t * scale + shift)
-        rows = frame.index[(frame.series == "prediction").to_numpy()]
-        frame.loc[[r for i, r in enumerate(rows) if i in lost], "value"] = float("nan")
-        return frame[frame.split != "test"] if no_test else frame
-
-    maker, filled = map(shaped, two_predictions if first else two_predictions[::-1])
-    cs.predictions_spec(maker, lang)  # the shape's spec, unless one was made before
-    assert cs.predictions_spec(filled, lang) == cs.page_spec(predictions_chart(filled, lang))

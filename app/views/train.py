@@ -13,7 +13,7 @@ from playground.changes import change_label, comparable
 from playground.config import PARAM_BY_NAME
 from playground.i18n import render_note
 from playground.serve.keys import run_key
-from playground.serve.specs import before_after_spec, before_after_template
+from playground.serve.specs import before_after_spec
 from playground.views.train import replay_plan, train_plan
 
 
@@ -48,9 +48,8 @@ def before_and_after(ctx: PageContext, spec: dict) -> dict:
     """The prediction chart's spec: `spec` (this run's, shared), or, after a change of
     settings, this run's chart with the previous run's prediction as a faint line
     labelled with what changed. That chart is its own spec per (previous run, run,
-    language), shared too, filled into the run's template (put together from `spec`
-    once per run and language, without Altair; a change costs ~2 ms); the
-    previous run comes from the cache or not at all (no line rather than a training).
+    language), built by Altair once and shared too; the previous run comes from the cache or
+    not at all (no line rather than a training).
     No line after a change of series (another signal or file: its prediction would not
     be about these points) or when the previous run diverged."""
     before = previous_run(ctx.cfg, ctx.data.key)
@@ -63,11 +62,10 @@ def before_and_after(ctx: PageContext, spec: dict) -> dict:
         return spec
     label = change_label(ctx.lang, prev_cfg, ctx.cfg)
     result, key = ctx.result, run_key(ctx.cfg, ctx.data)
-    template = ctx.shared(key, "before_after", lambda: before_after_template(spec, ctx.lang))
     return ctx.shared(
         ("before", prev_key, key),
         "predictions",
-        lambda: before_after_spec(result, previous, label, ctx.lang, template),
+        lambda: before_after_spec(result, previous, label, ctx.lang),
     )
 
 
