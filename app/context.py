@@ -21,7 +21,7 @@ from playground.serve.cache import RunCache, Status
 from playground.serve.memory import freeze_heap
 from playground.serve.keys import Data, run_key, spec_key
 from playground.serve.specs import page_spec
-from playground.serve.warm import start_warm_up
+from playground.warm import start_warm_up
 from playground.views.plan import Plan, Step, trains
 from playground.workshop.instructor import InstructorOptions
 
@@ -37,7 +37,7 @@ PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and ba
 @st.cache_resource
 def shared_cache() -> RunCache:
     """The one cache of this server process: runs, view results and chart specs. Made
-    with the server's first session, which starts the warm-up (serve/warm.py) unless
+    with the server's first session, which starts the warm-up (playground/warm.py) unless
     PLAYGROUND_WARM_UP=0. The page's imports are done by then: the heap is frozen
     (`freeze_heap`: the collector skips the libraries from now on)."""
     freeze_heap()

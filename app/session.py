@@ -145,9 +145,10 @@ def language() -> str:
             if key in st.session_state:
                 st.session_state[key] = st.session_state[key]
     st.session_state.lang_shown = lang
-    open_view = view_of(st.session_state.get("view")) or "train"
-    if st.session_state.get("view") != view_label(lang, open_view):
-        st.session_state.view = view_label(lang, open_view)
+    shown = st.session_state.get("view")  # None: the tabs' own (a browser's, or the first)
+    open_view = view_of(shown)
+    if shown is not None and (open_view is None or shown != view_label(lang, open_view)):
+        st.session_state.view = view_label(lang, open_view or "train")
     return lang
 
 

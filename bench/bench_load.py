@@ -55,7 +55,7 @@ REQUEST_TIMEOUT_S = 90.0  # one rerun may not take longer than this
 MAX_SESSIONS = 200  # hard bound, whatever the flag says
 LOG_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_server.log")
 PROBE_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_probe.jsonl")
-WARM_DONE = "warm-up done"  # serve/warm.py's log line when every warm job is done
+WARM_DONE = "warm-up done"  # playground/warm.py's log line when every warm job is done
 
 
 def english(key: str) -> str:

@@ -8,7 +8,7 @@ after the other, each in a new session: the default page, then every preset in t
 the page lists them (`?preset=KEY`, which opens the preset's view). Per link: seconds
 from the request to script_finished (the charts drawn), the charts drawn, whether the
 page showed a progress bar (it computed or waited), errors. Also the server log's
-"warm-up: <link> ready at" lines (serve/warm.py). Target (issue #14): every link <= 1.5 s.
+"warm-up: <link> ready at" lines (playground/warm.py). Target (issue #14): every link <= 1.5 s.
 
 Compare two trees alternating, e.g. the page before a change exported to a directory:
   python bench/bench_warm.py --root /tmp/before --root . --reps 3

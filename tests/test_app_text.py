@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from pagekit import APP, TIMEOUT
 from playground.i18n import LANGUAGES
-from playground.serve.warm import first_visit, links, warm_up
+from playground.warm import first_visit, links, warm_up
 from playground.views import plan
 from playground.views.text import first_visits, warm_text_jobs
 

@@ -17,18 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as hs
 from streamlit.testing.v1 import AppTest
 
-from playground.charts.cell import (
+from playground.charts.cell import STEP_PARAM, cell_svg, colour, number, shown_units, units_svg
+from playground.charts.cell_text import (
     EQUATIONS,
-    STEP_PARAM,
-    cell_svg,
-    colour,
     equations_latex,
     largest_terms_text,
-    number,
-    shown_units,
     step_chart,
     unit_latex,
-    units_svg,
     with_step,
 )
 from playground.charts.train import CHOSEN, PICK, window_frame, window_picker_chart, with_window
@@ -37,7 +32,7 @@ from playground.i18n import strings, t
 from playground.pipeline.cells import trace
 from playground.pipeline.experiment import fit, run_experiment
 from playground.views.inside import picked_window
-from playground.views.cell import (
+from playground.pipeline.cell_step import (
     CELL_GATES,
     cell_step,
     top_units,

@@ -65,16 +65,47 @@ def test_layout_names_only_paths_that_exist():
             assert (ROOT / piece.strip()).exists(), f"README's layout names {piece!r}"
 
 
-def test_no_module_of_the_app_over_300_lines():
-    """Short files, one concept each (issue 20): a module past 300 lines is split."""
-    modules = [
-        ROOT / "streamlit_app.py",
-        *ROOT.glob("app/**/*.py"),
-        *ROOT.glob("playground/**/*.py"),
-    ]
-    long = {
-        str(m.relative_to(ROOT)): n
-        for m in modules
-        if (n := len(m.read_text(encoding="utf-8").splitlines())) > 300
-    }
-    assert len(modules) > 50 and not long
+# The package's layers, bottom up (README's layout): a module imports only its own layer
+# and those below it.
+LAYERS = (
+    {"i18n", "params", "cost", "config", "changes"},
+    {"pipeline"},
+    {"text"},
+    {"charts"},
+    {"serve"},
+    {"views"},
+    {"workshop"},
+    {"board"},
+    {"warm", "__init__"},
+)
+
+
+def layer_of(part: str) -> int:
+    (at,) = [i for i, layer in enumerate(LAYERS) if part in layer]
+    return at
+
+
+def package_imports() -> list[tuple[str, str]]:
+    """(importing module's first part under playground/, imported first part) pairs."""
+    pairs = []
+    for path in (ROOT / "playground").rglob("*.py"):
+        part = path.relative_to(ROOT / "playground").parts[0].removesuffix(".py")
+        text = path.read_text(encoding="utf-8")
+        for name in re.findall(r"^\s*(?:from|import) playground((?:\.\w+)*)", text, re.M):
+            pairs.append((part, name.split(".")[1] if name else "__init__"))
+    return pairs
+
+
+def test_imports_only_go_down_the_layers():
+    pairs = package_imports()
+    assert len(pairs) > 100
+    up = sorted({(a, b) for a, b in pairs if layer_of(b) > layer_of(a)})
+    assert not up, f"imports that run up the layers: {up}"
+
+
+def test_the_readme_writes_the_layers_in_order():
+    layout = README[README.index("## Layout") :]
+    paragraph = layout[layout.index("Layers") :].split("\n\n")[0]
+    named = re.findall(r"`(\w+)`", paragraph)
+    assert [layer_of(n) for n in named] == sorted(layer_of(n) for n in named)
+    assert {n for layer in LAYERS for n in layer} - {"__init__"} <= set(named)

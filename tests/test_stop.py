@@ -25,7 +25,7 @@ LONG = "ExperimentConfig(model='lstm', hidden_size=128, seq_length=40, n_points=
 CASES = {
     "warm-up": """
         from playground.serve.cache import RunCache
-        from playground.serve.warm import start_warm_up
+        from playground.warm import start_warm_up
         start_warm_up(RunCache())
     """,
     "training in a plain thread": f"""

@@ -14,7 +14,7 @@ from playground import ExperimentConfig
 from playground.i18n import LANGUAGES, t
 from playground.serve.cache import RunCache
 from playground.serve.keys import SIGNAL, run_key, spec_key, view_key
-from playground.serve.warm import FIRST_LANGUAGE, Link, links, warm_jobs, warm_up
+from playground.warm import FIRST_LANGUAGE, Link, links, warm_jobs, warm_up
 from playground.views import plan
 from playground.views.compare import compare_configs, compare_plan, seeds_after
 from playground.workshop.presets import PRESETS

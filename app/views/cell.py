@@ -13,19 +13,11 @@ import numpy as np
 import streamlit as st
 
 from app.context import PageContext
-from playground.charts.cell import (
-    cell_svg,
-    equations_latex,
-    largest_terms_text,
-    number,
-    shown_units,
-    step_chart,
-    unit_latex,
-    units_svg,
-    with_step,
-)
+from playground.charts.cell import cell_svg, number, shown_units, units_svg
+from playground.charts.cell_text import equations_latex, largest_terms_text, step_chart
+from playground.charts.cell_text import unit_latex, with_step
 from playground.serve.keys import view_key
-from playground.views.cell import CellStep, cell_step, unit_arithmetic, window_inputs
+from playground.pipeline.cell_step import CellStep, cell_step, unit_arithmetic, window_inputs
 
 # Session-state keys of the controls (a step, a unit and a layer kept as you move on).
 STEP_KEY, UNIT_KEY, LAYER_KEY = "cell_step", "cell_unit", "cell_layer"

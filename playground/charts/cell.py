@@ -2,7 +2,7 @@
 (colah's) with one hidden unit's numbers in it, and the most active units side by side
 (the inputs chart and the equations: cell_text.py). Self-contained SVG strings on a
 viewBox at width 100%; one diverging colour scale around 0, the heatmap's. Pure
-functions of a `views.cell.CellStep`, a unit and the reader's language.
+functions of a `pipeline.cell_step.CellStep`, a unit and the reader's language.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from playground.charts.svg import (  # noqa: F401  (drawing pieces)
     number,
 )
 from playground.i18n import t
-from playground.views.cell import (
+from playground.pipeline.cell_step import (
     TOP_UNITS,
     CellStep,
     top_units,
@@ -231,7 +231,7 @@ UNIT_ROWS: dict[str, tuple[str, ...]] = {
 def shown_units(
     step: CellStep, unit: int | None = None, k: int = TOP_UNITS, by: str = "change"
 ) -> list[int]:
-    """The units the table shows: the `k` most active (`views.cell.top_units`), and
+    """The units the table shows: the `k` most active (`pipeline.cell_step.top_units`), and
     `unit` after them when it is not among them."""
     units = [int(u) for u in top_units(step, k, by)]
     if unit is not None and unit not in units:
@@ -285,13 +285,3 @@ def units_svg(
         )
     height = top + len(rows) * row_h + 12
     return _svg(height, body, title)
-
-
-from playground.charts.cell_text import (  # noqa: E402,F401  (re-exported)
-    EQUATIONS,
-    step_chart,
-    with_step,
-    equations_latex,
-    unit_latex,
-    largest_terms_text,
-)

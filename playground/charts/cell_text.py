@@ -19,7 +19,7 @@ from playground.charts.svg import (
     number,
 )
 from playground.i18n import t
-from playground.views.cell import (
+from playground.pipeline.cell_step import (
     GateTerms,
     UnitArithmetic,
 )

@@ -8,6 +8,7 @@ import pandas as pd
 from playground.charts.labels import (
     FIT_WIDTH,
     CHART_MODELS,
+    STAGES,
     label_fields,
     label_tip,
     labels,
@@ -18,7 +19,6 @@ from playground.charts.labels import (
     step_axis,
 )
 from playground.i18n import t
-from playground.views.saliency import STAGES  # weights a gradient is taken at
 
 
 STAGE_DASHES = [[5, 4], [1, 0]]  # initial dashed, trained solid

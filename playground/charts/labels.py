@@ -20,6 +20,7 @@ from playground.i18n import t
 
 SERIES = ("truth", "prediction")  # predictions.series
 SPLITS = ("train", "test")  # split of a point, window or loss
+STAGES = ("init", "trained")  # the weights a derivative is taken at (frames' `stage`)
 METRICS = ("mse", "mae", "rmse")  # columns of the metrics frame
 # Model keys in frames: the observed series, the networks and the forecast baselines.
 CHART_MODELS = ("truth", "rnn", "lstm", "gru", "persistence", "linear_ar")

@@ -37,7 +37,8 @@ from playground.i18n import Note
 from playground.pipeline.models import SequenceRegressor, init_model
 from playground.pipeline.threads import single_threaded
 from playground.pipeline.train import train
-from playground.views.saliency import STAGES, by_lag, input_saliency
+from playground.charts.labels import STAGES
+from playground.views.saliency import by_lag, input_saliency
 
 VARIANCE = 1.0 / 3.0  # variance of U(-1, 1): the MSE of always answering 0
 MAX_LAG = 40  # longest lag the view offers; keep gates start open for longer than this

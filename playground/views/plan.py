@@ -5,7 +5,7 @@ A view's module here (`views/<view>.py`) says, purely, what the view needs compu
 for some settings and language: a Plan, the Steps in the order they depend on each
 other, each under its cache key. The page (`app/context.PageContext.prepare`) carries a
 plan out through the shared cache, all trainings on the pool at once, and draws the
-values by name (`app/views/<view>.py`); the warm-up (`serve/warm.py`) turns the same
+values by name (`app/views/<view>.py`); the warm-up (`playground/warm.py`) turns the same
 plan into one job per step. So the warm-up fills exactly the keys a first visit reads,
 and no step's computation waits inside another's: a step only reads the values of the
 steps before it (`Got`).

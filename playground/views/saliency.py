@@ -23,7 +23,6 @@ from torch import nn
 from playground.pipeline.experiment import Fitted
 from playground.pipeline.threads import single_threaded
 
-STAGES = ("init", "trained")  # the weights a derivative is taken at (frames' `stage`)
 COLUMNS = ["model", "window", "lag", "saliency"]
 
 

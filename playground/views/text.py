@@ -245,7 +245,7 @@ def visit_plan(cfg: TextConfig, lang: str) -> Plan:
 def warm_text_jobs(
     read: Callable[[Hashable], Any], langs: Iterable[str]
 ) -> Iterator[tuple[Hashable, Callable[[], Any]]]:
-    """The jobs of every first visit to the Text view (serve/warm.py runs them after the
+    """The jobs of every first visit to the Text view (playground/warm.py runs them after the
     series' links), each step under the key the page reads."""
     for lang in langs:
         for cfg in first_visits():

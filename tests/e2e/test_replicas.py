@@ -255,9 +255,9 @@ def test_a_killed_replicas_page_reconnects_to_the_other_and_redraws(room, new_pa
         assert time.monotonic() < deadline, "page A did not reconnect within 60 s"
         a.wait_for_timeout(250)
     assert settle(a) == drawn_a  # still drawn
-    # The first click after the failover opens a tab: a fragment the survivor never ran
-    # for A's new session, which Streamlit would drop (the tab stayed empty); it draws
-    # there as on B (app/failover.py makes it a full run). Then back to the Train tab.
+    # The first click after the failover opens a tab: a full run of the page on the
+    # survivor's new session for A (the tabs are no fragment, which that session never
+    # ran and Streamlit would drop): it draws there as on B. Then back to the Train tab.
     for page in (a, b):
         page.get_by_role("tab", name=EN["view.forecast.title"], exact=True).click()
     for name, page in (("a", a), ("b", b)):  # its two charts: the forecasts, the horizon
