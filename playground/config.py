@@ -25,7 +25,7 @@ from playground.params import (  # noqa: F401  (re-exported)
     OPTIMIZERS,
     SIGNALS,
     Param,
-    _window_note,
+    window_note,
     check_values,
     coerce,
     format_value,
@@ -139,7 +139,7 @@ class ExperimentConfig:
                 )
             else:
                 clean["seq_length"] = n_points // 2
-                notes.append(_window_note(seq_length, n_points))
+                notes.append(window_note(seq_length, n_points))
         cfg = cls(**clean)
         if cfg.n_points > cfg.max_points() and "n_points" in locked:
             cfg = _lower_unlocked(
@@ -181,7 +181,7 @@ class ExperimentConfig:
         fitted = replace(self, **own_signal, seq_length=min(self.seq_length, n_values // 2))
         if fitted.seq_length == self.seq_length:
             return fitted, []
-        return fitted, [_window_note(self.seq_length, n_values)]
+        return fitted, [window_note(self.seq_length, n_values)]
 
     def to_query_params(self) -> dict[str, str]:
         """All fields as URL strings; `from_query_params` reads them back exactly."""

@@ -108,7 +108,7 @@ def settings_of(config: type) -> tuple[Param, ...]:
 MAX_VALUE_CHARS = 64
 
 
-def _window_note(seq_length: int, n_points: int) -> Note:
+def window_note(seq_length: int, n_points: int) -> Note:
     """The note for a window longer than half the series (lowered to the half)."""
     return Note(
         "note.seq_too_long",
