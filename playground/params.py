@@ -231,3 +231,67 @@ def check_values(params: tuple[Param, ...], values: Mapping[str, Any]) -> list[s
         elif not (p.low <= value <= p.high) or not math.isfinite(value):
             problems.append(f"{p.name}={value!r} outside {p.low}..{p.high}")
     return problems
+
+
+class Settings:
+    """What every view's settings dataclass shares (`TextConfig`, `TranslateConfig`):
+    each field declared with `setting` is checked on construction, read from a link and
+    written back to one under the view's URL prefix (`URL_PREFIX + field`, which is
+    also the widget key). A subclass is a frozen dataclass that sets `URL_PREFIX`."""
+
+    URL_PREFIX = ""  # e.g. "text_": URL key and widget key of field f
+
+    def __post_init__(self) -> None:
+        """Raise ValueError naming every setting outside its bounds or choices."""
+        problems = invalid_settings(self)
+        if problems:
+            raise ValueError(f"invalid {type(self).__name__}: " + "; ".join(problems))
+
+    @classmethod
+    def params(cls) -> tuple[Param, ...]:
+        """The settings, in field order."""
+        return settings_of(cls)
+
+    @classmethod
+    def parse_query(cls, query: Mapping[str, Any]) -> tuple[dict[str, Any], list[Note]]:
+        """The settings a link holds (`URL_PREFIX + field`; a repeated key's last value),
+        parsed and clamped, never raising: unknown keys ignored, bad values defaulted,
+        one note each (its `param` is the field's name)."""
+        values: dict[str, Any] = {}
+        notes: list[Note] = []
+        for p in cls.params():
+            raw = query.get(cls.URL_PREFIX + p.name)
+            if raw is None:
+                continue
+            if isinstance(raw, list | tuple):
+                raw = raw[-1] if raw else ""
+            values[p.name], note = parse_value(p, raw)
+            notes += [note] if note else []
+        return values, notes
+
+    @classmethod
+    def from_query_params(cls, query: Mapping[str, Any]) -> tuple[Any, list[Note]]:
+        """The config a link holds (see `parse_query`), with the notes of its changes."""
+        values, notes = cls.parse_query(query)
+        return cls(**values), notes
+
+    def to_query_params(self) -> dict[str, str]:
+        """Every setting as URL strings; `from_query_params` reads them back exactly."""
+        return {
+            self.URL_PREFIX + p.name: format_value(getattr(self, p.name)) for p in self.params()
+        }
+
+
+def invalid_settings(config: Any) -> list[str]:
+    """Why the settings of `config` (a dataclass instance) are not valid (empty if they
+    are): a number that is not one, a value outside its bounds or choices."""
+    problems = []
+    for p in settings_of(type(config)):
+        value = getattr(config, p.name)
+        if p.kind is not str and (isinstance(value, bool) or not isinstance(value, int | float)):
+            problems.append(f"{p.name}={value!r} is not a number")
+            continue
+        clean, note = coerce(p, value)
+        if note is not None or clean != value:
+            problems.append(f"{p.name}={value!r} outside its bounds or choices")
+    return problems
