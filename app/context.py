@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from app.run import warm
 from playground import ExperimentConfig
 from playground.config import MAX_WORK
 from playground.charts import METRICS
@@ -44,6 +45,9 @@ def shared_cache() -> RunCache:
     cache = RunCache()
     if os.environ.get("PLAYGROUND_WARM_UP", "1") != "0":
         start_warm_up(cache)
+        from app.views import translate  # a view's own cached runs (app/run.py)
+
+        warm(translate.warm_jobs(), "translate warm-up")
     return cache
 
 

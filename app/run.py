@@ -30,20 +30,24 @@ _slots = threading.BoundedSemaphore(os.cpu_count() or 1)  # runs computing at on
 
 @dataclass
 class Flight:
-    """A run being computed: its latest progress, and whether it has ended."""
+    """A run being computed: its latest progress, and once it has ended its value or
+    error."""
 
     progress: tuple[float, Note | None] = (0.0, None)
+    queued: bool = True  # waiting for a free core
     done: bool = False
+    value: Any = None
+    error: BaseException | None = None
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def report(self, progress: tuple[float, Note | None]) -> None:
         with self.changed:
-            self.progress = progress
+            self.progress, self.queued = progress, False
             self.changed.notify_all()
 
-    def finish(self) -> None:
+    def finish(self, value: Any = None, error: BaseException | None = None) -> None:
         with self.changed:
-            self.done = True
+            self.value, self.error, self.done = value, error, True
             self.changed.notify_all()
 
 
@@ -76,43 +80,53 @@ class Bar:
 
 def shared(fn: Callable[..., Any], *args: Hashable, lang: str, place: Any = None) -> Any:
     """`fn(*args, _report=...)`, a cached run, with its progress in `place` (an
-    `st.empty`, made here if None) while this session computes it or waits for the
-    session that does; the bar goes when the value is there."""
+    `st.empty`, made here if None) while it is computed for this session or for another
+    that asked first; the bar goes when the value is there. The computation runs in a
+    thread of its own (so nothing of the page is drawn inside the cached function, and
+    a session that leaves does not stop it), one per key at a time."""
     key = (fn.__module__, fn.__qualname__, args)
     with _flights_lock:
         flight = _flights.get(key)
-        owner = flight is None
-        if owner:
+        if flight is None:
             flight = _flights[key] = Flight()
+            start_background(lambda: compute(fn, args, key, flight), f"run {fn.__qualname__}")
     place = st.empty() if place is None else place
-    bar = Bar(place, lang)
     try:
-        if not owner:
-            wait(flight, bar)
-            return fn(*args, _report=None)
-        while not _slots.acquire(timeout=PROGRESS_INTERVAL_S):
-            bar.show(flight.progress, queued=True)
-        try:
-            return fn(*args, _report=lambda p: (flight.report(p), bar.show(p)))
-        finally:
-            _slots.release()
+        wait(flight, Bar(place, lang))
     finally:
-        if owner:
-            with _flights_lock:
-                del _flights[key]
-            flight.finish()
         place.empty()
+    if flight.error is not None:
+        raise flight.error
+    return flight.value
+
+
+def compute(fn: Callable[..., Any], args: tuple, key: Hashable, flight: Flight) -> None:
+    """Compute `fn(*args)` for `flight` once a core is free; then the key is free again."""
+    try:
+        with _slots:
+            flight.report(flight.progress)  # no longer queued
+            value = fn(*args, _report=flight.report)
+    except BaseException as err:  # the sessions that wait get it
+        with _flights_lock:
+            del _flights[key]
+        flight.finish(error=err)
+    else:
+        with _flights_lock:
+            del _flights[key]
+        flight.finish(value)
 
 
 def wait(flight: Flight, bar: Bar) -> None:
-    """Show `flight`'s progress in `bar` until it ends."""
+    """Show `flight`'s progress in `bar` until it ends (nothing for a quick end)."""
     while True:
         with flight.changed:
             if flight.done:
                 return
             flight.changed.wait(PROGRESS_INTERVAL_S)
-            progress = flight.progress
-        bar.show(progress)
+            if flight.done:
+                return
+            progress, queued = flight.progress, flight.queued
+        bar.show(progress, queued)
 
 
 def warm(jobs: Iterable[tuple[Callable[..., Any], tuple]], name: str = "warm-up") -> None:

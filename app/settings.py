@@ -40,6 +40,14 @@ def word(lang: str, cls: type[Settings], kind: str, rest: str) -> str:
     return text if text != own else t(lang, f"{kind}.{rest}")
 
 
+def choice(lang: str, cls: type[Settings], name: str, value: str) -> str:
+    """A choice's word in `lang`: the view's own (`<view>.<name>.<value>`, as
+    `text.task.sentiment`), else the shared `choice.<name>.<value>`."""
+    own = f"{view_of(cls)}.{name}.{value}"
+    text = t(lang, own)
+    return text if text != own else t(lang, f"choice.{name}.{value}")
+
+
 def label(lang: str, cls: type[Settings], name: str, part: str = "label") -> str:
     """A setting's label (or help) in `lang`."""
     return word(lang, cls, "param", f"{name}.{part}")
@@ -115,7 +123,7 @@ def widget(cls: type[Settings], p: Param, lang: str, locked: bool) -> Any:
     common = dict(key=cls.URL_PREFIX + p.name, help=help_text, disabled=locked)
     text = label(lang, cls, p.name)
     if p.choices:  # the URL keeps the key, not the translated word
-        words = {c: word(lang, cls, "choice", f"{p.name}.{c}") for c in p.choices}
+        words = {c: choice(lang, cls, p.name, c) for c in p.choices}
         return st.selectbox(text, p.choices, format_func=words.__getitem__, **common)
     if p.steps:
         return st.select_slider(text, options=p.steps, format_func=format_value, **common)

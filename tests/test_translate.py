@@ -32,9 +32,9 @@ from playground.charts.translate import attention_chart, length_chart, translate
 from playground.i18n import strings
 from playground.translate import pairs as pr
 from playground.translate.codegen import generate_translate_script
-from playground.translate.config import URL_PREFIX
 from speckit import has_cjk, titles
 
+URL_PREFIX = TranslateConfig.URL_PREFIX
 SMALL = TranslateConfig(epochs=2, pairs=500)
 
 

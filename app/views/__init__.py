@@ -16,6 +16,7 @@ from app.views import (
     memory,
     text,
     train,
+    translate,
 )
 from playground.views import VIEWS
 
@@ -27,6 +28,7 @@ RENDER: dict[str, Callable[[PageContext], None]] = {
     "gradients": gradients.render,
     "memory": memory.render,
     "text": text.render,
+    "translate": translate.render,
     "challenges": challenges.render,
     "board": board.render,
     "home": home.render,

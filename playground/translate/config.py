@@ -16,15 +16,12 @@ from playground.params import (
     LEARNING_RATES,
     MODELS,
     Param,
-    coerce,
-    format_value,
-    parse_value,
+    Settings,
     setting,
     settings_of,
 )
 from playground.translate.tasks import TASKS as GENERATED
 
-URL_PREFIX = "translate_"  # URL key and widget key of field f: "translate_" + f
 TASKS: tuple[str, ...] = (*GENERATED, "own")  # generated tasks, or the learner's pairs
 ATTENTIONS: tuple[str, ...] = ("additive", "none")  # Bahdanau's additive attention, or none
 HELD_OUT = 0.2  # share of the pairs held out (never trained on)
@@ -37,9 +34,11 @@ MAX_TRANSLATE_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
-class TranslateConfig:
+class TranslateConfig(Settings):
     """Every setting of one translation run. Defaults: dates to ISO with a GRU and
     additive attention, ≥ 95 % exact on held-out dates in about 10 s of one core."""
+
+    URL_PREFIX = "translate_"  # URL key and widget key of field f: "translate_" + f
 
     # fmt: off
     task: str = setting("dates", choices=TASKS)  # a generated task, or "own" (pairs given)
@@ -52,52 +51,20 @@ class TranslateConfig:
     seed: int = setting(0, 0, 9999, 1)  # seeds the pairs, the split, weights, batch order
     # fmt: on
 
-    def __post_init__(self) -> None:
-        problems = []
-        for p in TRANSLATE_PARAMS:
-            value = getattr(self, p.name)
-            if p.kind is not str and (
-                isinstance(value, bool) or not isinstance(value, int | float)
-            ):
-                problems.append(f"{p.name}={value!r} is not a number")
-                continue
-            clean, note = coerce(p, value)
-            if note is not None or clean != value:
-                problems.append(f"{p.name}={value!r} outside its bounds or choices")
-        if problems:
-            raise ValueError("invalid TranslateConfig: " + "; ".join(problems))
-
     @property
     def attends(self) -> bool:
         """Whether the decoder uses attention."""
         return self.attention != "none"
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["TranslateConfig", list[Note]]:
-        """Parse URL query parameters (`translate_<field>`) into a config, never raising:
-        unknown keys ignored, bad values defaulted or clamped, one note each. A link
-        cannot carry pairs, so task "own" reads as the default task, with a note."""
-        values: dict[str, Any] = {}
-        notes: list[Note] = []
-        for p in TRANSLATE_PARAMS:
-            raw = params.get(URL_PREFIX + p.name)
-            if raw is None:
-                continue
-            if isinstance(raw, list | tuple):  # repeated key: last one wins
-                raw = raw[-1] if raw else ""
-            value, note = parse_value(p, raw)
-            if note:
-                notes.append(note)
-            values[p.name] = value
+    def from_query_params(cls, query: Mapping[str, Any]) -> tuple["TranslateConfig", list[Note]]:
+        """The config a link holds (`params.Settings`). A link cannot carry pairs, so
+        task "own" reads as the default task, with a note."""
+        values, notes = cls.parse_query(query)
         if values.get("task") == "own":
             values["task"] = TRANSLATE_PARAM_BY_NAME["task"].default
             notes.append(Note("translate.note.own_not_in_link"))
         return cls(**values), notes
-
-    def to_query_params(self) -> dict[str, str]:
-        """Every field as URL strings; `from_query_params` reads them back exactly (for
-        a generated task)."""
-        return {URL_PREFIX + p.name: format_value(getattr(self, p.name)) for p in TRANSLATE_PARAMS}
 
     def seconds(self, target_chars: int) -> float:
         """About how long this config trains on one core, when its training pairs' targets

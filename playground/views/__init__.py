@@ -7,8 +7,8 @@ may import `playground.charts`, which reads some views' constants)."""
 # The page's views in tab order: the `?view=` key, the page module app/views/<key>.py and,
 # for the learning views, the package module views/<key>.py and charts/<key>.py.
 VIEWS: tuple[str, ...] = (
-    "train", "compare", "forecast", "inside", "gradients", "memory", "text", "challenges",
-    "board", "home",
+    "train", "compare", "forecast", "inside", "gradients", "memory", "text", "translate",
+    "challenges", "board", "home",
 )  # fmt: skip
 VIEW_ALIASES: dict[str, str] = {"data": "train"}  # older links' names for a view
 
