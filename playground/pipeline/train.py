@@ -147,8 +147,8 @@ def train(
             torch.nn.utils.clip_grad_norm_(params, clip_grad)
         opt.step()
         with torch.no_grad():  # the update's size: ‖weights after − weights before‖
-            steps.append(torch.linalg.vector_norm(torch.stack(torch._foreach_norm(
-                torch._foreach_sub(params, before)))))  # fmt: skip
+            change = [p - b for p, b in zip(params, before, strict=True)]
+            steps.append(torch.nn.utils.get_total_norm(change))  # norm of all, as one vector
 
     if pending is not None:  # the last epoch's test loss needs one more pass
         with torch.inference_mode():
