@@ -42,7 +42,7 @@ class TrainResult:
     stopped_epoch: int = 0  # last epoch whose results were kept
     # epoch e -> (N_train + N_test,) scaled outputs over train then test windows of the
     # weights after e updates (0 = untrained): each requested e < stopped_epoch (the
-    # loop never runs the final weights over all windows: see the module doc).
+    # loop never runs the final weights over all windows: the caller's last prediction).
     snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
     # epoch e -> the norm of the change of all the weights in e's update, for the epochs
     # kept (an update the loop undid on divergence is not kept)
@@ -118,7 +118,7 @@ def train(
 
     pending: float | None = None  # train loss of the previous epoch, awaiting its test
     for epoch in range(1, epochs + 1):
-        check_stop()  # the process is stopping: give up (raises Stopped)
+        check_stop()  # the playground's server is stopping: give up (raises Stopped)
         opt.zero_grad(set_to_none=True)
         out = net(x_all)  # (N,) predictions of the weights before this step
         if epoch - 1 in wanted:  # those are the weights after epoch - 1

@@ -202,16 +202,26 @@ print("METRICS " + json.dumps(summary))
 def source_of(module: ModuleType, name: str) -> str:
     """The source of `module`'s top-level definition of `name` (a def, a class with its
     decorators, or an assignment), with the comment lines right above it, as written."""
+    try:
+        return definitions(module)[name]
+    except KeyError:
+        raise KeyError(f"{module.__name__} defines no {name!r} at its top level") from None
+
+
+@cache
+def definitions(module: ModuleType) -> dict[str, str]:
+    """Name -> source (see source_of) of each top-level definition in `module`'s file."""
     text = inspect.getsource(module)
     lines = text.splitlines()
+    found = {}
     for node in ast.parse(text).body:
-        if name in defined_names(node):
-            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            first -= 1  # 0-based
-            while first > 0 and lines[first - 1].lstrip().startswith("#"):
-                first -= 1
-            return "\n".join(lines[first : node.end_lineno]) + "\n"
-    raise KeyError(f"{module.__name__} defines no {name!r} at its top level")
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        first -= 1  # 0-based
+        while first > 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        for name in defined_names(node):
+            found[name] = "\n".join(lines[first : node.end_lineno]) + "\n"
+    return found
 
 
 def defined_names(node: ast.stmt) -> set[str]:
