@@ -237,7 +237,7 @@ def module_path(module: ModuleType) -> str:
     return module.__name__.replace(".", "/") + ".py"
 
 
-def array_literal(values: np.ndarray, indent: str = "    ") -> str:
+def array_literal(values: np.ndarray) -> str:
     """`np.array([...])` source holding `values` exactly (repr of each float)."""
     lines, line = [], ""
     for item in (repr(float(v)) for v in values):
@@ -246,7 +246,7 @@ def array_literal(values: np.ndarray, indent: str = "    ") -> str:
             line = ""
         line += item + ", "
     lines.append(line.rstrip())
-    body = "\n".join(indent + ln for ln in lines)
+    body = "\n".join("    " + ln for ln in lines)
     return f"np.array([\n{body}\n])"
 
 
