@@ -49,14 +49,12 @@ def metrics_frame(predictions: pd.DataFrame, model: str) -> pd.DataFrame:
     for split in ("train", "test"):
         part = pred[pred.split == split]
         err = part.value.to_numpy() - truth.loc[part.t, "value"].to_numpy()
-        mse = float(np.mean(err**2))
-        rows.append(
-            {
-                "model": model,
-                "split": split,
-                "mse": mse,
-                "mae": float(np.mean(np.abs(err))),
-                "rmse": float(np.sqrt(mse)),
-            }
-        )
+        rows.append({"model": model, "split": split, **errors(err)})
     return pd.DataFrame(rows)
+
+
+def errors(err: np.ndarray) -> dict[str, float]:
+    """The mean squared error, mean absolute error and root mean squared error of the
+    prediction errors `err` (prediction - truth, one per point)."""
+    mse = float(np.mean(err**2))
+    return {"mse": mse, "mae": float(np.mean(np.abs(err))), "rmse": float(np.sqrt(mse))}

@@ -26,20 +26,21 @@ SignalFn = Callable[[int, float, np.random.Generator], tuple[np.ndarray, np.ndar
 DATASETS_DIR = Path(__file__).parent / "datasets"
 
 
-def _grid(n_points: int) -> np.ndarray:
-    return np.linspace(0.0, 4.0 * np.pi, n_points)  # (n_points,) two periods of sin
+def time_grid(n_points: int) -> np.ndarray:
+    """`n_points` times evenly spaced over 0..4π: two periods of sin(t)."""
+    return np.linspace(0.0, 4.0 * np.pi, n_points)  # (n_points,)
 
 
 def sine(n_points: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """The tutorial's signal: sin(t) over 0..4π plus N(0, noise²) noise."""
-    t = np.linspace(0.0, 4.0 * np.pi, n_points)  # (n_points,)
+    t = time_grid(n_points)  # (n_points,)
     y = np.sin(t) + rng.normal(0.0, noise, n_points)  # (n_points,)
     return t, y
 
 
 def square(n_points: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A ±1 square wave with the sine's period: sharp jumps are hard to anticipate."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     return t, np.where(np.sin(t) >= 0.0, 1.0, -1.0) + rng.normal(0.0, noise, n_points)
 
 
@@ -47,7 +48,7 @@ def sawtooth(
     n_points: int, noise: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """A rising ramp from -1 to 1 each period 2π, then a drop."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     ramp = 2.0 * np.mod(t / (2.0 * np.pi), 1.0) - 1.0
     return t, ramp + rng.normal(0.0, noise, n_points)
 
@@ -56,7 +57,7 @@ def sum_of_sines(
     n_points: int, noise: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """sin(t) + 0.5·sin(3t + 1): a fundamental and a faster harmonic."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     clean = np.sin(t) + 0.5 * np.sin(3.0 * t + 1.0)
     return t, clean + rng.normal(0.0, noise, n_points)
 
@@ -65,7 +66,7 @@ def damped_sine(
     n_points: int, noise: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """exp(-t/6)·sin(2t): an oscillation that fades (amplitude 1 -> 0.12)."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     return t, np.exp(-t / 6.0) * np.sin(2.0 * t) + rng.normal(0.0, noise, n_points)
 
 
@@ -73,7 +74,7 @@ def trend_season(
     n_points: int, noise: float, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """0.15·t + 0.5·sin(3t): a rising trend the test region leaves the training range on."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     return t, 0.15 * t + 0.5 * np.sin(3.0 * t) + rng.normal(0.0, noise, n_points)
 
 
@@ -82,7 +83,7 @@ def random_walk(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Cumulative N(0, 0.1²) steps plus observation noise: no pattern to learn beyond
     "about the last value", so persistence is hard to beat."""
-    t = _grid(n_points)
+    t = time_grid(n_points)
     walk = np.cumsum(rng.normal(0.0, 0.1, n_points))
     return t, walk + rng.normal(0.0, noise, n_points)
 
@@ -101,13 +102,17 @@ def load_dataset(name: str) -> tuple[np.ndarray, np.ndarray]:
     return t.copy(), y.copy()
 
 
+def most_recent(t: np.ndarray, y: np.ndarray, n_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """The last `n_points` of a real series (t, y), or all of it when it is shorter."""
+    keep = min(n_points, len(y))
+    return t[-keep:], y[-keep:]
+
+
 def _real(name: str) -> SignalFn:
     def real(
         n_points: int, noise: float, rng: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray]:
-        t, y = load_dataset(name)
-        keep = min(n_points, len(y))  # most recent points; noise is ignored
-        return t[-keep:], y[-keep:]
+        return most_recent(*load_dataset(name), n_points)  # noise is ignored
 
     real.__doc__ = f"The shipped real series {name!r} (datasets/{name}.csv); ignores noise."
     real.__name__ = name

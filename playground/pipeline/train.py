@@ -42,7 +42,7 @@ class TrainResult:
     stopped_epoch: int = 0  # last epoch whose results were kept
     # epoch e -> (N_train + N_test,) scaled outputs over train then test windows of the
     # weights after e updates (0 = untrained): each requested e < stopped_epoch (the
-    # loop never runs the final weights over all windows: see the module doc).
+    # loop never runs the final weights over all windows: the caller's last prediction).
     snapshots: dict[int, torch.Tensor] = field(default_factory=dict)
     # epoch e -> the norm of the change of all the weights in e's update, for the epochs
     # kept (an update the loop undid on divergence is not kept)
@@ -118,7 +118,7 @@ def train(
 
     pending: float | None = None  # train loss of the previous epoch, awaiting its test
     for epoch in range(1, epochs + 1):
-        check_stop()  # the process is stopping: give up (raises Stopped)
+        check_stop()  # the playground's server is stopping: give up (raises Stopped)
         opt.zero_grad(set_to_none=True)
         out = net(x_all)  # (N,) predictions of the weights before this step
         if epoch - 1 in wanted:  # those are the weights after epoch - 1
@@ -147,8 +147,8 @@ def train(
             torch.nn.utils.clip_grad_norm_(params, clip_grad)
         opt.step()
         with torch.no_grad():  # the update's size: ‖weights after − weights before‖
-            steps.append(torch.linalg.vector_norm(torch.stack(torch._foreach_norm(
-                torch._foreach_sub(params, before)))))  # fmt: skip
+            change = [p - b for p, b in zip(params, before, strict=True)]
+            steps.append(torch.nn.utils.get_total_norm(change))  # norm of all, as one vector
 
     if pending is not None:  # the last epoch's test loss needs one more pass
         with torch.inference_mode():

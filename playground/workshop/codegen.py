@@ -1,205 +1,177 @@
 """generate_script: a self-contained PyTorch script that reproduces one playground run.
 
-The script needs only numpy and torch (matplotlib is optional: without it the script
-still trains and prints its metrics). It repeats the package's pipeline step by step:
-the same seeded signal, windows, split and scaling, the same seeded initialisation,
-the same full-batch training (Adam or SGD) and the same metrics, so a learner who runs it at
-home sees the numbers the page showed. Its last line is machine-readable:
+The script is made from the playground's own code, as nanoGPT ships its model.py: the
+functions and classes that make the signal, the windows, the split and the scaling, the
+model and its seeded initialisation, the training loop and the errors are copied from
+their modules' source (`SHIPPED`, read with `source_of`), unchanged, and a short main
+holds the run's settings and runs them in the order `experiment.fit` does. So the script
+trains the same network on the same data with the same passes and prints the page's
+numbers to the last digit. Its last line is machine-readable:
 `METRICS {"train": {"mse": ..., "mae": ..., "rmse": ...}, "test": {...}, ...}`.
+
+What is not copied, and why:
+- imports: the shipped definitions use only the standard library, numpy and torch; the
+  script imports those names once at its top (`IMPORTS`; a test runs ruff's undefined-
+  and unused-name checks over the scripts).
+- `check_stop` (pipeline/threads.py): the playground stops a training there when its
+  server shuts down; the script gets a stand-in that does nothing (`STAND_INS`).
+- a real series' CSV file: its values are written into the script as two arrays.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import inspect
+from functools import cache
+from types import ModuleType
 
+import numpy as np
+
+from playground import params
 from playground.config import PARAMS, ExperimentConfig, format_value
 from playground.i18n import t
-from playground.params import CELL_GATES, keep_gate_block
-from playground.workshop.script_signals import SIGNAL_SOURCES
+from playground.pipeline import frames, models, signals, train, windows
 
 # Human names of the cells, for comments and the plot title, and the article each takes
 # (said letter by letter: "an RNN", "an LSTM", "a GRU").
 CELL_NAMES: dict[str, str] = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
-KEEP_GATE_NAMES: dict[str, str] = {"lstm": "the LSTM's forget gate", "gru": "the GRU's update gate"}
 ARTICLES: dict[str, str] = {"rnn": "An", "lstm": "An", "gru": "A"}
 SCRIPT_SUFFIX = "script.py"  # the downloaded script is `<run name>_script.py`
 
-TEMPLATE = '''"""RNN Playground run, exported as a plain PyTorch script.
+# The script's parts after the signal: (heading, what it does, the module, the names
+# copied from it).
+SHIPPED: tuple[tuple[str, str, ModuleType, tuple[str, ...]], ...] = (
+    (
+        "2. Windows, the chronological split, scaling",
+        "Each input is SEQ_LENGTH past values and its target the next one; the earliest\n"
+        "windows train, the rest test; values are scaled by the training points' range.",
+        windows,
+        ("make_windows", "split_index", "Scaler"),
+    ),
+    (
+        "3. The gate table",
+        "Which block of an LSTM's or GRU's weight rows is the gate that keeps the memory\n"
+        "(KEEP_GATE_BIAS is added to its bias).",
+        params,
+        ("CELL_GATES", "KEEP_GATE", "keep_gate_block"),
+    ),
+    (
+        "4. The model and its seeded initialisation",
+        "Recurrent layers, then a linear head on the last hidden state; PyTorch's default\n"
+        "init distributions, drawn from a generator seeded with SEED.",
+        models,
+        ("CELLS", "SequenceRegressor", "build_model", "init_model"),
+    ),
+    (
+        "5. Training",
+        "Full batch, one step per epoch, Adam or SGD on the mean squared error. One forward\n"
+        "pass over train and test windows together gives a step's train loss and the test\n"
+        "loss of the weights the step before left: float sums round differently when the\n"
+        "same windows are batched otherwise, so these passes give the page's numbers.",
+        train,
+        ("EpochCallback", "TrainResult", "train"),
+    ),
+    (
+        "6. The errors",
+        "Of the predictions, in the signal's own units.",
+        frames,
+        ("errors",),
+    ),
+)
+
+# Names the shipped code calls whose playground version is not copied, with the source
+# that takes their place in the script.
+STAND_INS: dict[str, str] = {
+    "check_stop": '''def check_stop():
+    """The playground gives up a training here when its server is stopping
+    (pipeline/threads.py). A script run by hand has nothing to check: Ctrl-C stops it."""
+''',
+}
+
+IMPORTS = """import json
+import math
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+"""
+
+HEADER = '''"""RNN Playground run, exported as a plain PyTorch script.
 
 {article} {cell_name} reads windows of the last {seq_length} values of a noisy series and
 learns to predict the next value. Run it with `python {file_name}`; it needs numpy
 and torch, and draws a plot if matplotlib is installed.
 
-Every number below comes from the playground's settings, so this script trains the
-same network on the same data and prints the same metrics as the page.
+The settings come from the playground's page and the code is the playground's own
+(each part names the module it was copied from), so this script trains the same
+network on the same data and prints the same metrics as the page.
 """
 
-import json
-import math
-
-import numpy as np
-import torch
-from torch import nn
-
+{imports}
 try:  # plotting is optional: the script trains and reports without it
     import matplotlib.pyplot as plt
 except ImportError:
     plt = None
 
+# ---- Settings (copied from the playground) ---------------------------------------
+{settings}
+'''
+
+PART = "\n\n# ---- {heading} ({path}) ----{about}\n\n\n{source}"
+
+MAIN = '''
+
+# ---- 7. The run: the steps of the playground's experiment.fit --------------------------
 # One thread, as in the playground: threaded float sums can round differently.
 torch.set_num_threads(1)
 
-# ---- Settings (copied from the playground) ---------------------------------------
-{settings}
-
-# ---- 1. The signal ------------------------------------------------------------------
-# One numpy Generator seeded with SEED draws the noise, so the data never changes.
-{signal_source}
-
+# The data: one numpy Generator seeded with SEED draws the noise, so it never changes.
 rng = np.random.default_rng(SEED)
-t, y = make_signal(N_POINTS, NOISE, rng)  # (n,), (n,)
-t, y = t.astype(np.float64), y.astype(np.float64)
+{make_data}
+X, Y = make_windows(y, SEQ_LENGTH)  # (N, L) inputs, (N,) targets: the next values
+n_train = split_index(len(Y), TRAIN_FRACTION)  # the earliest windows train
+scaler = Scaler.fit(y[: SEQ_LENGTH + n_train])  # fitted on the training points only
+Xs = torch.from_numpy(scaler.transform(X)).float()  # (N, L)
+Ys = torch.from_numpy(scaler.transform(Y)).float()  # (N,)
 
-# ---- 2. Windows: each input is SEQ_LENGTH past values, the target is the next one ----
-n_windows = len(y) - SEQ_LENGTH
-X = np.stack([y[i : i + SEQ_LENGTH] for i in range(n_windows)])  # (N, L)
-Y = y[SEQ_LENGTH:].copy()  # (N,)
-
-# ---- 3. Chronological split: the earliest windows train, the rest are the test ----
-n_train = min(max(int(n_windows * TRAIN_FRACTION), 1), n_windows - 1)
-
-# ---- 4. Scaling to about [-1, 1], fitted on the training points only -----------------
-train_points = y[: SEQ_LENGTH + n_train]
-lo, hi = float(np.min(train_points)), float(np.max(train_points))
-center = (hi + lo) / 2.0
-half_range = (hi - lo) / 2.0 if (hi - lo) / 2.0 > 1e-12 else 1.0
+# The network, its weights drawn from a generator seeded with SEED.
+net = init_model(MODEL, HIDDEN_SIZE, NUM_LAYERS, SEED, INIT_SCALE, KEEP_GATE_BIAS)
 
 
-def scale(values):
-    return (np.asarray(values) - center) / half_range
-
-
-def unscale(values):
-    return np.asarray(values) * half_range + center
-
-
-Xs = torch.from_numpy(scale(X)).float()  # (N, L)
-Ys = torch.from_numpy(scale(Y)).float()  # (N,)
-x_train, y_train = Xs[:n_train], Ys[:n_train]
-x_test, y_test = Xs[n_train:], Ys[n_train:]
-
-
-# ---- 5. The model: recurrent layers, then a linear head on the last hidden state -----
-class SequenceRegressor(nn.Module):
-    def __init__(self, hidden_size, num_layers):
-        super().__init__()
-        self.rnn = nn.{cell_class}(1, hidden_size, num_layers=num_layers, batch_first=True)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def forward(self, x):  # x: (B, L) -> (B,)
-        out, _ = self.rnn(x.unsqueeze(-1))  # (B, L, H): hidden state at every step
-        return self.head(out[:, -1, :]).squeeze(-1)  # last step's state -> prediction
-
-
-net = SequenceRegressor(HIDDEN_SIZE, NUM_LAYERS)
-# PyTorch's default init distributions, drawn from a generator seeded with SEED
-# (instead of the global RNG) so the starting weights are reproducible.
-generator = torch.Generator().manual_seed(SEED)
-bound = 1.0 / math.sqrt(HIDDEN_SIZE)
-with torch.no_grad():
-    for p in list(net.rnn.parameters()) + list(net.head.parameters()):
-        p.uniform_(-bound, bound, generator=generator)
-    # Recurrent (hidden-to-hidden) weights times INIT_SCALE: above ~2 gradients explode.
-    if INIT_SCALE != 1.0:
-        for name, p in net.rnn.named_parameters():
-            if name.startswith("weight_hh"):  # (gates*H, H)
-                p.mul_(INIT_SCALE)
-    # The keep gate starts with KEEP_GATE_BIAS added to its bias: near 1, it keeps what
-    # the cell stores for about 1 + e^bias steps. Here: {keep_gate}, block KEEP_BLOCK
-    # of the blocks {gates} of HIDDEN_SIZE bias rows each.
-    if KEEP_GATE_BIAS and KEEP_BLOCK is not None:
-        for layer in range(NUM_LAYERS):
-            bias = getattr(net.rnn, f"bias_ih_l{{layer}}")
-            bias[KEEP_BLOCK * HIDDEN_SIZE : (KEEP_BLOCK + 1) * HIDDEN_SIZE] += KEEP_GATE_BIAS
-
-# ---- 6. Training: full batch, Adam or SGD, mean squared error -----------------------
-# Operation for operation what the playground runs, so the numbers match the page to the
-# last digit: float sums round differently when the same windows are batched otherwise.
-# One forward pass over train and test windows together gives this step's train loss
-# and the test loss of the weights the previous step left.
-if OPTIMIZER == "adam":  # each weight's step scaled to about the learning rate
-    optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE, fused=True)
-else:  # plain gradient descent: the step is the learning rate times the gradient
-    optimizer = torch.optim.SGD(net.parameters(), lr=LEARNING_RATE)
-loss_fn = nn.MSELoss()
-loss_scale = half_range**2  # turns scaled MSE back into the signal's units
-x_all = torch.cat([x_train, x_test])  # (N, L)
-params = list(net.parameters())
-before = [p.detach().clone() for p in params]  # the weights before the latest update
-train_losses, test_losses = [], []
-
-
-def undo_last_update():
-    """Training diverged (a loss became NaN or infinite): keep the last good weights."""
-    with torch.no_grad():
-        for p, b in zip(params, before):
-            p.copy_(b)
-    print(f"diverged; keeping the weights of epoch {{len(train_losses)}}")
-
-
-def record(epoch, train_loss, test_loss):
-    train_losses.append(train_loss)
-    test_losses.append(test_loss)
+def report(epoch, train_loss, test_loss):
+    """Print about ten of the epochs' losses (MSE in the signal's units)."""
     if epoch == 1 or epoch % max(1, EPOCHS // 10) == 0 or epoch == EPOCHS:
         print(f"epoch {{epoch:4d}}  train MSE {{train_loss:.5f}}  test MSE {{test_loss:.5f}}")
 
 
-net.train()
-pending = None  # the previous epoch's train loss, waiting for its test loss
-for epoch in range(1, EPOCHS + 1):
-    optimizer.zero_grad(set_to_none=True)
-    out = net(x_all)  # (N,) predictions of the weights before this epoch's update
-    loss = loss_fn(out[:n_train], y_train)
-    train_loss = loss.item() * loss_scale
-    if pending is not None:  # this pass tests the weights of the previous epoch
-        test_loss = loss_fn(out[n_train:].detach(), y_test).item() * loss_scale
-        if not (math.isfinite(pending) and math.isfinite(test_loss)):
-            undo_last_update()
-            pending = None
-            break
-        record(epoch - 1, pending, test_loss)
-    if not math.isfinite(train_loss):  # the last update broke the weights
-        if pending is not None:
-            undo_last_update()
-        pending = None
-        break
-    pending = train_loss
-    with torch.no_grad():  # remember the weights before this update
-        for b, p in zip(before, params):
-            b.copy_(p)
-    loss.backward()
-    if CLIP_GRAD > 0.0:  # cap the total gradient norm of this step
-        torch.nn.utils.clip_grad_norm_(params, CLIP_GRAD)
-    optimizer.step()
-if pending is not None:  # the last epoch's test loss needs one more pass
-    with torch.inference_mode():
-        test_loss = loss_fn(net(x_test), y_test).item() * loss_scale
-    if math.isfinite(test_loss):
-        record(EPOCHS, pending, test_loss)
-    else:
-        undo_last_update()
+result = train(
+    net,
+    Xs[:n_train],
+    Ys[:n_train],
+    Xs[n_train:],
+    Ys[n_train:],
+    epochs=EPOCHS,
+    learning_rate=LEARNING_RATE,
+    loss_scale=scaler.half_range**2,  # scaled MSE -> the signal's units
+    on_epoch=report,
+    clip_grad=CLIP_GRAD,
+    optimizer=OPTIMIZER,
+)
+if result.diverged:
+    print(f"diverged; keeping the weights of epoch {{result.stopped_epoch}}")
 
-# ---- 7. Predictions and errors, in the signal's own units -------------------------
+# Predictions and errors, in the signal's own units.
 net.eval()
 with torch.no_grad():
-    pred = unscale(net(Xs).double().numpy())  # (N,) prediction for y[SEQ_LENGTH:]
+    pred = scaler.inverse(net(Xs).double().numpy())  # (N,) prediction for y[SEQ_LENGTH:]
 err = pred - Y  # (N,)
-metrics = {{}}
-for split, part in (("train", err[:n_train]), ("test", err[n_train:])):
-    mse = float(np.mean(part**2))
-    metrics[split] = {{"mse": mse, "mae": float(np.mean(np.abs(part))), "rmse": math.sqrt(mse)}}
-    print(f"{{split:5s}}  MSE {{mse:.5f}}  MAE {{metrics[split]['mae']:.5f}}  "
-          f"RMSE {{metrics[split]['rmse']:.5f}}")
+metrics = {{"train": errors(err[:n_train]), "test": errors(err[n_train:])}}
+for split, m in metrics.items():
+    print(f"{{split:5s}}  MSE {{m['mse']:.5f}}  MAE {{m['mae']:.5f}}  RMSE {{m['rmse']:.5f}}")
 
 # ---- 8. Plot (only if matplotlib is installed) ---------------------------------------
 if plt is not None:
@@ -209,8 +181,8 @@ if plt is not None:
     top.axvspan(t[SEQ_LENGTH + n_train], t[-1], alpha=0.12, label="test")
     top.set_title("{cell_name}: signal and one-step prediction")
     top.legend()
-    bottom.semilogy(train_losses, label="train")
-    bottom.semilogy(test_losses, label="test")
+    bottom.semilogy(result.train_loss, label="train")
+    bottom.semilogy(result.test_loss, label="test")
     bottom.set_xlabel("epoch")
     bottom.set_ylabel("MSE")
     bottom.legend()
@@ -218,11 +190,116 @@ if plt is not None:
     plt.show()
 
 # Machine-readable summary (one line, JSON).
-summary = dict(metrics, epochs_run=len(train_losses),
-               final_train_loss=train_losses[-1] if train_losses else None,
-               final_test_loss=test_losses[-1] if test_losses else None)
+last = {{"train": None, "test": None}}
+if result.train_loss:
+    last = {{"train": result.train_loss[-1], "test": result.test_loss[-1]}}
+summary = dict(metrics, epochs_run=result.stopped_epoch,
+               final_train_loss=last["train"], final_test_loss=last["test"])
 print("METRICS " + json.dumps(summary))
 '''
+
+
+def source_of(module: ModuleType, name: str) -> str:
+    """The source of `module`'s top-level definition of `name` (a def, a class with its
+    decorators, or an assignment), with the comment lines right above it, as written."""
+    try:
+        return definitions(module)[name]
+    except KeyError:
+        raise KeyError(f"{module.__name__} defines no {name!r} at its top level") from None
+
+
+@cache
+def definitions(module: ModuleType) -> dict[str, str]:
+    """Name -> source (see source_of) of each top-level definition in `module`'s file."""
+    text = inspect.getsource(module)
+    lines = text.splitlines()
+    found = {}
+    for node in ast.parse(text).body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        first -= 1  # 0-based
+        while first > 0 and lines[first - 1].lstrip().startswith("#"):
+            first -= 1
+        for name in defined_names(node):
+            found[name] = "\n".join(lines[first : node.end_lineno]) + "\n"
+    return found
+
+
+def defined_names(node: ast.stmt) -> set[str]:
+    """The names a top-level statement defines (def, class, plain or annotated assignment)."""
+    if isinstance(node, ast.FunctionDef | ast.ClassDef):
+        return {node.name}
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {t.id for t in targets if isinstance(t, ast.Name)}
+
+
+def module_path(module: ModuleType) -> str:
+    """`playground/pipeline/train.py` for the module playground.pipeline.train."""
+    return module.__name__.replace(".", "/") + ".py"
+
+
+def array_literal(values: np.ndarray) -> str:
+    """`np.array([...])` source holding `values` exactly (repr of each float)."""
+    lines, line = [], ""
+    for item in (repr(float(v)) for v in values):
+        if line and len(line) + len(item) > 80:
+            lines.append(line.rstrip())
+            line = ""
+        line += item + ", "
+    lines.append(line.rstrip())
+    body = "\n".join("    " + ln for ln in lines)
+    return f"np.array([\n{body}\n])"
+
+
+def real_series_source(name: str) -> str:
+    """The part of the script for the shipped series `name`: its values (with its CSV
+    file's provenance) and signals.most_recent, which picks the points a run uses."""
+    text = (signals.DATASETS_DIR / f"{name}.csv").read_text(encoding="utf-8")
+    about = "\n".join(f"# {ln[1:].strip()}" for ln in text.splitlines() if ln.startswith("#"))
+    t_all, y_all = signals.load_dataset(name)
+    return (
+        f"# The real series {name!r}, from the playground's datasets/{name}.csv:\n{about}\n"
+        f"T_DATA = {array_literal(t_all)}\nY_DATA = {array_literal(y_all)}\n\n\n"
+        + source_of(signals, "most_recent")
+    )
+
+
+def signal_source(signal: str) -> str:
+    """The signal part of the script: the maker of `signal` from pipeline/signals.py (with
+    the time grid it uses), or a real series' values and most_recent."""
+    if signal in signals.REAL_SERIES:
+        return real_series_source(signal)
+    return source_of(signals, "time_grid") + "\n\n" + source_of(signals, signal)
+
+
+def make_data_line(signal: str) -> str:
+    """The main's line that makes (t, y) for `signal`, as signals.make_signal does."""
+    if signal in signals.REAL_SERIES:  # a real series ignores NOISE (and the rng)
+        return "t, y = most_recent(T_DATA, Y_DATA, N_POINTS)  # (n,), (n,)"
+    return f"t, y = {signal}(N_POINTS, NOISE, rng)  # (n,), (n,)"
+
+
+# Signal key -> the signal part of the script (every registered signal has one).
+SIGNAL_SOURCES: dict[str, str] = {key: signal_source(key) for key in signals.SIGNAL_MAKERS}
+
+
+def part(heading: str, about: str, path: str, sources: list[str]) -> str:
+    """One part of the script: its heading, what it does (as comments), its code."""
+    about = "".join(f"\n# {line}" for line in about.splitlines())
+    source = "\n\n\n".join(s.rstrip("\n") for s in sources) + "\n"
+    return PART.format(heading=heading, about=about, path=path, source=source)
+
+
+@cache
+def shipped_code() -> str:
+    """Parts 2-6 of every script, each module's names as written, then the stand-ins."""
+    parts = [
+        part(heading, about, module_path(module), [source_of(module, n) for n in names])
+        for heading, about, module, names in SHIPPED
+    ]
+    about = "For what the playground's server needs and a script does not."
+    path = "in place of playground/pipeline/threads.py"
+    parts.append(part("Stand-ins", about, path, list(STAND_INS.values())))
+    return "".join(parts)
 
 
 def generate_script(cfg: ExperimentConfig) -> str:
@@ -232,17 +309,22 @@ def generate_script(cfg: ExperimentConfig) -> str:
     """
     if cfg.signal not in SIGNAL_SOURCES:
         raise KeyError(f"no script source for signal {cfg.signal!r}")
-    return TEMPLATE.format(
+    header = HEADER.format(
         article=ARTICLES[cfg.model],
         cell_name=CELL_NAMES[cfg.model],
-        cell_class=CELL_NAMES[cfg.model],
         seq_length=cfg.seq_length,
         file_name=script_name(cfg),
+        imports=IMPORTS,
         settings=format_settings(cfg),
-        signal_source=SIGNAL_SOURCES[cfg.signal].rstrip("\n"),
-        keep_gate=KEEP_GATE_NAMES.get(cfg.model, "the plain RNN has none"),
-        gates="(" + ", ".join(CELL_GATES[cfg.model]) + ")",
     )
+    about = (
+        "A real series: its values, as shipped. NOISE and SEED do not change it."
+        if cfg.signal in signals.REAL_SERIES
+        else "The series to learn; one numpy Generator seeded with SEED draws its noise."
+    )
+    signal = part("1. The signal", about, module_path(signals), [SIGNAL_SOURCES[cfg.signal]])
+    main = MAIN.format(make_data=make_data_line(cfg.signal), cell_name=CELL_NAMES[cfg.model])
+    return header + signal + shipped_code() + main
 
 
 def format_settings(cfg: ExperimentConfig) -> str:
@@ -252,8 +334,6 @@ def format_settings(cfg: ExperimentConfig) -> str:
         value = getattr(cfg, p.name)
         literal = repr(value) if isinstance(value, str) else format_value(value)
         lines.append(f"{p.name.upper()} = {literal}  # {t('en', f'param.{p.name}.help')}")
-    block = keep_gate_block(cfg.model)
-    lines.append(f"KEEP_BLOCK = {block}  # the keep gate's block of weight rows (None: no gate)")
     return "\n".join(lines)
 
 

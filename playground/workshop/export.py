@@ -100,8 +100,8 @@ def weights_bytes(cfg: ExperimentConfig, net: nn.Module | None = None) -> bytes:
     network, e.g. `result.fitted.net`) or, without it, of a refit (a training's time).
 
     Load with `net.load_state_dict(torch.load(io.BytesIO(data)))` into
-    `SequenceRegressor(cfg.model, cfg.hidden_size, cfg.num_layers)` (or the
-    exported script's class, which has the same parameter names).
+    `SequenceRegressor(cfg.model, cfg.hidden_size, cfg.num_layers)` (the exported
+    script carries that class as written).
     """
     buffer = io.BytesIO()
     torch.save((fit_model(cfg) if net is None else net).state_dict(), buffer)
