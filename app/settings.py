@@ -66,7 +66,12 @@ def values(cls: type[Settings]) -> dict[str, Any]:
         cfg, notes = cls.from_query_params(link_query())
         st.session_state[held] = {p.name: getattr(cfg, p.name) for p in cls.params()}
         st.session_state[cls.URL_PREFIX + "link_notes"] = notes
-    return st.session_state[held]
+    settings = st.session_state[held]
+    for p in cls.params():
+        key = cls.URL_PREFIX + p.name
+        if key in st.session_state:  # a control drawn in the last run: its value is the setting
+            settings[p.name] = st.session_state[key]
+    return settings
 
 
 def apply(cls: type[Settings], config: Any, locked: frozenset[str] = frozenset()) -> None:
@@ -94,10 +99,6 @@ def controls(
     from the held value and writes back to it; the link follows what runs."""
     held = values(cls)
     params = [p for p in cls.params() if shown is None or p.name in shown]
-    for p in params:
-        key = cls.URL_PREFIX + p.name
-        if key in st.session_state:  # drawn in the last run: its value is the setting
-            held[p.name] = st.session_state[key]
     cfg = cls(**held)
     notes = list(st.session_state.pop(cls.URL_PREFIX + "link_notes", []))
     if settle is not None:

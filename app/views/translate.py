@@ -154,22 +154,22 @@ def own_pairs(ctx: PageContext) -> Pairs | None:
             ctx.t("translate.own.upload"), type=["tsv", "txt"], key="translate_upload"
         )
         raw = upload.getvalue() if upload is not None else st.session_state.translate_area
-        if raw and raw != st.session_state.get("translate_read"):
-            st.session_state.translate_read = raw
+        if raw and raw != st.session_state.get("translate_own_read"):
+            st.session_state.translate_own_read = raw
             try:
                 pairs, notes = read_pairs(raw)
             except PairsRejected as err:
-                st.session_state.translate_error = err.note
+                st.session_state.translate_own_error = err.note
             else:
-                st.session_state.translate_pairs = tuple(pairs)
-                st.session_state.translate_notes = notes
-                st.session_state.translate_error = None
-        error: Note | None = st.session_state.get("translate_error")
+                st.session_state.translate_own_pairs = tuple(pairs)
+                st.session_state.translate_own_notes = notes
+                st.session_state.translate_own_error = None
+        error: Note | None = st.session_state.get("translate_own_error")
         if error is not None:
             st.error(render_note(ctx.lang, error))
-        for note in st.session_state.get("translate_notes", []):
+        for note in st.session_state.get("translate_own_notes", []):
             st.caption(render_note(ctx.lang, note))
-        pairs = st.session_state.get("translate_pairs")
+        pairs = st.session_state.get("translate_own_pairs")
         if pairs:
             st.caption(ctx.t("translate.own.using", pairs=f"{len(pairs):,}"))
         return pairs
