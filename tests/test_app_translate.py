@@ -41,6 +41,30 @@ def test_the_view_opens_from_its_link_and_draws_in_both_languages(lang):
     assert {"translate_task", "translate_model", "translate_attention"} <= set(keys)
 
 
+@pytest.mark.slow
+def test_the_downloaded_script_prints_the_page_s_accuracy():
+    import subprocess
+    import sys
+
+    at = open_translate()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert t("en", "download.script") in labels and len(labels) == 4
+    held = float(at.metric[0].value.rstrip("%")) / 100
+    from playground.translate import TranslateConfig
+    from playground.translate.codegen import generate_translate_script
+
+    cfg = TranslateConfig(epochs=2, pairs=500)
+    done = subprocess.run(
+        [sys.executable, "-c", generate_translate_script(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    line = next(ln for ln in done.stdout.splitlines() if ln.startswith("held_out exact"))
+    assert abs(float(line.split()[2]) - held) < 0.0005  # the page rounds to 0.1 %
+
+
 def test_the_link_s_settings_run_and_stay_in_the_link():
     at = open_translate(translate_task="reverse", translate_attention="none", translate_seed="3")
     assert widget(at, "translate_task").value == "reverse"

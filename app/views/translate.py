@@ -9,6 +9,7 @@ by input length with and without attention over three seeds."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pandas as pd
@@ -29,6 +30,7 @@ from playground.translate import (
     translate,
     unknown_chars,
 )
+from playground.translate.codegen import generate_translate_script
 from playground.translate.config import MAX_TRANSLATE_SECONDS
 from playground.translate.run import data_of
 
@@ -121,6 +123,7 @@ def render(ctx: PageContext) -> None:
     st.subheader(ctx.t("translate.loss.title"))
     st.altair_chart(translate_loss_chart(result.losses, ctx.lang), width="stretch")
     replay(ctx, result)
+    downloads(ctx, result, pairs)
     lengths(ctx, cfg, pairs)
 
 
@@ -226,6 +229,28 @@ def replay(ctx: PageContext, result) -> None:
         )
         shown = result.samples[result.samples.epoch == epoch].drop(columns="epoch")
         st.dataframe(shown, hide_index=True)
+
+
+def downloads(ctx: PageContext, result, pairs: Pairs | None) -> None:
+    """The run's losses, accuracy and settings, and a standalone PyTorch script that
+    prints the same accuracy (each file made only when its button is pressed)."""
+    cfg = result.cfg
+    name = f"translate_{cfg.task}_{cfg.model}_{cfg.attention}_seed{cfg.seed}"
+    files = {
+        "losses": ("csv", lambda: result.losses.to_csv(index=False).encode("utf-8")),
+        "metrics": ("csv", lambda: result.metrics.to_csv(index=False).encode("utf-8")),
+        "config": ("json", lambda: json.dumps(cfg.to_query_params(), indent=2).encode("utf-8")),
+        "script": ("py", lambda: generate_translate_script(cfg, pairs).encode("utf-8")),
+    }
+    row = st.container(horizontal=True, gap="small")
+    for kind, (ext, data) in files.items():
+        row.download_button(
+            ctx.t(f"download.{kind}"),
+            data,
+            file_name=f"{name}_{kind}.{ext}" if kind != "script" else f"{name}.py",
+            key=f"translate_download_{kind}",
+            on_click="ignore",
+        )
 
 
 def lengths(ctx: PageContext, cfg: TranslateConfig, pairs: Pairs | None) -> None:
