@@ -70,7 +70,7 @@ def test_layout_names_only_paths_that_exist():
 LAYERS = (
     {"i18n", "params", "cost", "config", "changes"},
     {"pipeline"},
-    {"text"},
+    {"text", "translate"},
     {"charts"},
     {"serve"},
     {"views"},
@@ -86,13 +86,23 @@ def layer_of(part: str) -> int:
 
 
 def package_imports() -> list[tuple[str, str]]:
-    """(importing module's first part under playground/, imported first part) pairs."""
+    """(importing module's first part under playground/, imported first part) pairs;
+    `from playground import params` imports the part `params`."""
+    parts = {p.name.removesuffix(".py") for p in (ROOT / "playground").iterdir()}
     pairs = []
     for path in (ROOT / "playground").rglob("*.py"):
         part = path.relative_to(ROOT / "playground").parts[0].removesuffix(".py")
         text = path.read_text(encoding="utf-8")
-        for name in re.findall(r"^\s*(?:from|import) playground((?:\.\w+)*)", text, re.M):
+        for name in re.findall(r"^\s*import playground((?:\.\w+)*)", text, re.M):
             pairs.append((part, name.split(".")[1] if name else "__init__"))
+        for name, what in re.findall(
+            r"^\s*from playground((?:\.\w+)*) import \(?([\w, ]+)", text, re.M
+        ):
+            if name:
+                pairs.append((part, name.split(".")[1]))
+            else:
+                names = {w.strip() for w in what.split(",") if w.strip()}
+                pairs += [(part, n if n in parts else "__init__") for n in names]
     return pairs
 
 
