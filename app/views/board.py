@@ -16,6 +16,7 @@ stops the rest of the page."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import pyarrow as pa
@@ -26,6 +27,7 @@ from playground.board import (
     MAX_NAME,
     BoardInfo,
 )
+from playground.board.names import clean_text
 from playground.board.records import standings_csv
 from playground.charts.board import board_chart
 from playground.charts.labels import CHART_MODELS, labels
@@ -52,7 +54,11 @@ CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise
 # ---- Submitting a run ---------------------------------------------------------------------
 def submit_box(ctx: PageContext) -> None:
     """On a board link: a name field and "Submit this run" (the page's run: the server
-    scores it from its settings). Nothing without a board."""
+    scores it from its settings). Nothing without a board.
+
+    The two are one form: a text input outside a form commits only on Enter or blur,
+    so a button that waited for the name swallowed the click that blurred it. In the
+    form the click sends the name with it; a missing name is said on the click."""
     code, _token = joined()
     if code is None:
         return
@@ -64,18 +70,13 @@ def submit_box(ctx: PageContext) -> None:
         if ctx.data.series is not None:
             st.caption(ctx.t("board.submit.upload"))
             return
-        name = st.text_input(
-            ctx.t("board.submit.name"),
-            key="board_name",
-            max_chars=MAX_NAME,
-            on_change=lambda: state.update(board_name_kept=state.board_name),
-        )
-        clicked = st.button(
-            ctx.t("board.submit.button"),
-            key="board_submit",
-            icon=":material/leaderboard:",
-            disabled=not name.strip(),
-        )
+        with st.form("board_submit_form", border=False):
+            # No max_chars: the browser drops a paste longer than it, without a word.
+            # The name is cut to MAX_NAME on the server, and the page says so.
+            name = st.text_input(ctx.t("board.submit.name"), key="board_name")
+            clicked = st.form_submit_button(
+                ctx.t("board.submit.button"), key="board_submit", icon=":material/leaderboard:"
+            )
         if clicked:
             state.board_name_kept = name
             submit(ctx, code, name)
@@ -84,11 +85,16 @@ def submit_box(ctx: PageContext) -> None:
 
 def submit(ctx: PageContext, code: str, name: str) -> None:
     """Submit this page's run under `name` (at most one submission per MIN_SUBMIT_GAP_S
-    per session) and say how it went."""
+    per session) and say how it went: a name with nothing printable is refused before
+    anything is sent, and a name cut to MAX_NAME characters is said."""
     state = st.session_state
+    whole = clean_text(name, len(name))
+    if not whole:
+        st.error(ctx.t("board.error.bad_name"), icon=":material/badge:")
+        return
     wait = MIN_SUBMIT_GAP_S - (time.monotonic() - state.get("board_last_submit", -1e9))
     if wait > 0:
-        st.warning(ctx.t("board.submit.too_fast", seconds=max(1, round(wait))))
+        st.warning(ctx.t("board.submit.too_fast", seconds=math.ceil(wait)))
         return
     state.board_last_submit = time.monotonic()
     try:
@@ -104,6 +110,11 @@ def submit(ctx: PageContext, code: str, name: str) -> None:
         st.success(
             ctx.t("board.submit.done", name=as_text(entry.name), metric=shown, score=entry.score),
             icon=":material/check_circle:",
+        )
+    if len(whole) > MAX_NAME:
+        st.info(
+            ctx.t("board.submit.name_cut", limit=MAX_NAME, name=as_text(entry.name)),
+            icon=":material/content_cut:",
         )
 
 
