@@ -172,8 +172,33 @@ def test_an_instructor_makes_a_board_on_the_page(board):
     assert at.session_state["board_code"] == code
     token = at.session_state["board_token"]
     assert board.check_token(code, token)
-    assert any(token in c.value for c in at.code)  # the private link, shown once
     assert at.subheader[-1].value == t("en", "board.instructor.title")
+    assert [s.value for s in at.success] == [t("en", "board.create.done", code=code)]
+    # The private link is in the reveal only (a popover), never on the projected page.
+    assert shown_with(at, token) == [("popover", "code")]
+    rerun(at)  # the next run: "is open" said once; the link still behind its reveal
+    assert not at.success
+    assert shown_with(at, token) == [("popover", "code")]
+
+
+def shown_with(at: AppTest, text: str) -> list[tuple[str, str]]:
+    """Each element of the page whose value holds `text`, as (the innermost popover,
+    expander or dialog it sits in, else "page"; its type)."""
+    found = []
+
+    def walk(node, within: str) -> None:
+        children = getattr(node, "children", None)
+        if children is None:
+            if text in str(getattr(node, "value", "")):
+                found.append((within, node.type))
+            return
+        inner = node.type if node.type in ("popover", "expander", "dialog") else within
+        for child in children.values():
+            walk(child, inner)
+
+    walk(at.main, "page")
+    walk(at.sidebar, "page")
+    return found
 
 
 def test_a_database_that_is_down_breaks_only_the_board(monkeypatch):
@@ -201,6 +226,21 @@ def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypa
     rerun(at)
     assert at.header[0].value == "From secrets"
     store.dispose()
+
+
+@pytest.mark.parametrize(
+    "url, address",
+    [
+        (None, ""),
+        ("http://127.0.0.1:8501", "http://127.0.0.1:8501/"),  # the root: a "/" before "?"
+        ("http://127.0.0.1:8501/?view=board&token=x", "http://127.0.0.1:8501/"),
+        ("https://host.example/app#top", "https://host.example/app"),
+    ],
+)
+def test_links_are_made_on_the_pages_address_with_a_path(url, address):
+    from app.board import page_address
+
+    assert page_address(url) == address
 
 
 @given(st.text(max_size=60))

@@ -46,6 +46,8 @@ from app.board_forms import join_form, create_form, instructor_panel
 REFRESH_S = 3  # the ranking, chart and CSV refresh this often (their fragment alone)
 MIN_SUBMIT_GAP_S = 5.0  # one submission per session per this many seconds
 KEY_SETTINGS = ("hidden_size", "seq_length", "num_layers", "epochs", "learning_rate", "noise")
+SETTING_WIDTH = {"hidden_size": 70, "seq_length": 70, "num_layers": 60, "epochs": 70,
+                 "learning_rate": 100, "noise": 70}  # px of each key setting's column  # fmt: skip
 CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise", "num_layers",
                   "n_points", "model", "signal", "seed", "clip_grad", "init_scale",
                   "keep_gate_bias", "train_fraction")  # fmt: skip
@@ -211,28 +213,38 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
 def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
     """The standings as the table shows them (the model's name in the reader's words,
     the key settings, an absolute link to each run), as the Arrow table `st.dataframe`
-    would make of it."""
+    would make of it. The time of each entry is in the CSV, the latest one in the
+    caption above: the table fits a projected page (1440 px) without scrolling sideways."""
     shown = table.assign(
         model=table.model.map(labels(ctx.lang, "model", CHART_MODELS)),
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])
-    shown = shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    shown = shown[columns + list(KEY_SETTINGS) + ["link"]]
     return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
-    """The column headers in the reader's language."""
+    """The column headers in the reader's language, each column as wide as its values
+    (px): with a challenge's "goal met" and a 40-character name (cut, whole on hover)
+    they take 965 px of the 978 px the table has at 1440 px with the sidebar open. The
+    settings have short headers; their help gives the sidebar's label."""
     metric = ctx.t(f"chart.metric.{info.metric}")
     column = st.column_config
     return {
-        "rank": column.NumberColumn(ctx.t("board.column.rank"), format="%d"),
-        "name": column.TextColumn(ctx.t("board.column.name")),
-        "model": column.TextColumn(ctx.t("chart.title.model")),
-        "score": column.NumberColumn(ctx.t("board.chart.error", metric=metric), format="%.4f"),
-        "passed": column.CheckboxColumn(ctx.t("board.column.passed")),
-        "link": column.LinkColumn(ctx.t("board.column.link"), display_text=ctx.t("board.open_run")),
-        "submitted_at": column.DatetimeColumn(
-            ctx.t("board.column.submitted_at"), format="HH:mm:ss"
+        "rank": column.NumberColumn(ctx.t("board.column.rank"), format="%d", width=40),
+        "name": column.TextColumn(ctx.t("board.column.name"), width=160),
+        "model": column.TextColumn(ctx.t("chart.title.model"), width=70),
+        "score": column.NumberColumn(
+            ctx.t("board.chart.error", metric=metric), format="%.4f", width=120
         ),
-    } | {s: column.NumberColumn(ctx.t(f"param.{s}.label")) for s in KEY_SETTINGS}
+        "passed": column.CheckboxColumn(ctx.t("board.column.passed"), width=80),
+        "link": column.LinkColumn(
+            ctx.t("board.column.link"), display_text=ctx.t("board.open_run"), width=55
+        ),
+    } | {
+        s: column.NumberColumn(
+            ctx.t(f"board.column.{s}"), help=ctx.t(f"param.{s}.label"), width=SETTING_WIDTH[s]
+        )
+        for s in KEY_SETTINGS
+    }

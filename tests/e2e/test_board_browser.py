@@ -46,16 +46,9 @@ def test_a_submission_appears_on_another_browsers_board_within_5_s(app_url, new_
     student.goto(f"{app_url}/?board={code}&epochs=3")
     field = student.get_by_label(t("en", "board.submit.name"))
     field.wait_for(timeout=LOAD_TIMEOUT_MS)
+    student.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_MS)
     field.fill("Dana <i>")
-    field.press("Enter")
-    button = student.get_by_role("button", name=t("en", "board.submit.button"))
-    student.wait_for_function(
-        "(label) => [...document.querySelectorAll('button')].some("
-        "b => b.innerText.includes(label) && !b.disabled)",
-        arg=t("en", "board.submit.button"),
-        timeout=LOAD_TIMEOUT_MS,
-    )
-    button.click()
+    click_once(student, t("en", "board.submit.button"))
     student.get_by_text("Submitted as Dana <i>").wait_for(timeout=LOAD_TIMEOUT_MS)
     submitted = time.monotonic()
 
@@ -89,7 +82,9 @@ def open_submit_box(page, url: str):
 def click_once(page, name: str) -> None:
     """One mouse click in the middle of the button `name`, as a person makes it: pressed
     and released wherever the button is, whether or not it is enabled at that moment."""
-    box = page.get_by_role("button", name=name).bounding_box()
+    button = page.get_by_role("button", name=name)
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
