@@ -1,5 +1,6 @@
 """The class board's forms: join a board by its code, create one (instructor), and the
-instructor's panel (close, reopen, clear, remove an entry)."""
+instructor's panel (close, reopen, clear, remove an entry; the private link behind a
+reveal, since the board's page is projected)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ server computes from the settings (the cached run), never from anything the brow
 sends. The ranking, a chart of the errors against a setting and the CSV refresh every
 REFRESH_S seconds in a fragment of their own. The instructor's link
 (`?view=board&board=CODE&token=...`) adds a panel to close, reopen and clear the board
-and remove an entry; a board is made from this tab too.
+and remove an entry, with the link itself behind a reveal (never printed on the projected
+page); a board is made from this tab too.
 
 The database: `st.connection("board", type="sql")` on the URL in `PLAYGROUND_BOARD_URL`
 if set; else `[connections.board]` in `.streamlit/secrets.toml` (a `url`, or Streamlit's

@@ -184,9 +184,13 @@ def test_the_instructor_link_is_shown_only_when_asked_for(app_url, new_page):
     title = page.get_by_label(t("en", "board.create.name"))
     title.wait_for(timeout=LOAD_TIMEOUT_MS)
     page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_MS)
-    title.fill("Private link")
+    # A title pasted longer than 80 characters is kept, cut to 80 (the heading shows it).
+    pasted = "Private link: " + "a workshop on recurrent networks, " * 3  # 116 characters
+    title.fill(pasted)
     page.get_by_role("button", name=t("en", "board.create.button")).click()
     page.get_by_text(t("en", "board.empty")).wait_for(timeout=LOAD_TIMEOUT_MS)
+    heading = page.get_by_role("heading", name=pasted[:80].strip(), exact=True)
+    assert heading.count() == 1
     page.get_by_text(t("en", "board.instructor.title"), exact=True).wait_for()
     page.wait_for_timeout(1000)  # the rest of the rerun drawn, below the ranking
     page.wait_for_function(IDLE_JS, timeout=LOAD_TIMEOUT_MS)
