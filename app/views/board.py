@@ -47,8 +47,9 @@ from app.board_forms import join_form, create_form, instructor_panel
 REFRESH_S = 3  # the ranking, chart and CSV refresh this often (their fragment alone)
 MIN_SUBMIT_GAP_S = 5.0  # one submission per session per this many seconds
 KEY_SETTINGS = ("hidden_size", "seq_length", "num_layers", "epochs", "learning_rate", "noise")
+# px of each key setting's column in the standings
 SETTING_WIDTH = {"hidden_size": 70, "seq_length": 70, "num_layers": 60, "epochs": 70,
-                 "learning_rate": 100, "noise": 70}  # px of each key setting's column  # fmt: skip
+                 "learning_rate": 100, "noise": 70}  # fmt: skip
 CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise", "num_layers",
                   "n_points", "model", "signal", "seed", "clip_grad", "init_scale",
                   "keep_gate_bias", "train_fraction")  # fmt: skip
@@ -227,8 +228,8 @@ def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
     """The column headers in the reader's language, each column as wide as its values
-    (px): with a challenge's "goal met" and a 40-character name (cut, whole on hover)
-    they take 965 px of the 978 px the table has at 1440 px with the sidebar open. The
+    (px): with a challenge's "goal met" and a 40-character name (cut at the column's
+    edge) they take 965 px of the 978 px the table has at 1440 px with the sidebar open. The
     settings have short headers; their help gives the sidebar's label."""
     metric = ctx.t(f"chart.metric.{info.metric}")
     column = st.column_config
