@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -87,8 +87,17 @@ def join(code: str, token: str | None = None) -> None:
 
 def base_url() -> str:
     """The page's address without its query (empty where unknown: links stay relative)."""
-    url = st.context.url or ""
-    return url.split("?", 1)[0].split("#", 1)[0]
+    return page_address(st.context.url)
+
+
+def page_address(url: str | None) -> str:
+    """`url` without its query and fragment, with a path: `http://host:port` (what
+    `st.context.url` gives at the server's root) becomes `http://host:port/`, so a
+    query is appended as `/?board=...`, never `port?board=...`."""
+    parts = urlsplit(url or "")
+    if not parts.netloc:
+        return parts.path
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
 
 
 def class_link(info: BoardInfo) -> str:

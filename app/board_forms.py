@@ -1,5 +1,6 @@
 """The class board's forms: join a board by its code, create one (instructor), and the
-instructor's panel (close, reopen, clear, remove an entry)."""
+instructor's panel (close, reopen, clear, remove an entry; the private link behind a
+reveal, since the board's page is projected)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from playground.board import (
     BoardInfo,
     normalize_code,
 )
-from playground.board.names import MAX_TITLE
 from playground.i18n import LANGUAGES
 from playground.workshop.challenges import CHALLENGES
 from playground.workshop.presets import PRESETS
@@ -42,19 +42,16 @@ def join_form(ctx: PageContext) -> None:
 
 
 def create_form(ctx: PageContext, expanded: bool) -> None:
-    """Open a new board (title, challenge or preset, language, metric); shows the class
-    link and the instructor's private link once."""
-    made = st.session_state.get("board_made")
-    with st.expander(ctx.t("board.create.title"), expanded=expanded or made is not None,
-                     icon=":material/add_box:"):  # fmt: skip
-        if made is not None:
-            code, token = made
-            st.success(ctx.t("board.create.done", code=code), icon=":material/check_circle:")
-            st.markdown(ctx.t("board.instructor.link_help"))
-            st.code(instructor_link(code, token), language=None)
+    """Open a new board (title, challenge or preset, language, metric). The instructor's
+    private link is not shown here: the board's page is projected (see
+    `private_link`)."""
+    with st.expander(ctx.t("board.create.title"), expanded=expanded, icon=":material/add_box:"):
         with st.form("board_create", border=False):
-            title = st.text_input(ctx.t("board.create.name"), max_chars=MAX_TITLE,
-                                  value=ctx.t("board.create.default_title"))  # fmt: skip
+            # No max_chars (the browser drops a longer paste without a word): the
+            # title is cut to MAX_TITLE on the server, as the heading then shows.
+            title = st.text_input(
+                ctx.t("board.create.name"), value=ctx.t("board.create.default_title")
+            )
             challenge = st.selectbox(
                 ctx.t("board.create.challenge"),
                 ["", *CHALLENGES],
@@ -85,10 +82,23 @@ def create_form(ctx: PageContext, expanded: bool) -> None:
                 st.rerun()
 
 
+def private_link(ctx: PageContext, code: str, token: str) -> None:
+    """The instructor's private link (it closes and clears the board) behind a reveal:
+    a popover shows it, with its copy button, only while the instructor holds it open,
+    never on the projected page."""
+    with st.popover(ctx.t("board.instructor.link_reveal"), icon=":material/key:"):
+        st.markdown(ctx.t("board.instructor.link_help"))
+        st.code(instructor_link(code, token), language=None, wrap_lines=True)
+
+
 def instructor_panel(ctx: PageContext, info: BoardInfo, token: str) -> None:
-    """Close or reopen, clear, remove an entry: the instructor's link only."""
+    """Close or reopen, clear, remove an entry, the private link: the instructor's link
+    only. Right after the board is made, says so once."""
     with st.container(border=True, key="board_instructor"):
         st.subheader(ctx.t("board.instructor.title"), anchor=False)
+        if st.session_state.pop("board_made", None) is not None:
+            st.success(ctx.t("board.create.done", code=info.code), icon=":material/check_circle:")
+        private_link(ctx, info.code, token)
         left, middle, right = st.columns(3)
         if info.is_open:
             act = left.button(ctx.t("board.instructor.close"), icon=":material/lock:")

@@ -37,8 +37,8 @@ def rerun(at: AppTest) -> AppTest:
 
 
 def submit_as(at: AppTest, name: str) -> AppTest:
+    """Type `name` and click "Submit this run": one rerun, as the form sends both."""
     at.text_input(key="board_name").set_value(name)
-    rerun(at)
     at.button(key="board_submit").click()
     return rerun(at)
 
@@ -61,11 +61,36 @@ def test_submit_this_run_puts_the_run_on_the_board_with_the_servers_score(board)
         ["Ana", "gru", "epochs=3&model=gru"]
     ]
     assert table.score[0] == expected
-    # At once again: the session's rate limit says wait, and nothing is added.
+    # At once again: the session's rate limit says wait, and nothing is added. How long
+    # is left depends on how long the reruns took (the wall clock): 1 to 5 s.
     at.button(key="board_submit").click()
     rerun(at)
-    assert [w.value for w in at.warning] == [t("en", "board.submit.too_fast", seconds=5)]
+    waits = {t("en", "board.submit.too_fast", seconds=s) for s in range(1, 6)}
+    assert [w.value for w in at.warning if w.value in waits] == [w.value for w in at.warning]
+    assert len(at.warning) == 1
     assert len(board.standings(code)) == 1
+
+
+def test_a_name_over_40_characters_is_cut_on_the_board_and_said(board):
+    code = board.create("Long").code
+    at = run_app(board=code, epochs=EPOCHS)
+    pasted = "Maria Fernanda dos Santos Oliveira Ribeiro da Costa"  # 51 characters
+    submit_as(at, pasted)
+    kept = pasted[:40].strip()
+    assert board.standings(code).name.tolist() == [kept]
+    assert [i.value for i in at.info if i.value.startswith("Names on")] == [
+        t("en", "board.submit.name_cut", limit=40, name=kept)
+    ]
+
+
+def test_a_click_without_a_name_says_why_and_sends_nothing(board):
+    code = board.create("Nameless").code
+    at = run_app(board=code, epochs=EPOCHS)
+    submit_as(at, "  ")
+    assert [e.value for e in at.error] == [t("en", "board.error.bad_name")]
+    assert board.standings(code).empty
+    submit_as(at, "Ana")  # the refused click did not start the rate limit
+    assert board.standings(code).name.tolist() == ["Ana"]
 
 
 def test_without_a_board_link_there_is_nothing_to_submit(board):
@@ -147,8 +172,33 @@ def test_an_instructor_makes_a_board_on_the_page(board):
     assert at.session_state["board_code"] == code
     token = at.session_state["board_token"]
     assert board.check_token(code, token)
-    assert any(token in c.value for c in at.code)  # the private link, shown once
     assert at.subheader[-1].value == t("en", "board.instructor.title")
+    assert [s.value for s in at.success] == [t("en", "board.create.done", code=code)]
+    # The private link is in the reveal only (a popover), never on the projected page.
+    assert shown_with(at, token) == [("popover", "code")]
+    rerun(at)  # the next run: "is open" said once; the link still behind its reveal
+    assert not at.success
+    assert shown_with(at, token) == [("popover", "code")]
+
+
+def shown_with(at: AppTest, text: str) -> list[tuple[str, str]]:
+    """Each element of the page whose value holds `text`, as (the innermost popover,
+    expander or dialog it sits in, else "page"; its type)."""
+    found = []
+
+    def walk(node, within: str) -> None:
+        children = getattr(node, "children", None)
+        if children is None:
+            if text in str(getattr(node, "value", "")):
+                found.append((within, node.type))
+            return
+        inner = node.type if node.type in ("popover", "expander", "dialog") else within
+        for child in children.values():
+            walk(child, inner)
+
+    walk(at.main, "page")
+    walk(at.sidebar, "page")
+    return found
 
 
 def test_a_database_that_is_down_breaks_only_the_board(monkeypatch):
@@ -176,6 +226,21 @@ def test_the_board_database_comes_from_the_secrets_connection(tmp_path, monkeypa
     rerun(at)
     assert at.header[0].value == "From secrets"
     store.dispose()
+
+
+@pytest.mark.parametrize(
+    "url, address",
+    [
+        (None, ""),
+        ("http://127.0.0.1:8501", "http://127.0.0.1:8501/"),  # the root: a "/" before "?"
+        ("http://127.0.0.1:8501/?view=board&token=x", "http://127.0.0.1:8501/"),
+        ("https://host.example/app#top", "https://host.example/app"),
+    ],
+)
+def test_links_are_made_on_the_pages_address_with_a_path(url, address):
+    from app.board import page_address
+
+    assert page_address(url) == address
 
 
 @given(st.text(max_size=60))

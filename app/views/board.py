@@ -5,7 +5,8 @@ server computes from the settings (the cached run), never from anything the brow
 sends. The ranking, a chart of the errors against a setting and the CSV refresh every
 REFRESH_S seconds in a fragment of their own. The instructor's link
 (`?view=board&board=CODE&token=...`) adds a panel to close, reopen and clear the board
-and remove an entry; a board is made from this tab too.
+and remove an entry, with the link itself behind a reveal (never printed on the projected
+page); a board is made from this tab too.
 
 The database: `st.connection("board", type="sql")` on the URL in `PLAYGROUND_BOARD_URL`
 if set; else `[connections.board]` in `.streamlit/secrets.toml` (a `url`, or Streamlit's
@@ -16,6 +17,7 @@ stops the rest of the page."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import pyarrow as pa
@@ -26,6 +28,7 @@ from playground.board import (
     MAX_NAME,
     BoardInfo,
 )
+from playground.board.names import clean_text
 from playground.board.records import standings_csv
 from playground.charts.board import board_chart
 from playground.charts.labels import CHART_MODELS, labels
@@ -44,6 +47,9 @@ from app.board_forms import join_form, create_form, instructor_panel
 REFRESH_S = 3  # the ranking, chart and CSV refresh this often (their fragment alone)
 MIN_SUBMIT_GAP_S = 5.0  # one submission per session per this many seconds
 KEY_SETTINGS = ("hidden_size", "seq_length", "num_layers", "epochs", "learning_rate", "noise")
+# px of each key setting's column in the standings
+SETTING_WIDTH = {"hidden_size": 70, "seq_length": 70, "num_layers": 60, "epochs": 70,
+                 "learning_rate": 100, "noise": 70}  # fmt: skip
 CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise", "num_layers",
                   "n_points", "model", "signal", "seed", "clip_grad", "init_scale",
                   "keep_gate_bias", "train_fraction")  # fmt: skip
@@ -52,7 +58,11 @@ CHART_SETTINGS = ("hidden_size", "seq_length", "epochs", "learning_rate", "noise
 # ---- Submitting a run ---------------------------------------------------------------------
 def submit_box(ctx: PageContext) -> None:
     """On a board link: a name field and "Submit this run" (the page's run: the server
-    scores it from its settings). Nothing without a board."""
+    scores it from its settings). Nothing without a board.
+
+    The two are one form: a text input outside a form commits only on Enter or blur,
+    so a button that waited for the name swallowed the click that blurred it. In the
+    form the click sends the name with it; a missing name is said on the click."""
     code, _token = joined()
     if code is None:
         return
@@ -64,18 +74,13 @@ def submit_box(ctx: PageContext) -> None:
         if ctx.data.series is not None:
             st.caption(ctx.t("board.submit.upload"))
             return
-        name = st.text_input(
-            ctx.t("board.submit.name"),
-            key="board_name",
-            max_chars=MAX_NAME,
-            on_change=lambda: state.update(board_name_kept=state.board_name),
-        )
-        clicked = st.button(
-            ctx.t("board.submit.button"),
-            key="board_submit",
-            icon=":material/leaderboard:",
-            disabled=not name.strip(),
-        )
+        with st.form("board_submit_form", border=False):
+            # No max_chars: the browser drops a paste longer than it, without a word.
+            # The name is cut to MAX_NAME on the server, and the page says so.
+            name = st.text_input(ctx.t("board.submit.name"), key="board_name")
+            clicked = st.form_submit_button(
+                ctx.t("board.submit.button"), key="board_submit", icon=":material/leaderboard:"
+            )
         if clicked:
             state.board_name_kept = name
             submit(ctx, code, name)
@@ -84,11 +89,16 @@ def submit_box(ctx: PageContext) -> None:
 
 def submit(ctx: PageContext, code: str, name: str) -> None:
     """Submit this page's run under `name` (at most one submission per MIN_SUBMIT_GAP_S
-    per session) and say how it went."""
+    per session) and say how it went: a name with nothing printable is refused before
+    anything is sent, and a name cut to MAX_NAME characters is said."""
     state = st.session_state
+    whole = clean_text(name, len(name))
+    if not whole:
+        st.error(ctx.t("board.error.bad_name"), icon=":material/badge:")
+        return
     wait = MIN_SUBMIT_GAP_S - (time.monotonic() - state.get("board_last_submit", -1e9))
     if wait > 0:
-        st.warning(ctx.t("board.submit.too_fast", seconds=max(1, round(wait))))
+        st.warning(ctx.t("board.submit.too_fast", seconds=math.ceil(wait)))
         return
     state.board_last_submit = time.monotonic()
     try:
@@ -104,6 +114,11 @@ def submit(ctx: PageContext, code: str, name: str) -> None:
         st.success(
             ctx.t("board.submit.done", name=as_text(entry.name), metric=shown, score=entry.score),
             icon=":material/check_circle:",
+        )
+    if len(whole) > MAX_NAME:
+        st.info(
+            ctx.t("board.submit.name_cut", limit=MAX_NAME, name=as_text(entry.name)),
+            icon=":material/content_cut:",
         )
 
 
@@ -200,28 +215,38 @@ def live(ctx: PageContext, info: BoardInfo) -> None:
 def shown_table(ctx: PageContext, table, info: BoardInfo) -> pa.Table:
     """The standings as the table shows them (the model's name in the reader's words,
     the key settings, an absolute link to each run), as the Arrow table `st.dataframe`
-    would make of it."""
+    would make of it. The time of each entry is in the CSV, the latest one in the
+    caption above: the table fits a projected page (1440 px) without scrolling sideways."""
     shown = table.assign(
         model=table.model.map(labels(ctx.lang, "model", CHART_MODELS)),
         link=base_url() + table.link.where(table.link != "?", "?model=rnn"),
     )
     columns = ["rank", "name", "model", "score"] + (["passed"] if info.challenge else [])
-    shown = shown[columns + list(KEY_SETTINGS) + ["submitted_at", "link"]]
+    shown = shown[columns + list(KEY_SETTINGS) + ["link"]]
     return pa.Table.from_pandas(shown, preserve_index=False)
 
 
 def standing_columns(ctx: PageContext, info: BoardInfo) -> dict:
-    """The column headers in the reader's language."""
+    """The column headers in the reader's language, each column as wide as its values
+    (px): with a challenge's "goal met" and a 40-character name (cut at the column's
+    edge) they take 965 px of the 978 px the table has at 1440 px with the sidebar open. The
+    settings have short headers; their help gives the sidebar's label."""
     metric = ctx.t(f"chart.metric.{info.metric}")
     column = st.column_config
     return {
-        "rank": column.NumberColumn(ctx.t("board.column.rank"), format="%d"),
-        "name": column.TextColumn(ctx.t("board.column.name")),
-        "model": column.TextColumn(ctx.t("chart.title.model")),
-        "score": column.NumberColumn(ctx.t("board.chart.error", metric=metric), format="%.4f"),
-        "passed": column.CheckboxColumn(ctx.t("board.column.passed")),
-        "link": column.LinkColumn(ctx.t("board.column.link"), display_text=ctx.t("board.open_run")),
-        "submitted_at": column.DatetimeColumn(
-            ctx.t("board.column.submitted_at"), format="HH:mm:ss"
+        "rank": column.NumberColumn(ctx.t("board.column.rank"), format="%d", width=40),
+        "name": column.TextColumn(ctx.t("board.column.name"), width=160),
+        "model": column.TextColumn(ctx.t("chart.title.model"), width=70),
+        "score": column.NumberColumn(
+            ctx.t("board.chart.error", metric=metric), format="%.4f", width=120
         ),
-    } | {s: column.NumberColumn(ctx.t(f"param.{s}.label")) for s in KEY_SETTINGS}
+        "passed": column.CheckboxColumn(ctx.t("board.column.passed"), width=80),
+        "link": column.LinkColumn(
+            ctx.t("board.column.link"), display_text=ctx.t("board.open_run"), width=55
+        ),
+    } | {
+        s: column.NumberColumn(
+            ctx.t(f"board.column.{s}"), help=ctx.t(f"param.{s}.label"), width=SETTING_WIDTH[s]
+        )
+        for s in KEY_SETTINGS
+    }

@@ -1,6 +1,7 @@
 """?view=challenges: goals to reach by changing settings, judged on the median over the
 learner's seed and the next two (a setting, not a seed, passes a card), each with a link
-to settings that solve it."""
+to settings that solve it (not with `hide=text`: the room is to find them). A goal not
+reached yet is said plainly, not as an error: every card starts there."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def render(ctx: PageContext) -> None:
             if verdict.passed:
                 passed = ctx.t("challenge.passed")
                 st.success(f"{passed} {shown}", icon=":material/check_circle:")
-            else:
-                st.error(f"{ctx.t('challenge.not_yet')} {shown}", icon=":material/cancel:")
-            st.caption(ctx.t("challenge.example", link=example_link(ctx, challenge)))
+            else:  # a goal not reached yet is where everyone starts: said, not an error
+                st.markdown(f":material/pending: **{ctx.t('challenge.not_yet')}** {shown}")
+            if not ctx.options.hide_text:  # the instructor's `hide=text`: no solution shown
+                st.caption(ctx.t("challenge.example", link=example_link(ctx, challenge)))
