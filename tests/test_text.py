@@ -330,6 +330,23 @@ def test_generation_is_reproducible(small):
         context += c
 
 
+@pytest.mark.parametrize("temperature", [0.5, 1.0])
+def test_two_prompts_write_two_texts_and_a_prompt_its_own_in_any_thread(small, temperature):
+    # With one stream of draws for every prompt, this small network wrote the same
+    # characters after "the cat " and "First Citizen:" from the 20th on (both temperatures).
+    a = generate(small, "the cat ", 200, temperature, seed=0)
+    b = generate(small, "First Citizen:", 200, temperature, seed=0)
+    assert a[20:] != b[20:]
+    assert sum(x != y for x, y in zip(a[20:], b[20:])) > 20
+    out = {}
+    thread = threading.Thread(
+        target=lambda: out.setdefault("b", generate(small, "First Citizen:", 200, temperature, 0))
+    )
+    thread.start()
+    thread.join()
+    assert out["b"] == b  # a link still writes the same text
+
+
 def test_generation_handles_odd_prompts(small):
     assert len(generate(small, "", 10, 0.5, 0)) == 10  # starts at a line start
     assert generate(small, "☃☃☃", 10, 0.0, 0) == generate(small, "", 10, 0.0, 0)

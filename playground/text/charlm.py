@@ -15,6 +15,7 @@ window at every step; at the default settings both wrote the same 400 characters
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -241,10 +242,18 @@ def _next_logits(fitted: FittedText, context: list[int]) -> torch.Tensor:
     return fitted.net(x)[0, -1]
 
 
+def sample_stream(seed: int, prompt: str) -> torch.Generator:
+    """The generator of the draws written after `prompt`: its own stream per (seed,
+    prompt), so two prompts never share their draws (with shared draws, once the state
+    had forgotten the prompt, two prompts wrote one text)."""
+    digest = hashlib.sha256(f"{seed}\n{prompt}".encode("utf-8")).digest()
+    return torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") >> 1)
+
+
 def _sample(fitted: FittedText, prompt: str, length: int, temperature: float, seed: int) -> str:
     """See `generate`: the window of the prompt from a zero state, then one step per
     written character with the state carried on."""
-    gen = torch.Generator().manual_seed(seed)
+    gen = sample_stream(seed, prompt)
     context = _context(fitted, prompt)[-fitted.seq_length :]
     net = fitted.net
     out: list[str] = []
@@ -272,7 +281,8 @@ def generate(
     included): it reads the prompt's last seq_length characters from a zero state, then
     carries its state on as it writes. Temperature 0 takes the likeliest character
     each step; above 0 samples from softmax(logits / temperature) with a generator
-    seeded by `seed`: the same result, prompt, temperature and seed give the same text.
+    seeded by `seed` and `prompt` together (`sample_stream`): the same result, prompt,
+    temperature and seed give the same text, and two prompts draw from two streams.
     Characters of the prompt outside the vocabulary are skipped; an empty prompt starts
     at a line start."""
     if length < 0:
