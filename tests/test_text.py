@@ -32,7 +32,14 @@ from playground.text import (
     text_features,
     unit_activations,
 )
-from playground.text.charlm import LN2, bits_of, chunks, init_char_model, snapshot_epochs
+from playground.text.charlm import (
+    LN2,
+    Writer,
+    bits_of,
+    chunks,
+    init_char_model,
+    snapshot_epochs,
+)
 from playground.text.ids import bigram_bits, encode, unigram_bits, vocabulary
 from playground.text.codegen import text_script
 from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
@@ -328,6 +335,18 @@ def test_generation_is_reproducible(small):
     for c in greedy[:5]:
         assert next_char_probs(small, context).char.iloc[0] == c
         context += c
+
+
+@pytest.mark.parametrize("model", ["rnn", "lstm", "gru"])
+def test_the_writer_steps_the_network_s_own_equations(model):
+    net = init_char_model(model, vocab_size=11, hidden_size=12, num_layers=2, seed=3)
+    ids = torch.tensor([[4, 0, 10, 7, 7, 2, 9, 1]])
+    with torch.no_grad():
+        want = torch.log_softmax(net(ids)[0].double(), dim=-1).numpy()  # (L, V)
+    writer = Writer(net)
+    got = np.stack([writer.step(int(i)) for i in ids[0]])
+    got -= np.log(np.exp(got).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(got, want, atol=1e-5)
 
 
 @pytest.mark.parametrize("temperature", [0.5, 1.0])
