@@ -5,6 +5,7 @@ any thread, reproducible generation and hostile text."""
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import json
 import math
@@ -32,18 +33,21 @@ from playground.text import (
     text_features,
     unit_activations,
 )
-from playground.text.charlm import (
+from playground.text import charnet
+from playground.text.charlm import Writer, snapshot_epochs
+from playground.text.charnet import (
     LN2,
-    Writer,
+    MAX_VOCAB,
+    UNKNOWN,
     bits_of,
     chunks,
+    encode,
     init_char_model,
-    snapshot_epochs,
+    vocabulary,
 )
-from playground.text.ids import bigram_bits, encode, unigram_bits, vocabulary
+from playground.text.ids import bigram_bits, unigram_bits
 from playground.text.codegen import text_script
 from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
-from playground.text.validate import MAX_VOCAB, UNKNOWN
 from playground.views.text import text_downloads
 
 SMALL_TEXT = make_corpus("en", 3000, seed=5)
@@ -430,6 +434,14 @@ def test_downloads_hold_the_run_and_its_settings(small):
     settings = json.loads(files["config"][2]())
     assert settings["text_model"] == "gru" and len(settings["text_sha256"]) == 64
     assert SMALL_TEXT[:50] not in files["config"][2]().decode()
+
+
+def test_the_exported_script_ships_the_module_the_page_trains_with():
+    script = text_script(SMALL)
+    assert inspect.getsource(charnet) in script  # the real code, not a copy kept in step
+    imports = [line for line in script.splitlines() if line.startswith(("import", "from"))]
+    assert {line.split()[1].split(".")[0] for line in imports} == {"math", "numpy", "torch"}
+    compile(script, "text_script.py", "exec")
 
 
 @pytest.mark.slow

@@ -24,99 +24,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
-from torch import nn
 
-from playground.pipeline.models import CELLS
 from playground.pipeline.threads import single_threaded
-from playground.text.config import BATCH_SIZE, EMBED_SIZE, TextConfig
-from playground.text.ids import bigram_bits, encode, split_ids, text_of, unigram_bits, vocabulary
+from playground.text.charnet import CharModel, encode, fit, init_char_model, split_ids, vocabulary
+from playground.text.config import TextConfig
+from playground.text.ids import bigram_bits, text_of, unigram_bits
 
-CLIP_GRAD = 1.0  # largest gradient norm per step (keeps the plain RNN stable)
 SNAPSHOT_COUNT = 6  # samples kept while training: epoch 0, ..., the last
 SNAPSHOT_CHARS = 160  # length of each snapshot's sample
 SNAPSHOT_TEMPERATURE = 0.5
-LN2 = math.log(2.0)
 
 # on_epoch(epoch, train_bits, test_bits): epoch counts from 1, once per epoch, in order.
 TextEpochCallback = Callable[[int, float, float], None]
-
-
-# ---- The network ----------------------------------------------------------------------
-class CharModel(nn.Module):
-    """Embedding -> recurrent layers -> a linear head over the vocabulary, per step."""
-
-    def __init__(self, model: str, vocab_size: int, hidden_size: int, num_layers: int) -> None:
-        super().__init__()
-        if model not in CELLS:
-            raise ValueError(f"unknown model {model!r}; choose from {sorted(CELLS)}")
-        self.kind = model
-        self.embed = nn.Embedding(vocab_size, EMBED_SIZE)
-        self.rnn = CELLS[model](EMBED_SIZE, hidden_size, num_layers=num_layers, batch_first=True)
-        self.head = nn.Linear(hidden_size, vocab_size)
-
-    def hidden(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids (B, L) -> (B, L, H) the last layer's output at every step (zero start)."""
-        out, _ = self.rnn(self.embed(ids))
-        return out
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids (B, L) -> (B, L, V) logits of the next character after each step."""
-        return self.head(self.hidden(ids))
-
-
-def init_char_model(
-    model: str, vocab_size: int, hidden_size: int, num_layers: int, seed: int
-) -> CharModel:
-    """The untrained network, every weight drawn from a generator seeded with `seed`
-    (PyTorch's default distributions: U(±1/√H) for the cell and head, N(0, 1) for the
-    embedding), none from the global RNG."""
-    gen = torch.Generator().manual_seed(seed)
-    with torch.device("meta"):
-        net = CharModel(model, vocab_size, hidden_size, num_layers)
-    net = net.to_empty(device="cpu")
-    bound = 1.0 / math.sqrt(hidden_size)
-    with torch.no_grad():
-        net.embed.weight.normal_(0.0, 1.0, generator=gen)
-        for p in net.rnn.parameters():
-            p.uniform_(-bound, bound, generator=gen)
-        for p in net.head.parameters():
-            p.uniform_(-bound, bound, generator=gen)
-    return net
-
-
-def windows(ids: np.ndarray, length: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Non-overlapping training windows: inputs (N, length) and targets (N, length),
-    the targets one character ahead. N = (len(ids) - 1) // length."""
-    n = (len(ids) - 1) // length
-    x = torch.from_numpy(ids[: n * length].reshape(n, length).copy())
-    y = torch.from_numpy(ids[1 : n * length + 1].reshape(n, length).copy())
-    return x, y
-
-
-def chunks(ids: np.ndarray, length: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Every target of `ids` (all but the first character) in batches of windows of at
-    most `length` inputs, each read from a zero state: the full windows as one batch,
-    then the shorter tail as another."""
-    x, y = windows(ids, length)
-    out = [(x, y)] if len(x) else []
-    done = len(x) * length
-    if done < len(ids) - 1:
-        tail_x = torch.from_numpy(ids[done:-1].copy()).unsqueeze(0)  # (1, rest)
-        tail_y = torch.from_numpy(ids[done + 1 :].copy()).unsqueeze(0)
-        out.append((tail_x, tail_y))
-    return out
-
-
-def bits_of(net: CharModel, ids: np.ndarray, length: int) -> float:
-    """Mean bits per character the network gives every target of `ids` (see `chunks`)."""
-    total, count = 0.0, 0
-    with torch.inference_mode():
-        for x, y in chunks(ids, length):
-            logits = net(x)  # (B, L, V)
-            total += F.cross_entropy(logits.flatten(0, 1), y.flatten(), reduction="sum").item()
-            count += y.numel()
-    return total / count / LN2
 
 
 # ---- A trained model and what it says ---------------------------------------------------
@@ -167,46 +86,25 @@ def run_text(cfg: TextConfig, on_epoch: TextEpochCallback | None = None) -> Text
     net = init_char_model(cfg.model, V, cfg.hidden_size, cfg.num_layers, cfg.seed)
     fallback = "\n" if "\n" in vocab else vocab[int(ids[0])]
     fitted = FittedText(net, vocab, cfg.seq_length, fallback)
-    x, y = windows(train_ids, cfg.seq_length)  # (N, L), (N, L)
-    gen = torch.Generator().manual_seed(cfg.seed)
-    opt = torch.optim.Adam(net.parameters(), lr=cfg.learning_rate)
     keep = snapshot_epochs(cfg.epochs)
     rows: list[tuple[int, str, float]] = []
     samples: list[tuple[int, str]] = []
-
-    def score(epoch: int) -> tuple[float, float]:
-        net.eval()
-        tr, te = bits_of(net, train_ids, cfg.seq_length), bits_of(net, test_ids, cfg.seq_length)
-        rows.extend([(epoch, "train", tr), (epoch, "test", te)])
-        if epoch in keep:
-            samples.append(
-                (epoch, _sample(fitted, "", SNAPSHOT_CHARS, SNAPSHOT_TEMPERATURE, cfg.seed))
-            )
-        return tr, te
-
-    score(0)
     diverged, stopped = False, 0
     saved = [p.detach().clone() for p in net.parameters()]
-    for epoch in range(1, cfg.epochs + 1):
-        net.train()
-        order = torch.randperm(len(x), generator=gen)
-        for start in range(0, len(x), BATCH_SIZE):
-            batch = order[start : start + BATCH_SIZE]
-            logits = net(x[batch])  # (B, L, V)
-            loss = F.cross_entropy(logits.flatten(0, 1), y[batch].flatten())
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), CLIP_GRAD)
-            opt.step()
-        tr, te = score(epoch)
-        if not (math.isfinite(tr) and math.isfinite(te)):
+    trained = fit(net, train_ids, test_ids, cfg.seq_length, cfg.epochs, cfg.learning_rate, cfg.seed)
+    for epoch, tr, te in trained:
+        if not (math.isfinite(tr) and math.isfinite(te)):  # keep the last good weights
             with torch.no_grad():
                 for p, s in zip(net.parameters(), saved, strict=True):
                     p.copy_(s)
-            del rows[-2:]
-            samples[:] = [s for s in samples if s[0] != epoch]
             diverged = True
             break
+        rows.extend([(epoch, "train", tr), (epoch, "test", te)])
+        if epoch in keep:
+            sample = _sample(fitted, "", SNAPSHOT_CHARS, SNAPSHOT_TEMPERATURE, cfg.seed)
+            samples.append((epoch, sample))
+        if epoch == 0:
+            continue
         stopped = epoch
         with torch.no_grad():
             for s, p in zip(saved, net.parameters(), strict=True):

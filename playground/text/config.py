@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from playground.i18n import Note
+from playground.text.charnet import BATCH_SIZE, EMBED_SIZE
 from playground.text.corpora import TEXT_CORPORA
 from playground.params import (
     LEARNING_RATES,
@@ -44,8 +45,6 @@ BATCH_SECONDS = 4e-3
 FIXED_SECONDS = 0.3  # scoring the untrained network, samples, baselines
 MAX_TEXT_SECONDS = 10.0
 MIN_TEXT_EPOCHS = 3
-BATCH_SIZE = 32  # windows per Adam step
-EMBED_SIZE = 32  # size of each character's learned vector
 
 
 @dataclass(frozen=True)

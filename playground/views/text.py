@@ -16,7 +16,8 @@ from playground.charts.text import BASELINES, cells_chart, next_char_chart, text
 from playground.i18n import Note
 from playground.params import MODELS
 from playground.text.charlm import TextResult, generate, next_char_probs, run_text
-from playground.text.ids import split_ids, text_of
+from playground.text.charnet import split_ids
+from playground.text.ids import text_of
 from playground.text.probe import FEATURES, feature_units, text_features, unit_activations
 from playground.text.codegen import text_script
 from playground.text.config import TextConfig
