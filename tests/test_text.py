@@ -47,7 +47,14 @@ from playground.text.charnet import (
 )
 from playground.text.ids import bigram_bits, unigram_bits
 from playground.text.codegen import text_script
-from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
+from playground.text.config import (
+    MAX_TEXT_SECONDS,
+    MIN_TEXT_EPOCHS,
+    TEXT_PARAMS,
+    BudgetCut,
+    budget_cut,
+    default_size,
+)
 from playground.views.text import text_downloads
 
 SMALL_TEXT = make_corpus("en", 3000, seed=5)
@@ -501,3 +508,18 @@ def test_locked_epochs_hold_while_an_unlocked_size_can_give_way(values, others):
         assert any(n.params.get("param") == "epochs" for n in notes)
     if fitted != cfg:
         assert notes
+
+
+def test_the_budget_cut_and_the_default_size_beside_it():
+    asked = TextConfig(hidden_size=128, num_layers=2, seq_length=128, epochs=8)
+    ran = asked.within_budget()[0]
+    assert budget_cut(asked, ran) == BudgetCut(len(asked.source()), len(asked.source()), 6, 8)
+    assert budget_cut(ran, ran) is None and budget_cut(TextConfig(), TextConfig()) is None
+    own = asked.with_text(("the cat sat.\n" * 20_000)[:200_000])
+    cut = budget_cut(own, own.within_budget()[0])
+    assert cut is not None and cut.chars < cut.total == 200_000
+    beside = default_size(own)
+    assert (beside.hidden_size, beside.num_layers, beside.seq_length) == (64, 1, 32)
+    assert beside == replace(own, hidden_size=64, num_layers=1, seq_length=32).within_budget()[0]
+    assert beside.seconds() <= MAX_TEXT_SECONDS and beside.model == own.model
+    assert default_size(TextConfig(epochs=60)) is None  # already the default size

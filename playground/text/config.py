@@ -191,3 +191,35 @@ class TextConfig:
 
 TEXT_PARAMS: tuple[Param, ...] = settings_of(TextConfig)  # the settings, in field order
 TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}
+
+
+# ---- what the budget cut, and the default size in the same budget ----------------------
+@dataclass(frozen=True)
+class BudgetCut:
+    """What the budget took from a run: the characters it read of the text asked for,
+    its epochs of those asked."""
+
+    chars: int  # characters of the text the run read
+    total: int  # characters of the text asked for
+    epochs: int  # epochs it trained
+    asked: int  # epochs asked for
+
+
+def budget_cut(asked: TextConfig, ran: TextConfig) -> BudgetCut | None:
+    """What `ran` (`asked` within the budget) lost of the text and the epochs, or None."""
+    chars, total = len(ran.source()), len(asked.source())
+    if chars == total and ran.epochs >= asked.epochs:
+        return None
+    return BudgetCut(chars, total, ran.epochs, asked.epochs)
+
+
+DEFAULT_SIZE = ("hidden_size", "num_layers", "seq_length")  # what "the default size" sets
+
+
+def default_size(asked: TextConfig, locked: frozenset[str] = frozenset()) -> TextConfig | None:
+    """`asked` at the default size (hidden size, layers, window), within the same budget:
+    the run a cut run is shown beside; None when `asked` is at the default size already."""
+    defaults = {name: TEXT_PARAM_BY_NAME[name].default for name in DEFAULT_SIZE}
+    if all(getattr(asked, name) == value for name, value in defaults.items()):
+        return None
+    return replace(asked, **defaults).within_budget(locked - set(DEFAULT_SIZE))[0]

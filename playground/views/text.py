@@ -89,6 +89,25 @@ def probe_units(result: TextResult) -> Units:
     return Units(shown, unit_activations(result, shown), ranked)
 
 
+@dataclass(frozen=True)
+class SizeVerdict:
+    """A run the budget cut beside the default size trained in the same budget, as shown."""
+
+    bits: float  # the run's test bits per character
+    default_bits: float  # the default size's
+    default_wins: bool  # default_bits < bits
+
+
+def size_verdict(run: TextResult, beside: TextResult) -> SizeVerdict:
+    """The two runs' test bits, from their metrics."""
+
+    def test_bits(r: TextResult) -> float:
+        return float(r.metrics.set_index(["model", "split"]).loss[r.cfg.model, "test"])
+
+    bits, default_bits = test_bits(run), test_bits(beside)
+    return SizeVerdict(bits, default_bits, default_bits < bits)
+
+
 # ---- RNN, LSTM and GRU on the same text ---------------------------------------------------
 COMPARE_SEEDS = (0, 1, 2)
 
@@ -173,14 +192,17 @@ def text_train(cfg: TextConfig) -> Step:
     return Step(run_key(cfg), compute, "run", "train")
 
 
-def text_plan(cfg: TextConfig, lang: str, prompt: str, temperature: float) -> Plan:
+def text_plan(
+    cfg: TextConfig, lang: str, prompt: str, temperature: float, beside: TextConfig | None = None
+) -> Plan:
     """The next-character task at the settings, the learner's start and temperature:
     "run"; in `lang` "text_loss" and "next_char" (specs); "sample" (the text written after
-    `prompt`) and "units" (what the units follow)."""
+    `prompt`) and "units" (what the units follow). With `beside` (a run the budget cut:
+    the default size in the same budget, `config.default_size`), also its run, "beside"."""
     key = run_key(cfg)
     written = ("text_sample", key, prompt, temperature)
-    return (
-        text_train(cfg),
+    also = () if beside is None else (replace(text_train(beside), name="beside"),)
+    return (text_train(cfg), *also) + (
         chart(key, "text_loss", lang, lambda got: loss_chart(got["run"], lang)),
         derive(written, lambda got: write(got["run"], prompt, temperature), "sample"),
         chart((key, prompt), "next_char", lang, lambda got: odds_chart(got["run"], prompt, lang)),
