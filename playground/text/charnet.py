@@ -1,6 +1,6 @@
 """A character model and its training, standing alone (torch, numpy and the standard
 library only): the Text view trains with these functions, and its exported script is
-this file as it is, followed by the run's settings and five lines that call it.
+this file as it is, followed by the run's settings and the few lines that call it.
 
 Ids: the text's characters, sorted (past MAX_VOCAB the rarest share UNKNOWN); the first
 TRAIN_FRACTION trains, the rest tests. The network: an embedding, recurrent layers, a

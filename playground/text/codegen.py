@@ -14,6 +14,7 @@ _HEAD = '''"""Next-character model from RNN Playground's Text view ({model}, hid
 {layers} layer(s), window {window}, {epochs} epochs, lr {lr}, seed {seed}).
 Prints the train and test loss in bits per character after each epoch (0 = untrained).
 Below: the playground's own charnet.py, then the run."""
+
 '''
 
 _RUN = """

@@ -162,9 +162,10 @@ class TextConfig:
         self, locked: frozenset[str] = frozenset()
     ) -> tuple["TextConfig", list[Note]]:
         """This config within MAX_TEXT_SECONDS: the epochs lowered, and a learner's text
-        cut only where MIN_TEXT_EPOCHS of all of it would not fit; a note per change. When the instructor `locked` the epochs, the layers
-        and then the hidden size give way first (those not locked); the epochs yield
-        only when nothing else can. Applied to its own result it changes nothing."""
+        cut only where MIN_TEXT_EPOCHS of all of it would not fit; a note per change.
+        When the instructor `locked` the epochs, the layers and then the hidden size
+        give way first (those not locked); the epochs yield only when nothing else can.
+        Applied to its own result it changes nothing."""
         cfg, notes = self, []
         if cfg.corpus == "own":
             per_char = cfg.epoch_seconds(100_000) / 100_000

@@ -21,6 +21,7 @@ generated {language} reviews whose label hangs on a negation {gap} words before
 the end (seed {seed}). Prints the train and test loss (logistic, in nats) after each
 epoch, then each split's loss and accuracy, as the page shows them.
 Below: the playground's own reviews.py, then the run."""
+
 '''
 
 _RUN = """
