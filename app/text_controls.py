@@ -15,7 +15,7 @@ from app.session import sync_url
 from playground.i18n import Note, render_note
 from playground.params import LEARNING_RATES, format_value
 from playground.text import TextConfig, TextRejected, read_text
-from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
+from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX, budget_cut
 from playground.text.presets import TEXT_PRESETS
 
 SHOWN = (
@@ -113,10 +113,20 @@ def settled(ctx: PageContext) -> tuple[TextConfig, list[Note]]:
     cfg = TextConfig(**values | {"corpus": "en" if values["corpus"] == "own" else values["corpus"]})
     if values["corpus"] == "own" and st.session_state.get("text_own"):
         cfg = cfg.with_text(st.session_state.text_own)
+    asked = cfg
     cfg, notes = cfg.within_budget(locked_names(ctx.options.locked))
+    if budget_cut(asked, cfg) is not None:  # kept while these settings run (see asked_for)
+        st.session_state.text_asked = (cfg.key(), asked)
     for name in ("epochs", "hidden_size", "num_layers"):  # what the budget may lower
         values[name] = st.session_state[key_of(name)] = getattr(cfg, name)
     return cfg, notes
+
+
+def asked_for(cfg: TextConfig) -> TextConfig | None:
+    """What the learner asked for when the budget cut it to `cfg` (the controls show
+    `cfg` since), or None when `cfg` runs as asked."""
+    ran, asked = st.session_state.get("text_asked", (None, None))
+    return asked if ran == cfg.key() else None
 
 
 def locked_names(locked: frozenset[str]) -> frozenset[str]:

@@ -5,6 +5,7 @@ any thread, reproducible generation and hostile text."""
 from __future__ import annotations
 
 import hashlib
+import inspect
 import io
 import json
 import math
@@ -32,11 +33,28 @@ from playground.text import (
     text_features,
     unit_activations,
 )
-from playground.text.charlm import LN2, bits_of, chunks, init_char_model, snapshot_epochs
-from playground.text.ids import bigram_bits, encode, unigram_bits, vocabulary
+from playground.text import charnet
+from playground.text.charlm import Writer, snapshot_epochs
+from playground.text.charnet import (
+    LN2,
+    MAX_VOCAB,
+    UNKNOWN,
+    bits_of,
+    chunks,
+    encode,
+    init_char_model,
+    vocabulary,
+)
+from playground.text.ids import bigram_bits, unigram_bits
 from playground.text.codegen import text_script
-from playground.text.config import MAX_TEXT_SECONDS, MIN_TEXT_EPOCHS, TEXT_PARAMS
-from playground.text.validate import MAX_VOCAB, UNKNOWN
+from playground.text.config import (
+    MAX_TEXT_SECONDS,
+    MIN_TEXT_EPOCHS,
+    TEXT_PARAMS,
+    BudgetCut,
+    budget_cut,
+    default_size,
+)
 from playground.views.text import text_downloads
 
 SMALL_TEXT = make_corpus("en", 3000, seed=5)
@@ -330,6 +348,35 @@ def test_generation_is_reproducible(small):
         context += c
 
 
+@pytest.mark.parametrize("model", ["rnn", "lstm", "gru"])
+def test_the_writer_steps_the_network_s_own_equations(model):
+    net = init_char_model(model, vocab_size=11, hidden_size=12, num_layers=2, seed=3)
+    ids = torch.tensor([[4, 0, 10, 7, 7, 2, 9, 1]])
+    with torch.no_grad():
+        want = torch.log_softmax(net(ids)[0].double(), dim=-1).numpy()  # (L, V)
+    writer = Writer(net)
+    got = np.stack([writer.step(int(i)) for i in ids[0]])
+    got -= np.log(np.exp(got).sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(got, want, atol=1e-5)
+
+
+@pytest.mark.parametrize("temperature", [0.5, 1.0])
+def test_two_prompts_write_two_texts_and_a_prompt_its_own_in_any_thread(small, temperature):
+    # With one stream of draws for every prompt, this small network wrote the same
+    # characters after "the cat " and "First Citizen:" from the 20th on (both temperatures).
+    a = generate(small, "the cat ", 200, temperature, seed=0)
+    b = generate(small, "First Citizen:", 200, temperature, seed=0)
+    assert a[20:] != b[20:]
+    assert sum(x != y for x, y in zip(a[20:], b[20:])) > 20
+    out = {}
+    thread = threading.Thread(
+        target=lambda: out.setdefault("b", generate(small, "First Citizen:", 200, temperature, 0))
+    )
+    thread.start()
+    thread.join()
+    assert out["b"] == b  # a link still writes the same text
+
+
 def test_generation_handles_odd_prompts(small):
     assert len(generate(small, "", 10, 0.5, 0)) == 10  # starts at a line start
     assert generate(small, "☃☃☃", 10, 0.0, 0) == generate(small, "", 10, 0.0, 0)
@@ -396,6 +443,14 @@ def test_downloads_hold_the_run_and_its_settings(small):
     assert SMALL_TEXT[:50] not in files["config"][2]().decode()
 
 
+def test_the_exported_script_ships_the_module_the_page_trains_with():
+    script = text_script(SMALL)
+    assert inspect.getsource(charnet) in script  # the real code, not a copy kept in step
+    imports = [line for line in script.splitlines() if line.startswith(("import", "from"))]
+    assert {line.split()[1].split(".")[0] for line in imports} == {"math", "numpy", "torch"}
+    compile(script, "text_script.py", "exec")
+
+
 @pytest.mark.slow
 def test_the_exported_script_prints_the_run_s_losses_to_the_last_digit(tmp_path):
     cfg = replace(SMALL, model="lstm", epochs=2, seed=3)
@@ -424,7 +479,10 @@ def test_every_reachable_setting_fits_the_budget(values, own_chars):
     fitted, notes = cfg.within_budget()
     assert fitted.seconds() <= MAX_TEXT_SECONDS
     assert fitted.within_budget() == (fitted, [])  # settled
-    assert fitted.epochs >= min(cfg.epochs, MIN_TEXT_EPOCHS)  # a text is cut first
+    if len(fitted.source()) < len(cfg.source()):  # the text is cut last: epochs first
+        assert fitted.epochs == MIN_TEXT_EPOCHS == 1
+    else:
+        assert fitted.epochs == min(cfg.epochs, fitted.max_epochs())
     if fitted != cfg:
         assert notes  # every change is said
 
@@ -453,3 +511,18 @@ def test_locked_epochs_hold_while_an_unlocked_size_can_give_way(values, others):
         assert any(n.params.get("param") == "epochs" for n in notes)
     if fitted != cfg:
         assert notes
+
+
+def test_the_budget_cut_and_the_default_size_beside_it():
+    asked = TextConfig(hidden_size=128, num_layers=2, seq_length=128, epochs=8)
+    ran = asked.within_budget()[0]
+    assert budget_cut(asked, ran) == BudgetCut(len(asked.source()), len(asked.source()), 6, 8)
+    assert budget_cut(ran, ran) is None and budget_cut(TextConfig(), TextConfig()) is None
+    own = asked.with_text(("the cat sat.\n" * 20_000)[:200_000])
+    cut = budget_cut(own, own.within_budget()[0])
+    assert cut is not None and cut.chars < cut.total == 200_000
+    beside = default_size(own)
+    assert (beside.hidden_size, beside.num_layers, beside.seq_length) == (64, 1, 32)
+    assert beside == replace(own, hidden_size=64, num_layers=1, seq_length=32).within_budget()[0]
+    assert beside.seconds() <= MAX_TEXT_SECONDS and beside.model == own.model
+    assert default_size(TextConfig(epochs=60)) is None  # already the default size

@@ -14,13 +14,8 @@ from lessonkit import NEEDED, SEEDS
 
 from playground.text import TextConfig
 from playground.text.config import TEXT_PARAM_BY_NAME
-from playground.text.sentiment import (
-    GRAMMAR,
-    encode_reviews,
-    make_reviews,
-    run_sentiment,
-    vocabulary,
-)
+from playground.text.reviews import GRAMMAR, encode_reviews, make_reviews, vocabulary
+from playground.text.sentiment import run_sentiment
 from playground.views.sentiment import SHORT_GAP, gap_verdict, sweep_frame, sweep_gaps
 
 LONGEST_GAP = TEXT_PARAM_BY_NAME["gap"].high

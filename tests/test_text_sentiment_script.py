@@ -3,6 +3,7 @@ fresh interpreter, it prints the page's losses and accuracies to the last digit.
 
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import os
@@ -12,6 +13,7 @@ import sys
 import pandas as pd
 import pytest
 
+from playground.text import reviews
 from playground.text.config import TextConfig
 from playground.text.sentiment import run_sentiment
 from playground.text.sentiment_codegen import sentiment_script
@@ -38,6 +40,7 @@ def test_the_script_stands_alone_and_says_what_it_trains(cfg):
     doc = script.split('"""')[1]
     article = {"rnn": "an RNN", "lstm": "an LSTM", "gru": "a GRU"}[cfg.model]
     assert article in doc and f"{cfg.gap} words" in doc and f"seed {cfg.seed}" in doc
+    assert inspect.getsource(reviews) in script  # the real code, not a copy kept in step
     with pytest.raises(ValueError):
         sentiment_script(TextConfig())  # the next-character task has its own
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
-from app.text_controls import controls, key_of
+from app.text_controls import asked_for, controls, key_of, locked_names
 from playground.charts.text import snapshot_player, unit_html
 from playground.params import MODELS
 from playground.text import FEATURES, TextConfig
+from playground.text.config import MAX_TEXT_SECONDS, budget_cut, default_size
 from playground.text.sentiment import N_TEST
 from playground.views.sentiment import gap_verdict, sentiment_plan, sweep_configs, sweep_plan
 from playground.views.sentiment import SWEEP_SEEDS, sentiment_downloads, sweep_gaps
@@ -28,6 +29,7 @@ from playground.views.text import (
     cells_configs,
     cells_plan,
     cells_verdict,
+    size_verdict,
     text_downloads,
     text_plan,
     verdicts,
@@ -42,8 +44,10 @@ def render(ctx: PageContext) -> None:
         sentiment(ctx, cfg, here)
         return
     prompt, temperature = writing_inputs(cfg.corpus)
+    asked = asked_for(cfg)  # the budget cut the run: the default size trains beside it
+    beside = None if asked is None else default_size(asked, locked_names(ctx.options.locked))
     try:
-        got = ctx.prepare(text_plan(cfg, ctx.lang, prompt, temperature), near=here)
+        got = ctx.prepare(text_plan(cfg, ctx.lang, prompt, temperature, beside), near=here)
     except ValueError as err:
         st.error(ctx.t("text.error.cannot_train", error=err))
         return
@@ -105,10 +109,35 @@ def losses(ctx: PageContext, got) -> None:
         words = "text.verdict.beats" if v.beats else "text.verdict.loses"
         baseline = ctx.t(f"text.baseline.{v.baseline}")
         st.markdown(f"**{ctx.t(words, model=model, bits=v.bits, baseline=baseline, base=v.base)}**")
+    budget(ctx, got)
     st.vega_lite_chart(got["text_loss"], width="stretch")
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
     downloads(ctx, text_downloads(result))
+
+
+def budget(ctx: PageContext, got) -> None:
+    """When the budget cut the run: what it read of the text and its epochs, and beside
+    it the default size trained in the same budget, from the two runs' numbers."""
+    result = got["run"]
+    asked = asked_for(result.cfg)
+    cut = None if asked is None else budget_cut(asked, result.cfg)
+    if cut is None:
+        return
+    said = "text.budget.cut_text" if cut.chars < cut.total else "text.budget.cut_epochs"
+    numbers = dict(budget=f"{MAX_TEXT_SECONDS:.0f}", chars=cut.chars, total=cut.total)
+    st.markdown(f":material/timer: {ctx.t(said, epochs=cut.epochs, asked=cut.asked, **numbers)}")
+    if "beside" not in got or ctx.options.hide_text:
+        return
+    v, other = size_verdict(result, got["beside"]), got["beside"].cfg
+    size = dict(hidden=other.hidden_size, layers=other.num_layers, window=other.seq_length)
+    words = "text.budget.default_wins" if v.default_wins else "text.budget.bigger_wins"
+    st.markdown(
+        ctx.t(
+            words, budget=numbers["budget"], model=other.model.upper(), epochs=other.epochs,
+            bits=v.bits, default_bits=v.default_bits, **size,
+        )
+    )  # fmt: skip
 
 
 def downloads(ctx: PageContext, files) -> None:

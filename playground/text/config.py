@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Mapping
 
 from playground.i18n import Note
+from playground.text.charnet import BATCH_SIZE, EMBED_SIZE
 from playground.text.corpora import TEXT_CORPORA
 from playground.params import (
     LEARNING_RATES,
@@ -36,16 +37,19 @@ CORPORA: tuple[str, ...] = ("en", "zh", "own")  # built-in texts, or the learner
 # bench/bench_text.py). Per character of the text (train + test: an epoch trains on one
 # and scores both): CHAR_SECONDS per layer (op dispatch) plus MAC_SECONDS per multiply-
 # accumulate of the gate matrices; per batch of BATCH_SIZE windows, BATCH_SECONDS per
-# layer (optimizer, loss, autograd). A run may cost MAX_TEXT_SECONDS; it trains at least
-# MIN_TEXT_EPOCHS: a learner's text is cut where that many epochs would not fit.
+# layer (optimizer, loss, autograd). A run may cost MAX_TEXT_SECONDS; the budget lowers the
+# epochs first, down to MIN_TEXT_EPOCHS, and cuts a learner's text only where that many
+# epochs of all of it would not fit. Measured at equal cost (bench/bench_text_budget.py,
+# RESULTS.md): on a real English text, bits on held-out text were lower with fewer epochs
+# over more text (default size: 4 epochs over 176k characters 2.24, 6 over 117k 2.42; the
+# largest size: 1 over 153k 4.13, 3 over 51k 4.16); on the generated corpora (never cut)
+# more epochs over less text did as well or better, but they repeat their grammar.
 MAC_SECONDS: dict[str, float] = {"rnn": 2.5e-10, "lstm": 2.5e-10, "gru": 4.5e-10}
 CHAR_SECONDS: dict[str, float] = {"rnn": 4e-6, "lstm": 4e-6, "gru": 1.4e-5}
 BATCH_SECONDS = 4e-3
 FIXED_SECONDS = 0.3  # scoring the untrained network, samples, baselines
 MAX_TEXT_SECONDS = 10.0
-MIN_TEXT_EPOCHS = 3
-BATCH_SIZE = 32  # windows per Adam step
-EMBED_SIZE = 32  # size of each character's learned vector
+MIN_TEXT_EPOCHS = 1  # (was 3: the text was cut to keep three epochs)
 
 
 @dataclass(frozen=True)
@@ -157,11 +161,11 @@ class TextConfig:
     def within_budget(
         self, locked: frozenset[str] = frozenset()
     ) -> tuple["TextConfig", list[Note]]:
-        """This config within MAX_TEXT_SECONDS: a learner's text cut where
-        MIN_TEXT_EPOCHS would not fit (at line ends kept if possible), then epochs
-        lowered; a note per change. When the instructor `locked` the epochs, the layers
-        and then the hidden size give way first (those not locked); the epochs yield
-        only when nothing else can. Applied to its own result it changes nothing."""
+        """This config within MAX_TEXT_SECONDS: the epochs lowered, and a learner's text
+        cut only where MIN_TEXT_EPOCHS of all of it would not fit; a note per change.
+        When the instructor `locked` the epochs, the layers and then the hidden size
+        give way first (those not locked); the epochs yield only when nothing else can.
+        Applied to its own result it changes nothing."""
         cfg, notes = self, []
         if cfg.corpus == "own":
             per_char = cfg.epoch_seconds(100_000) / 100_000
@@ -192,3 +196,35 @@ class TextConfig:
 
 TEXT_PARAMS: tuple[Param, ...] = settings_of(TextConfig)  # the settings, in field order
 TEXT_PARAM_BY_NAME: dict[str, Param] = {p.name: p for p in TEXT_PARAMS}
+
+
+# ---- what the budget cut, and the default size in the same budget ----------------------
+@dataclass(frozen=True)
+class BudgetCut:
+    """What the budget took from a run: the characters it read of the text asked for,
+    its epochs of those asked."""
+
+    chars: int  # characters of the text the run read
+    total: int  # characters of the text asked for
+    epochs: int  # epochs it trained
+    asked: int  # epochs asked for
+
+
+def budget_cut(asked: TextConfig, ran: TextConfig) -> BudgetCut | None:
+    """What `ran` (`asked` within the budget) lost of the text and the epochs, or None."""
+    chars, total = len(ran.source()), len(asked.source())
+    if chars == total and ran.epochs >= asked.epochs:
+        return None
+    return BudgetCut(chars, total, ran.epochs, asked.epochs)
+
+
+DEFAULT_SIZE = ("hidden_size", "num_layers", "seq_length")  # what "the default size" sets
+
+
+def default_size(asked: TextConfig, locked: frozenset[str] = frozenset()) -> TextConfig | None:
+    """`asked` at the default size (hidden size, layers, window), within the same budget:
+    the run a cut run is shown beside; None when `asked` is at the default size already."""
+    defaults = {name: TEXT_PARAM_BY_NAME[name].default for name in DEFAULT_SIZE}
+    if all(getattr(asked, name) == value for name, value in defaults.items()):
+        return None
+    return replace(asked, **defaults).within_budget(locked - set(DEFAULT_SIZE))[0]

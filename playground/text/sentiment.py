@@ -8,145 +8,34 @@ sentiment, flipped by the negation. The last word alone gives the right answer o
 the time; the network must carry "was there a 'not'?" across the aside. The same
 grammar in Chinese ("这碗汤，不，我朋友说，好"), one word per token.
 
-`run_sentiment(cfg)` trains a word-level classifier (embedding, a recurrent layer, a
-linear head on the last state; full-batch Adam on the logistic loss) and reports
+The reviews, the classifier and its training stand alone in reviews.py (the exported
+script ships that file). `run_sentiment(cfg)` trains the classifier and reports
 train/test loss and accuracy, and which words its test answers depended on
 (|∂logit/∂embedding| per word, averaged over the test reviews, by distance from the end).
 """
 
 from __future__ import annotations
 
-import math
-import random
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 from playground.params import keep_gate_block
-from playground.pipeline.models import CELLS
 from playground.pipeline.threads import single_threaded
 from playground.text.config import TextConfig
+from playground.text.reviews import (
+    EPOCHS,
+    N_TEST,
+    ReviewClassifier,
+    evaluate,
+    fit,
+    init_classifier,
+    reviews_data,
+)
 
-N_TRAIN = 1000  # reviews that train (600: the GRU failed at gap 12 with seed 2)
-N_TEST = 500  # reviews held out
-EPOCHS = 12  # passes over the training reviews (gated cells reach 100 % at gap 12 by then)
-BATCH = 50  # reviews per Adam step
-KEEP_GATE_BIAS = 2.0  # added to the LSTM forget / GRU update gate bias at init (see memory)
-HIDDEN = 32
-EMBED = 16
-LEARNING_RATE = 0.01
-
-GRAMMAR = {
-    "en": {
-        "subject": (("the", "soup"), ("the", "film"), ("our", "room"), ("the", "bread"),
-                    ("the", "concert"), ("my", "new", "chair"), ("the", "old", "bus")),
-        "was": ("was",),
-        "not": "not",
-        "plain": ("really", "truly"),  # stands where "not" would: every review one length
-        "filler": ("as", "my", "friend", "said", "after", "the", "long", "walk", "home", "and",
-                   "then", "in", "a", "quiet", "voice", "to", "everyone", "at", "table", "we",
-                   "all", "thought", "for", "while", ","),
-        "positive": ("good", "great", "lovely", "fine"),
-        "negative": ("bad", "awful", "poor", "bland"),
-        "space": " ",
-    },
-    "zh": {
-        "subject": (("这", "碗", "汤"), ("那部", "电影"), ("我们的", "房间"), ("面包",),
-                    ("音乐会",), ("我的", "新", "椅子"), ("那辆", "旧", "车")),
-        "was": ("，",),
-        "not": "不",
-        "plain": ("真", "很"),
-        "filler": ("我", "朋友", "说", "走了", "很长的", "路", "回家", "以后", "然后", "小声",
-                   "对", "大家", "在", "桌边", "我们", "都", "觉得", "一会儿", "，"),
-        "positive": ("好", "棒", "可爱", "舒服"),
-        "negative": ("坏", "糟", "差", "乏味"),
-        "space": "",
-    },
-}  # fmt: skip
-
-
-def make_reviews(lang: str, gap: int, n: int, seed: int) -> tuple[list[list[str]], np.ndarray]:
-    """`n` reviews (lists of words) and their labels (1 = positive), half negated."""
-    if lang not in GRAMMAR:
-        raise ValueError(f"unknown language {lang!r}; choose from {sorted(GRAMMAR)}")
-    if gap < 0:
-        raise ValueError(f"gap must be at least 0, got {gap}")
-    g = GRAMMAR[lang]
-    rng = random.Random(f"{lang}-{gap}-{seed}")
-    reviews, labels = [], []
-    for i in range(n):
-        negated = i % 2 == 1
-        positive_word = rng.random() < 0.5
-        subject = g["subject"][rng.randrange(len(g["subject"]))]
-        words = list(subject if isinstance(subject, tuple) else (subject,)) + list(g["was"])
-        words.append(g["not"] if negated else rng.choice(g["plain"]))
-        words += [rng.choice(g["filler"]) for _ in range(gap)]
-        words.append(rng.choice(g["positive"] if positive_word else g["negative"]))
-        reviews.append(words)
-        labels.append(int(positive_word != negated))
-    order = list(range(n))
-    rng.shuffle(order)
-    return [reviews[i] for i in order], np.array([labels[i] for i in order], dtype=np.int64)
-
-
-PAD = "<pad>"
-
-
-def vocabulary(lang: str) -> list[str]:
-    """Every word the grammar of `lang` uses, PAD first (id 0)."""
-    g = GRAMMAR[lang]
-    words = {w for s in g["subject"] for w in (s if isinstance(s, tuple) else (s,))}
-    words |= set(g["was"]) | {g["not"]} | set(g["plain"]) | set(g["filler"])
-    words |= set(g["positive"]) | set(g["negative"])
-    return [PAD, *sorted(words)]
-
-
-def encode_reviews(reviews: list[list[str]], vocab: list[str]) -> torch.Tensor:
-    """(n, L) word ids, left-padded with PAD (id 0) so every review ends at the last step."""
-    index = {w: i for i, w in enumerate(vocab)}
-    length = max(len(r) for r in reviews)
-    rows = [[0] * (length - len(r)) + [index[w] for w in r] for r in reviews]
-    return torch.tensor(rows, dtype=torch.int64)
-
-
-class ReviewClassifier(nn.Module):
-    """Embedding -> recurrent layer -> a linear head on the last state: one logit."""
-
-    def __init__(self, model: str, vocab_size: int, hidden_size: int = HIDDEN) -> None:
-        super().__init__()
-        self.embed = nn.Embedding(vocab_size, EMBED)
-        self.rnn = CELLS[model](EMBED, hidden_size, batch_first=True)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def from_vectors(self, vectors: torch.Tensor) -> torch.Tensor:
-        """(B, L, E) word vectors -> (B,) logits of "positive"."""
-        out, _ = self.rnn(vectors)
-        return self.head(out[:, -1]).squeeze(-1)
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        return self.from_vectors(self.embed(ids))
-
-
-def init_classifier(model: str, vocab_size: int, seed: int) -> ReviewClassifier:
-    """Seeded weights (PyTorch's default distributions, from a generator), the keep
-    gate (LSTM forget, GRU update) biased open by KEEP_GATE_BIAS."""
-    gen = torch.Generator().manual_seed(seed)
-    with torch.device("meta"):
-        net = ReviewClassifier(model, vocab_size)
-    net = net.to_empty(device="cpu")
-    bound = 1.0 / math.sqrt(HIDDEN)
-    with torch.no_grad():
-        net.embed.weight.normal_(0.0, 1.0, generator=gen)
-        for p in [*net.rnn.parameters(), *net.head.parameters()]:
-            p.uniform_(-bound, bound, generator=gen)
-        block = keep_gate_block(model)
-        if block is not None:
-            net.rnn.bias_ih_l0[block * HIDDEN : (block + 1) * HIDDEN] += KEEP_GATE_BIAS
-    return net
+__all__ = ["N_TEST", "SentimentResult", "lang_of", "run_sentiment", "word_saliency"]
 
 
 @dataclass
@@ -170,44 +59,18 @@ def lang_of(cfg: TextConfig) -> str:
 def run_sentiment(cfg: TextConfig, epochs: int = EPOCHS) -> SentimentResult:
     """Train `cfg.model` on reviews at `cfg.gap` (seeded by `cfg.seed`): losses per
     epoch, test accuracy, and the saliency of each position of the test reviews."""
-    lang = lang_of(cfg)
-    vocab = vocabulary(lang)
-    reviews, labels = make_reviews(lang, cfg.gap, N_TRAIN + N_TEST, cfg.seed)
-    x = encode_reviews(reviews, vocab)  # (N, L)
-    y = torch.from_numpy(labels).float()
-    xtr, ytr, xte, yte = x[:N_TRAIN], y[:N_TRAIN], x[N_TRAIN:], y[N_TRAIN:]
-    net = init_classifier(cfg.model, len(vocab), cfg.seed)
-    opt = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE)
-    gen = torch.Generator().manual_seed(cfg.seed)
+    vocab, data = reviews_data(lang_of(cfg), cfg.gap, cfg.seed)
+    xtr, ytr, xte, yte = data
+    net = init_classifier(cfg.model, len(vocab), cfg.seed, keep_gate_block(cfg.model))
     rows = []
-    for epoch in range(1, epochs + 1):
-        net.train()
-        order = torch.randperm(N_TRAIN, generator=gen)
-        total = 0.0
-        for start in range(0, N_TRAIN, BATCH):
-            batch = order[start : start + BATCH]
-            loss = F.binary_cross_entropy_with_logits(net(xtr[batch]), ytr[batch])
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(batch)
-        with torch.inference_mode():
-            test = F.binary_cross_entropy_with_logits(net(xte), yte).item()
-        rows += [(epoch, "train", total / N_TRAIN), (epoch, "test", test)]
+    for epoch, train, test in fit(net, data, epochs, cfg.seed):
+        rows += [(epoch, "train", train), (epoch, "test", test)]
     net.eval()
     net.requires_grad_(False)
-    metric_rows = []
-    with torch.inference_mode():
-        for split, xs, ys in (("train", xtr, ytr), ("test", xte, yte)):
-            logits = net(xs)
-            metric_rows.append(
-                (
-                    cfg.model,
-                    split,
-                    F.binary_cross_entropy_with_logits(logits, ys).item(),
-                    float(((logits > 0).float() == ys).float().mean()),
-                )
-            )
+    metric_rows = [
+        (cfg.model, split, *evaluate(net, xs, ys))
+        for split, xs, ys in (("train", xtr, ytr), ("test", xte, yte))
+    ]
     return SentimentResult(
         cfg,
         pd.DataFrame(rows, columns=["epoch", "split", "loss"]),

@@ -14,15 +14,12 @@ import unicodedata
 from collections import Counter
 
 from playground.i18n import Note
+from playground.text.charnet import MAX_VOCAB  # most characters a model reads
 
 MAX_TEXT_CHARS = 200_000  # characters of a learner's text used; the rest is cut, with a note
 MIN_TEXT_CHARS = 200  # fewer leave nothing to test on
 BINARY_CONTROL_SHARE = 0.1  # more control characters than this share: not text
 ALLOWED_CONTROLS = frozenset("\n\t")
-# Most distinct characters a model reads and writes; rarer ones share one symbol, UNKNOWN
-# (a Chinese text can hold thousands: the output layer would dwarf the network).
-MAX_VOCAB = 256
-UNKNOWN = "\ufffd"
 
 
 class TextRejected(ValueError):

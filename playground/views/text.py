@@ -16,7 +16,8 @@ from playground.charts.text import BASELINES, cells_chart, next_char_chart, text
 from playground.i18n import Note
 from playground.params import MODELS
 from playground.text.charlm import TextResult, generate, next_char_probs, run_text
-from playground.text.ids import split_ids, text_of
+from playground.text.charnet import split_ids
+from playground.text.ids import text_of
 from playground.text.probe import FEATURES, feature_units, text_features, unit_activations
 from playground.text.codegen import text_script
 from playground.text.config import TextConfig
@@ -86,6 +87,25 @@ def probe_units(result: TextResult) -> Units:
         if features[f].nunique() > 1:
             ranked[f] = feature_units(acts, features, f)
     return Units(shown, unit_activations(result, shown), ranked)
+
+
+@dataclass(frozen=True)
+class SizeVerdict:
+    """A run the budget cut beside the default size trained in the same budget, as shown."""
+
+    bits: float  # the run's test bits per character
+    default_bits: float  # the default size's
+    default_wins: bool  # default_bits < bits
+
+
+def size_verdict(run: TextResult, beside: TextResult) -> SizeVerdict:
+    """The two runs' test bits, from their metrics."""
+
+    def test_bits(r: TextResult) -> float:
+        return float(r.metrics.set_index(["model", "split"]).loss[r.cfg.model, "test"])
+
+    bits, default_bits = test_bits(run), test_bits(beside)
+    return SizeVerdict(bits, default_bits, default_bits < bits)
 
 
 # ---- RNN, LSTM and GRU on the same text ---------------------------------------------------
@@ -172,14 +192,17 @@ def text_train(cfg: TextConfig) -> Step:
     return Step(run_key(cfg), compute, "run", "train")
 
 
-def text_plan(cfg: TextConfig, lang: str, prompt: str, temperature: float) -> Plan:
+def text_plan(
+    cfg: TextConfig, lang: str, prompt: str, temperature: float, beside: TextConfig | None = None
+) -> Plan:
     """The next-character task at the settings, the learner's start and temperature:
     "run"; in `lang` "text_loss" and "next_char" (specs); "sample" (the text written after
-    `prompt`) and "units" (what the units follow)."""
+    `prompt`) and "units" (what the units follow). With `beside` (a run the budget cut:
+    the default size in the same budget, `config.default_size`), also its run, "beside"."""
     key = run_key(cfg)
     written = ("text_sample", key, prompt, temperature)
-    return (
-        text_train(cfg),
+    also = () if beside is None else (replace(text_train(beside), name="beside"),)
+    return (text_train(cfg), *also) + (
         chart(key, "text_loss", lang, lambda got: loss_chart(got["run"], lang)),
         derive(written, lambda got: write(got["run"], prompt, temperature), "sample"),
         chart((key, prompt), "next_char", lang, lambda got: odds_chart(got["run"], prompt, lang)),
