@@ -21,9 +21,8 @@ from playground.params import (
     LEARNING_RATES,
     MODELS,
     Param,
-    coerce,
-    format_value,
-    parse_value,
+    Settings,
+    invalid_settings,
     setting,
     settings_of,
     weight_blocks,
@@ -53,9 +52,11 @@ MIN_TEXT_EPOCHS = 1  # (was 3: the text was cut to keep three epochs)
 
 
 @dataclass(frozen=True)
-class TextConfig:
+class TextConfig(Settings):
     """Every setting of one text experiment. Defaults: an LSTM reading the English
     corpus; a default run trains in a few seconds on one core."""
+
+    URL_PREFIX = URL_PREFIX
 
     # fmt: off
     task: str = setting("next_char", choices=TASKS)  # "next_char" | "sentiment"
@@ -73,50 +74,22 @@ class TextConfig:
     text: str = ""  # the learner's text (corpus "own"); never in the URL
 
     def __post_init__(self) -> None:
-        problems = []
-        for p in TEXT_PARAMS:
-            value = getattr(self, p.name)
-            if p.kind is not str and (
-                isinstance(value, bool) or not isinstance(value, int | float)
-            ):
-                problems.append(f"{p.name}={value!r} is not a number")
-                continue
-            clean, note = coerce(p, value)
-            if note is not None or clean != value:
-                problems.append(f"{p.name}={value!r} outside its bounds or choices")
+        problems = invalid_settings(self)
         if self.corpus == "own" and not self.text:
             problems.append("corpus='own' needs a text")
         if problems:
             raise ValueError("invalid TextConfig: " + "; ".join(problems))
 
     @classmethod
-    def from_query_params(cls, params: Mapping[str, Any]) -> tuple["TextConfig", list[Note]]:
-        """Parse URL query parameters (`text_<field>`) into a config, never raising:
-        unknown keys ignored, bad values defaulted or clamped with one note each (the
-        note's `param` is the field name). A link cannot carry a text, so corpus "own"
-        reads as the default corpus, with a note."""
-        values: dict[str, Any] = {}
-        notes: list[Note] = []
-        for p in TEXT_PARAMS:
-            key = URL_PREFIX + p.name
-            if key not in params:
-                continue
-            raw = params[key]
-            if isinstance(raw, list | tuple):  # repeated key: last one wins
-                raw = raw[-1] if raw else ""
-            value, note = parse_value(p, raw)
-            if note:
-                notes.append(note)
-            values[p.name] = value
+    def from_query_params(cls, query: Mapping[str, Any]) -> tuple["TextConfig", list[Note]]:
+        """The config a link holds (`params.Settings`; the `text` never travels in a
+        link). A link cannot carry a text, so corpus "own" reads as the default corpus,
+        with a note."""
+        values, notes = cls.parse_query(query)
         if values.get("corpus") == "own":
             values["corpus"] = TEXT_PARAM_BY_NAME["corpus"].default
             notes.append(Note("text.note.own_not_in_link"))
         return cls(**values), notes
-
-    def to_query_params(self) -> dict[str, str]:
-        """Every field but `text` as URL strings; `from_query_params` reads them back
-        exactly (for a built-in corpus)."""
-        return {URL_PREFIX + p.name: format_value(getattr(self, p.name)) for p in TEXT_PARAMS}
 
     def with_text(self, text: str) -> "TextConfig":
         """This config reading the learner's `text` (already checked by `read_text`)."""
