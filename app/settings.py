@@ -16,7 +16,7 @@ state in a run that does not draw it (a closed tab), and the settings must survi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 import streamlit as st
@@ -25,7 +25,7 @@ from app.session import sync_url
 from playground.i18n import Note, t
 from playground.params import Param, Settings, format_value
 
-Settle = Callable[[Any], tuple[Any, list[Note]]]  # cfg -> (what runs, notes of changes)
+Settle = Callable[[dict[str, Any]], tuple[Any, list[Note]]]  # values -> (what runs, notes)
 
 
 def view_of(cls: type[Settings]) -> str:
@@ -91,28 +91,31 @@ def controls(
     *,
     settle: Settle | None = None,
     shown: Sequence[str] | None = None,
+    sticky: Collection[str] = (),
     columns: int = 4,
 ) -> tuple[Any, list[Note]]:
     """Draw the controls of `cls`'s settings (`shown`, default all) in rows of
     `columns`, and return the config that runs and the notes to show: the link's (once)
-    and `settle`'s (the budget's changes, each time they apply). Each control starts
-    from the held value and writes back to it; the link follows what runs."""
+    and `settle`'s (the values to the config that runs: a view's budget, each time it
+    applies). Each control starts from the held value and shows what runs, except the
+    `sticky` ones, which keep the learner's choice (a choice that needs more than the
+    settings, as one's own text); the link follows what runs."""
     held = values(cls)
     params = [p for p in cls.params() if shown is None or p.name in shown]
-    cfg = cls(**held)
     notes = list(st.session_state.pop(cls.URL_PREFIX + "link_notes", []))
-    if settle is not None:
-        cfg, moved = settle(cfg)
-        notes += moved
+    cfg, moved = (cls(**held), []) if settle is None else settle(dict(held))
+    notes += moved
     for p in params:  # every control shows what runs
-        held[p.name] = st.session_state[cls.URL_PREFIX + p.name] = getattr(cfg, p.name)
+        if p.name not in sticky:
+            held[p.name] = getattr(cfg, p.name)
+        st.session_state[cls.URL_PREFIX + p.name] = held[p.name]
     for row in range(0, len(params), columns):
         cells = st.columns(columns)
         for p, cell in zip(params[row : row + columns], cells):
             with cell:
                 widget(cls, p, lang, cls.URL_PREFIX + p.name in locked)
     for p in cls.params():
-        sync_url(cls.URL_PREFIX + p.name, getattr(cfg, p.name), p.default)
+        sync_url(cls.URL_PREFIX + p.name, format_value(held[p.name]), format_value(p.default))
     return cfg, notes
 
 

@@ -25,7 +25,8 @@ def demo_page() -> None:
         learning_rate: float = setting(0.01, 0.0001, 0.1, steps=LEARNING_RATES)
         seed: int = setting(0, 0, 9999, 1)
 
-    def settle(cfg):
+    def settle(values):
+        cfg = Demo(**values)
         if cfg.hidden_size <= 96:
             return cfg, []
         note = Note(

@@ -104,7 +104,7 @@ def render(ctx: PageContext) -> None:
             TranslateConfig,
             ctx.lang,
             ctx.options.locked,
-            settle=lambda c: within_budget(c, pairs),
+            settle=lambda v: within_budget(TranslateConfig(**v), pairs),
         )
         for note in notes:
             st.caption(render_note(ctx.lang, note))
