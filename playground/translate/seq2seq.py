@@ -36,6 +36,7 @@ SPECIALS = ("<pad>", "<s>", "</s>", "<unk>")
 EMBED_SIZE = 32  # size of each character's learned vector
 BATCH_SIZE = 64  # pairs per Adam step
 CLIP_GRAD = 1.0  # largest gradient norm per step
+BUCKET_BATCHES = 16  # batches drawn together, then sorted by target length (`bucketed`)
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 STEP_CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
@@ -217,6 +218,19 @@ def mean_loss(net: Seq2Seq, data: tuple[torch.Tensor, ...]) -> float:
     return total / count
 
 
+def bucketed(order: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """`order` with each run of BUCKET_BATCHES batches sorted by target length (stable:
+    pairs of equal length keep their drawn order), so a batch's pairs are about as long
+    as each other and the decoder runs few steps past the shorter ones' ends. Targets
+    of one length (dates) keep the drawn order exactly."""
+    size = BUCKET_BATCHES * BATCH_SIZE
+    parts = []
+    for start in range(0, len(order), size):
+        part = order[start : start + size]
+        parts.append(part[torch.sort(lengths[part], stable=True).indices])
+    return torch.cat(parts)
+
+
 def fit(
     net: Seq2Seq,
     train: tuple[torch.Tensor, ...],
@@ -239,7 +253,7 @@ def fit(
     rows = [(0, "train", mean_loss(net, train)), (0, "held_out", mean_loss(net, held_out))]
     for epoch in range(1, epochs + 1):
         net.train()
-        order = torch.randperm(len(src), generator=gen)
+        order = bucketed(torch.randperm(len(src), generator=gen), (tout != PAD).sum(1))
         total, count = 0.0, 0
         for start in range(0, len(src), BATCH_SIZE):
             batch = order[start : start + BATCH_SIZE]
@@ -264,20 +278,25 @@ def fit(
 def greedy(
     net: Seq2Seq, src: torch.Tensor, max_len: int
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Greedy decoding of src (B, S): ids (B, max_len) (EOS then anything), the log
-    probabilities of every character at every step (B, max_len, V) and the attention
-    weights (B, max_len, S) (zeros without attention)."""
+    """Greedy decoding of src (B, S): ids (B, T) (EOS then anything), the log
+    probabilities of every character at every step (B, T, V) and the attention weights
+    (B, T, S) (zeros without attention); T <= max_len, the steps until every row has
+    written EOS."""
     B, S = src.shape
     with torch.inference_mode():
         memory, state = net.memory(src)
         y = torch.full((B,), BOS, dtype=torch.int64)
         ids, logps, weights = [], [], []
+        done = torch.zeros(B, dtype=torch.bool)
         for _ in range(max_len):
             logits, state, a = net.step(y, state, memory)
             y = logits.argmax(1)
             ids.append(y)
             logps.append(torch.log_softmax(logits, dim=1))
             weights.append(a if a is not None else torch.zeros(B, S))
+            done |= y == EOS
+            if bool(done.all()):
+                break
         return torch.stack(ids, 1), torch.stack(logps, 1), torch.stack(weights, 1)
 
 
