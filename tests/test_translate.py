@@ -20,6 +20,7 @@ from playground import (
     PairsRejected,
     TranslateConfig,
     accuracy_by_length,
+    attention_by_length,
     decoder_steps,
     digit_attention,
     length_frame,
@@ -180,6 +181,23 @@ def test_accuracy_by_length_counts_every_held_out_pair(small):
     assert abs((frame.exact * frame.pairs).sum() / 100 - whole) < 1e-12
     stacked = length_frame([small, small])
     assert list(stacked.columns[:2]) == ["attention", "seed"] and len(stacked) == 2 * len(frame)
+
+
+def test_attention_by_length_trains_both_settings_on_each_seed():
+    frame = attention_by_length(replace(SMALL, epochs=1), seeds=(0, 3))
+    runs = frame[["attention", "seed"]].drop_duplicates()
+    assert sorted(map(tuple, runs.to_numpy())) == [
+        ("additive", 0), ("additive", 3), ("none", 0), ("none", 3)
+    ]  # fmt: skip
+    assert frame.groupby(["attention", "seed"]).pairs.sum().eq(100).all()
+
+
+def test_digit_attention_checks_only_digits_the_source_writes(small):
+    digits = digit_attention(small)
+    assert list(digits.columns) == ["source", "output_pos", "own_pos", "looked_pos", "hit"]
+    assert len(digits) > 4 * len(small.held_out)  # at least the year's four per pair
+    for row in digits.itertuples():
+        assert row.source[row.own_pos].isdigit() and row.hit == (row.looked_pos == row.own_pos)
 
 
 def test_own_pairs_train_character_by_character_and_score_against_baselines():
