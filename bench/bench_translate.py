@@ -47,13 +47,13 @@ def main() -> None:
         runs = [cpu_of(cfg) for _ in range(args.reps)]
         cpu = statistics.median(runs)
         train = data_of(cfg)[0]
-        chars = sum(len(b) + 1 for _, b in train)
+        chars = sum(len(b) + 1 for _, b in train)  # targets with their EOS
         per_char = cpu / (cfg.epochs * chars)
         verdict = f"  (budget {BUDGET_S:.0f} s: {'ok' if cpu <= BUDGET_S else 'OVER'})"
         print(
             f"{name:>18}: cpu median {cpu:.2f} s of {[round(r, 2) for r in runs]}, "
             f"{per_char:.2e} s per pair-character-epoch, estimate "
-            f"{cfg.seconds(chars):.1f} s" + (verdict if name == "default" else "")
+            f"{cfg.seconds(chars / len(train)):.1f} s" + (verdict if name == "default" else "")
         )
 
 

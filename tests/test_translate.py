@@ -260,3 +260,17 @@ def test_charts_are_valid_vega_lite_titled_in_the_language(small, lang):
         assert words and has_cjk(words) == (lang == "zh")
     x_labels = charts[0].to_dict()["encoding"]["x"]["axis"]["labelExpr"]
     assert '"7", "␣", "D", "e", "c"' in x_labels
+
+
+# ---- cost --------------------------------------------------------------------------
+def test_the_default_fits_the_budget_and_a_costly_config_is_lowered_once():
+    from playground.translate.config import MAX_TRANSLATE_SECONDS, MIN_TRANSLATE_EPOCHS
+
+    default = TranslateConfig()
+    assert default.seconds(11) <= 15.0 and default.within_budget(11) == (default, [])
+    big = TranslateConfig(task="reverse", hidden_size=128, epochs=40, pairs=20000)
+    fitted, notes = big.within_budget(18.5)
+    assert fitted.seconds(18.5) <= MAX_TRANSLATE_SECONDS
+    assert fitted.epochs == MIN_TRANSLATE_EPOCHS and fitted.pairs < big.pairs
+    assert [n.params["param"] for n in notes] == ["epochs", "pairs"]
+    assert fitted.within_budget(18.5) == (fitted, [])
