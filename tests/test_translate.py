@@ -14,6 +14,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from playground import (
     TRANSLATE_PRESETS,
@@ -107,6 +109,17 @@ def test_every_bad_input_is_a_named_error_with_a_note_in_both_languages(raw, key
     assert caught.value.note.key == key
     for lang in ("en", "zh"):
         assert key in strings(lang)
+
+
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000)))
+def test_any_bytes_or_text_give_pairs_or_a_named_rejection(raw):
+    try:
+        got, notes = read_pairs(raw)
+    except PairsRejected as err:
+        assert err.note.key in strings("en") and err.note.key in strings("zh")
+        return
+    assert len(got) >= pr.MIN_PAIRS and all(a and b and "\t" not in a for a, b in got)
+    assert all(n.key in strings("zh") for n in notes)
 
 
 def test_skipped_long_and_cut_lines_are_noted_and_the_rest_kept():
