@@ -14,12 +14,15 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from playground import (
     TRANSLATE_PRESETS,
     PairsRejected,
     TranslateConfig,
     accuracy_by_length,
+    attention_by_length,
     decoder_steps,
     digit_attention,
     length_frame,
@@ -108,6 +111,17 @@ def test_every_bad_input_is_a_named_error_with_a_note_in_both_languages(raw, key
         assert key in strings(lang)
 
 
+@given(st.one_of(st.binary(max_size=3000), st.text(max_size=3000)))
+def test_any_bytes_or_text_give_pairs_or_a_named_rejection(raw):
+    try:
+        got, notes = read_pairs(raw)
+    except PairsRejected as err:
+        assert err.note.key in strings("en") and err.note.key in strings("zh")
+        return
+    assert len(got) >= pr.MIN_PAIRS and all(a and b and "\t" not in a for a, b in got)
+    assert all(n.key in strings("zh") for n in notes)
+
+
 def test_skipped_long_and_cut_lines_are_noted_and_the_rest_kept():
     raw = GOOD + "no tab here\n" + "x" * 1000 + "\ty\n" + "\tempty source\n"
     got, notes = read_pairs(raw)
@@ -182,6 +196,23 @@ def test_accuracy_by_length_counts_every_held_out_pair(small):
     assert list(stacked.columns[:2]) == ["attention", "seed"] and len(stacked) == 2 * len(frame)
 
 
+def test_attention_by_length_trains_both_settings_on_each_seed():
+    frame = attention_by_length(replace(SMALL, epochs=1), seeds=(0, 3))
+    runs = frame[["attention", "seed"]].drop_duplicates()
+    assert sorted(map(tuple, runs.to_numpy())) == [
+        ("additive", 0), ("additive", 3), ("none", 0), ("none", 3)
+    ]  # fmt: skip
+    assert frame.groupby(["attention", "seed"]).pairs.sum().eq(100).all()
+
+
+def test_digit_attention_checks_only_digits_the_source_writes(small):
+    digits = digit_attention(small)
+    assert list(digits.columns) == ["source", "output_pos", "own_pos", "looked_pos", "hit"]
+    assert len(digits) > 4 * len(small.held_out)  # at least the year's four per pair
+    for row in digits.itertuples():
+        assert row.source[row.own_pos].isdigit() and row.hit == (row.looked_pos == row.own_pos)
+
+
 def test_own_pairs_train_character_by_character_and_score_against_baselines():
     pairs, _ = read_pairs(GOOD)
     r = run_translate(replace(SMALL, task="own", epochs=1), pairs=pairs)
@@ -242,3 +273,17 @@ def test_charts_are_valid_vega_lite_titled_in_the_language(small, lang):
         assert words and has_cjk(words) == (lang == "zh")
     x_labels = charts[0].to_dict()["encoding"]["x"]["axis"]["labelExpr"]
     assert '"7", "␣", "D", "e", "c"' in x_labels
+
+
+# ---- cost --------------------------------------------------------------------------
+def test_the_default_fits_the_budget_and_a_costly_config_is_lowered_once():
+    from playground.translate.config import MAX_TRANSLATE_SECONDS, MIN_TRANSLATE_EPOCHS
+
+    default = TranslateConfig()
+    assert default.seconds(11) <= 15.0 and default.within_budget(11) == (default, [])
+    big = TranslateConfig(task="reverse", hidden_size=128, epochs=40, pairs=20000)
+    fitted, notes = big.within_budget(18.5)
+    assert fitted.seconds(18.5) <= MAX_TRANSLATE_SECONDS
+    assert fitted.epochs == MIN_TRANSLATE_EPOCHS and fitted.pairs < big.pairs
+    assert [n.params["param"] for n in notes] == ["epochs", "pairs"]
+    assert fitted.within_budget(18.5) == (fitted, [])

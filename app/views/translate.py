@@ -31,8 +31,7 @@ from playground.translate import (
     unknown_chars,
 )
 from playground.translate.codegen import generate_translate_script
-from playground.translate.config import MAX_TRANSLATE_SECONDS
-from playground.translate.run import data_of
+from playground.translate.run import pairs_of
 
 LENGTH_SEEDS = (0, 1, 2)  # accuracy by length: each attention on these seeds
 EXAMPLES = {  # what the input box starts with, per task
@@ -79,19 +78,13 @@ def warm_jobs() -> list:
 
 # ---- The budget -------------------------------------------------------------------------
 def within_budget(cfg: TranslateConfig, pairs: Pairs | None) -> tuple[TranslateConfig, list]:
-    """`cfg` with its epochs lowered to what fits MAX_TRANSLATE_SECONDS on one core
-    (at least one), with a note when they were."""
+    """`cfg` within the budget (`TranslateConfig.within_budget`) for the mean target
+    length of its own pairs (a sample of a generated task's)."""
     try:
-        train, _, _, _ = data_of(cfg, pairs)
+        sample = pairs_of(cfg if cfg.task == "own" else replace(cfg, pairs=500), pairs)
     except ValueError:  # no pairs yet: nothing runs
         return cfg, []
-    chars = sum(len(b) + 1 for _, b in train)
-    per_epoch = cfg.seconds(chars) / cfg.epochs
-    most = max(1, int(MAX_TRANSLATE_SECONDS // per_epoch))
-    if cfg.epochs <= most:
-        return cfg, []
-    note = Note("note.budget", {"param": "epochs", "value": cfg.epochs, "lowered": most})
-    return replace(cfg, epochs=most), [note]
+    return cfg.within_budget(sum(len(b) + 1 for _, b in sample) / len(sample))
 
 
 # ---- The view ---------------------------------------------------------------------------

@@ -30,7 +30,10 @@ TRANSLATE_PRESETS: dict[str, TranslatePreset] = {
         # The default: dates in eight written forms to ISO, with additive attention.
         TranslatePreset("dates_attention", TranslateConfig()),
         # Reverse 4-30 letters with no attention: the one fixed vector forgets long inputs.
-        TranslatePreset("no_attention_long", TranslateConfig(task="reverse", attention="none")),
+        # (10 epochs: the lesson's settings, playground/translate/lessons.py REVERSE.)
+        TranslatePreset(
+            "no_attention_long", TranslateConfig(task="reverse", attention="none", epochs=10)
+        ),
         # English number words to Chinese numerals, with attention.
         TranslatePreset("numbers_en_zh", TranslateConfig(task="en_zh")),
     )

@@ -52,8 +52,11 @@ def decode_one(result: TranslateResult, text: str) -> tuple[list[int], torch.Ten
 
 
 def char_of(result: TranslateResult, i: int) -> str:
-    """An output id as text: END for EOS, U+FFFD for UNK."""
-    return END if i == s2s.EOS else s2s.decode([i], result.tgt_vocab) or END
+    """An output id as text: END for EOS, U+FFFD for UNK, the other specials by name
+    ("<pad>", "<s>": never trained as targets, so only ever unlikely choices)."""
+    if i == s2s.EOS:
+        return END
+    return s2s.decode([i], result.tgt_vocab) if i >= s2s.UNK else s2s.SPECIALS[i]
 
 
 @single_threaded

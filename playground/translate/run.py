@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import sacrebleu
 import torch
 
 from playground.pipeline.threads import check_stop, single_threaded
@@ -159,6 +158,8 @@ def has_cjk(texts: Sequence[str]) -> bool:
 def chrf_bleu(outputs: Sequence[str], targets: Sequence[str]) -> tuple[float, float]:
     """sacrebleu's corpus chrF and BLEU (0-100) of `outputs` against one reference each;
     BLEU tokenises Chinese by character ("zh"), other text by words ("13a")."""
+    import sacrebleu  # here, not at the top: ~0.15 s a process would pay at start
+
     refs = [list(targets)]
     chrf = sacrebleu.corpus_chrf(list(outputs), refs).score
     tokenize = "zh" if has_cjk(targets) else "13a"

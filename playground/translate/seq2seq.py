@@ -17,40 +17,40 @@ masked), a_tj, and reads the context c_t = Σ_j a_tj h_j. The step's input is th
 previous character's vector joined with c_t, and the next character's logits come from
 [s_t; c_t]. Without attention the decoder sees the source only through the state it
 starts from: one fixed vector of H numbers, whatever the length. (A one-way encoder
-worked as well on dates, but its attention peaked a character late in ~15 % of digits:
-its state one step on still holds the digit.)
+did as well on dates, but its attention peaked a character late in ~15 % of digits.)
 
 Shapes: B pairs in a batch, S source characters, T target characters (+1: EOS),
 H hidden units, E the size of a character's vector, V a vocabulary's size.
 """
 
+import itertools
 import math
+from collections import Counter
 from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
-from torch import nn
+from torch import Tensor, nn
 
 PAD, BOS, EOS, UNK = 0, 1, 2, 3  # ids every vocabulary starts with
 SPECIALS = ("<pad>", "<s>", "</s>", "<unk>")
 EMBED_SIZE = 32  # size of each character's learned vector
 BATCH_SIZE = 64  # pairs per Adam step
 CLIP_GRAD = 1.0  # largest gradient norm per step
+BUCKET_BATCHES = 16  # batches drawn together, then sorted by target length (`bucketed`)
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 STEP_CELLS = {"rnn": nn.RNNCell, "lstm": nn.LSTMCell, "gru": nn.GRUCell}
 
 # on_epoch(epoch, train_loss, held_out_loss): once per epoch, from 1, in order.
 EpochCallback = Callable[[int, float, float], None]
+Data = tuple[torch.Tensor, torch.Tensor, torch.Tensor]  # src, decoder input, target: `tensors`
 
 
 # ---- Characters and ids -------------------------------------------------------------
 def vocabulary(texts: list[str], most: int = 0) -> list[str]:
     """SPECIALS then the characters of `texts`, most frequent first (ties by code
     point); with `most` > 0 at most that many characters (the rest read as UNK)."""
-    counts: dict[str, int] = {}
-    for text in texts:
-        for c in text:
-            counts[c] = counts.get(c, 0) + 1
+    counts = Counter(c for text in texts for c in text)
     chars = sorted(counts, key=lambda c: (-counts[c], c))
     return [*SPECIALS, *(chars[:most] if most > 0 else chars)]
 
@@ -64,15 +64,8 @@ def encode(text: str, vocab: list[str]) -> list[int]:
 def decode(ids: list[int], vocab: list[str]) -> str:
     """The characters of `ids` up to the first EOS (special ids other than UNK dropped;
     UNK written as U+FFFD)."""
-    out = []
-    for i in ids:
-        if i == EOS:
-            break
-        if i == UNK:
-            out.append("\ufffd")
-        elif i > UNK:
-            out.append(vocab[i])
-    return "".join(out)
+    kept = itertools.takewhile(lambda i: i != EOS, ids)
+    return "".join("\ufffd" if i == UNK else vocab[i] if i > UNK else "" for i in kept)
 
 
 def pad(rows: list[list[int]], end: int | None = None) -> torch.Tensor:
@@ -122,9 +115,7 @@ class Seq2Seq(nn.Module):
         state = (h0, torch.zeros_like(h0)) if self.cell == "lstm" else h0
         return out, mask, state
 
-    def attend(
-        self, keys: torch.Tensor, out: torch.Tensor, mask: torch.Tensor, h: torch.Tensor
-    ) -> tuple[torch.Tensor, torch.Tensor]:
+    def attend(self, keys: Tensor, out: Tensor, mask: Tensor, h: Tensor) -> tuple[Tensor, Tensor]:
         """Additive attention from the decoder state h (B, H) over the annotations
         out (B, S, 2H): the context (B, 2H) and the weights (B, S), which sum to 1 over
         real positions."""
@@ -186,9 +177,7 @@ def init_seq2seq(
 
 
 # ---- Training ------------------------------------------------------------------------
-def tensors(
-    pairs: list[tuple[str, str]], src_vocab: list[str], tgt_vocab: list[str]
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+def tensors(pairs: list[tuple[str, str]], src_vocab: list[str], tgt_vocab: list[str]) -> Data:
     """src (N, S), decoder input (N, T) = BOS + target, decoder target (N, T) =
     target + EOS; PAD after each."""
     src = pad([encode(s, src_vocab) for s, _ in pairs])
@@ -204,7 +193,7 @@ def batch_loss(net: Seq2Seq, src: torch.Tensor, tin: torch.Tensor, tout: torch.T
     return F.cross_entropy(logits.flatten(0, 1), tout[:, :t_len].flatten(), ignore_index=PAD)
 
 
-def mean_loss(net: Seq2Seq, data: tuple[torch.Tensor, ...]) -> float:
+def mean_loss(net: Seq2Seq, data: Data) -> float:
     """Mean cross-entropy per target character over `data`, in batches of BATCH_SIZE."""
     src, tin, tout = data
     total, count = 0.0, 0
@@ -217,21 +206,27 @@ def mean_loss(net: Seq2Seq, data: tuple[torch.Tensor, ...]) -> float:
     return total / count
 
 
+def bucketed(order: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    """`order` with each run of BUCKET_BATCHES batches sorted by target length, stably
+    (dates, all of one length, keep it): a batch's decoder runs few steps past its ends."""
+    size = BUCKET_BATCHES * BATCH_SIZE
+    parts = []
+    for start in range(0, len(order), size):
+        part = order[start : start + size]
+        parts.append(part[torch.sort(lengths[part], stable=True).indices])
+    return torch.cat(parts)
+
+
 def fit(
-    net: Seq2Seq,
-    train: tuple[torch.Tensor, ...],
-    held_out: tuple[torch.Tensor, ...],
-    epochs: int,
-    learning_rate: float,
-    seed: int,
-    on_epoch: EpochCallback | None = None,
-) -> list[tuple[int, str, float]]:
+    net: Seq2Seq, train: Data, held_out: Data, epochs: int, learning_rate: float, seed: int,
+    on_epoch: EpochCallback | None = None
+) -> list[tuple[int, str, float]]:  # fmt: skip
     """Train with Adam and teacher forcing, BATCH_SIZE pairs a step in an order drawn
     from a generator seeded by `seed`, gradients clipped to CLIP_GRAD. Returns rows
     (epoch, split, loss), loss the mean cross-entropy per character (nats): held-out
     scored after each epoch, train the mean over the epoch's steps as it trained;
-    epoch 0 scores the untrained net. Stops early if a loss stops being finite. Leaves `net` in eval
-    mode."""
+    epoch 0 scores the untrained net. Stops early if a loss stops being finite. Leaves
+    `net` in eval mode."""
     gen = torch.Generator().manual_seed(seed)
     opt = torch.optim.Adam(net.parameters(), lr=learning_rate)
     src, tin, tout = train
@@ -239,7 +234,7 @@ def fit(
     rows = [(0, "train", mean_loss(net, train)), (0, "held_out", mean_loss(net, held_out))]
     for epoch in range(1, epochs + 1):
         net.train()
-        order = torch.randperm(len(src), generator=gen)
+        order = bucketed(torch.randperm(len(src), generator=gen), (tout != PAD).sum(1))
         total, count = 0.0, 0
         for start in range(0, len(src), BATCH_SIZE):
             batch = order[start : start + BATCH_SIZE]
@@ -261,23 +256,25 @@ def fit(
 
 
 # ---- Decoding and scoring ------------------------------------------------------------
-def greedy(
-    net: Seq2Seq, src: torch.Tensor, max_len: int
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Greedy decoding of src (B, S): ids (B, max_len) (EOS then anything), the log
-    probabilities of every character at every step (B, max_len, V) and the attention
-    weights (B, max_len, S) (zeros without attention)."""
+def greedy(net: Seq2Seq, src: Tensor, max_len: int) -> tuple[Tensor, Tensor, Tensor]:
+    """Greedy decoding of src (B, S): ids (B, T) (EOS then anything), log probabilities
+    (B, T, V) and attention weights (B, T, S) (zeros without attention) of each step;
+    T <= max_len: it stops once every row has written EOS."""
     B, S = src.shape
     with torch.inference_mode():
         memory, state = net.memory(src)
         y = torch.full((B,), BOS, dtype=torch.int64)
         ids, logps, weights = [], [], []
+        done = torch.zeros(B, dtype=torch.bool)
         for _ in range(max_len):
             logits, state, a = net.step(y, state, memory)
             y = logits.argmax(1)
             ids.append(y)
             logps.append(torch.log_softmax(logits, dim=1))
             weights.append(a if a is not None else torch.zeros(B, S))
+            done |= y == EOS
+            if bool(done.all()):
+                break
         return torch.stack(ids, 1), torch.stack(logps, 1), torch.stack(weights, 1)
 
 
