@@ -42,8 +42,6 @@ def attention_chart(attention: pd.DataFrame, lang: str = "en") -> alt.Chart:
         source_shown=attention.source_char.map(shown),
         output_shown=attention.output_char.map(shown),
     )
-    n_src = max(1, frame.source_pos.nunique())
-    n_out = max(1, frame.output_pos.nunique())
     return (
         alt.Chart(frame)
         .mark_rect()
@@ -52,13 +50,18 @@ def attention_chart(attention: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 "source_pos:O",
                 title=source_title,
                 axis=alt.Axis(
-                    labelExpr=position_labels(frame, "source_pos", "source_char"), labelAngle=0
+                    labelExpr=position_labels(frame, "source_pos", "source_char"),
+                    labelAngle=0,
+                    labelOverlap=False,  # every character named
                 ),
             ),  # fmt: skip
             y=alt.Y(
                 "output_pos:O",
                 title=output_title,
-                axis=alt.Axis(labelExpr=position_labels(frame, "output_pos", "output_char")),
+                axis=alt.Axis(
+                    labelExpr=position_labels(frame, "output_pos", "output_char"),
+                    labelOverlap=False,
+                ),
             ),
             color=alt.Color(
                 "weight:Q",
@@ -71,7 +74,7 @@ def attention_chart(attention: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 alt.Tooltip("weight:Q", title=weight_title, format=".3f"),
             ],
         )
-        .properties(width=CELL_PX * n_src, height=CELL_PX * n_out)
+        .properties(width=alt.Step(CELL_PX), height=alt.Step(CELL_PX))
     )
 
 
