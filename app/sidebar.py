@@ -24,6 +24,8 @@ import streamlit as st
 
 from app.session import (
     ADVANCED,
+    view_label,
+    view_of,
     NO_PRESET,
     UPLOAD_OPEN,
     apply_preset,
@@ -38,6 +40,8 @@ from playground.pipeline.upload import UploadError, column_series, parse_csv
 from playground.serve.keys import SIGNAL, Data
 from playground.workshop.instructor import InstructorOptions
 from playground.workshop.presets import PRESETS
+
+OWN_SETTINGS = ("text", "translate")  # views whose settings live in their tab, not here
 
 # What the series comes from, for the controls' help: the built-in synthetic signal, a
 # real series (airline, sunspots) or an uploaded file.
@@ -132,6 +136,10 @@ def controls(lang: str, options: InstructorOptions) -> tuple[dict[str, object], 
             on_change=apply_preset,
             disabled=scenario_locked,
         )
+        view = view_of(st.session_state.get("view"))
+        if view in OWN_SETTINGS:  # one set of controls: the open view's, in its tab
+            st.caption(t(lang, "sidebar.own_settings", view=view_label(lang, view)))
+            return keep(list(PARAMS)), CostPlace("")
         st.header(t(lang, "sidebar.header"))
         values = {p.name: widget(p, lang, options, cfg, source) for p in PARAMS if not p.advanced}
         # Drawn only while open: closed, a rerun sends none of its controls (each one

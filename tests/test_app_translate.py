@@ -98,3 +98,15 @@ def test_own_pairs_train_and_a_bad_paste_says_why_while_the_previous_stay():
     assert not at.exception
     assert at.error and t("en", "translate.note.one_column") in at.error[0].value
     assert len(at.metric) >= 2  # the previous pairs still train and show
+
+
+def test_the_sidebar_leaves_the_series_settings_to_the_series_views_and_keeps_them():
+    at = open_translate(hidden_size="16", noise="0.3")
+    sidebar_keys = {w.key for w in at.sidebar.slider} | {w.key for w in at.sidebar.number_input}
+    assert "hidden_size" not in sidebar_keys and "noise" not in sidebar_keys
+    view = t("en", "view.translate.title")
+    assert any(t("en", "sidebar.own_settings", view=view) == c.value for c in at.sidebar.caption)
+    at.session_state["view"] = t("en", "view.train.title")  # back to a series view
+    at.run()
+    assert not at.exception
+    assert widget(at, "hidden_size").value == 16 and widget(at, "noise").value == 0.3
