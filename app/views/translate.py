@@ -91,8 +91,9 @@ def within_budget(cfg: TranslateConfig, pairs: Pairs | None) -> tuple[TranslateC
 def render(ctx: PageContext) -> None:
     ctx.explain("translate")
     preset_picker(ctx)
+    controls = st.container(border=True)  # first on the page, drawn once the pairs are read
     pairs = own_pairs(ctx) if settings.values(TranslateConfig)["task"] == "own" else None
-    with st.container(border=True):
+    with controls:
         cfg, notes = settings.controls(
             TranslateConfig,
             ctx.lang,
