@@ -77,6 +77,20 @@ def test_next_char_chart_shows_the_ten_likeliest_with_words_for_blanks():
     assert next_char_chart(PROBS.iloc[[12, 13]], "en").data.shown.str.contains("space|line").all()
 
 
+def test_next_char_bars_are_ordered_by_odds_in_the_spec_on_an_axis_that_fits_them():
+    # Issue 40: after the start changed, the page kept the bars' old order (the domain
+    # followed the data's order, which an in-place data swap does not renew), and the
+    # axis always ran 0-1. The order is the spec's: by p, largest first.
+    shuffled = PROBS.sample(frac=1, random_state=3)
+    chart = next_char_chart(shuffled, "en")
+    assert chart.data.p.tolist() == sorted(PROBS.p, reverse=True)[:TOP_CHARS]
+    encoding = chart.to_dict()["encoding"]
+    assert encoding["y"]["sort"] == {"field": "p", "op": "max", "order": "descending"}
+    assert encoding["x"]["scale"]["domain"] == [0, 0.2]  # the largest odds is 0.2
+    sure = pd.DataFrame({"char": list("ab"), "p": [0.94, 0.06]})
+    assert next_char_chart(sure, "en").to_dict()["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
 @given(st.text(min_size=1, max_size=40))
 def test_unit_html_escapes_every_character_and_colours_each(text):
     values = np.linspace(-1, 1, len(text))

@@ -87,15 +87,27 @@ def shown_char(c: str, lang: str) -> str:
 
 
 def next_char_chart(probs: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """The TOP_CHARS likeliest next characters (probs: char, p, largest first) as bars."""
-    top = probs.head(TOP_CHARS).copy()
+    """The TOP_CHARS likeliest next characters (probs: char, p) as bars, likeliest on
+    top. The order is the spec's (bars sorted by p), not the data's: the page swaps a
+    chart's data in place when the start changes, and a domain in data order kept the
+    old start's order (a space at p = 0.94 drawn seventh). The p axis runs from 0 to
+    the largest odds (rounded up), not always to 1."""
+    top = probs.nlargest(TOP_CHARS, "p", keep="first").copy()
     top["shown"] = [shown_char(c, lang) for c in top.char]
     return (
         alt.Chart(top)
         .mark_bar(color="#1f77b4")
         .encode(
-            x=alt.X("p:Q", title=t(lang, "chart.text.p"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("shown:N", title=t(lang, "chart.text.char"), sort=None),
+            x=alt.X(
+                "p:Q",
+                title=t(lang, "chart.text.p"),
+                scale=alt.Scale(domain=[0, odds_end(top.p.max())]),
+            ),
+            y=alt.Y(
+                "shown:N",
+                title=t(lang, "chart.text.char"),
+                sort=alt.EncodingSortField("p", op="max", order="descending"),
+            ),
             tooltip=[
                 alt.Tooltip("shown:N", title=t(lang, "chart.text.char")),
                 alt.Tooltip("p:Q", title=t(lang, "chart.text.p"), format=".3f"),
@@ -103,6 +115,14 @@ def next_char_chart(probs: pd.DataFrame, lang: str = "en") -> alt.Chart:
         )
         .properties(height=24 * len(top) + 20, autosize=FIT_WIDTH)
     )
+
+
+def odds_end(largest: float) -> float:
+    """The p axis's end: the largest odds rounded up to a tenth (0.2 for 0.13), at
+    most 1; 0.1 when there are none."""
+    if not np.isfinite(largest) or largest <= 0:
+        return 0.1
+    return float(min(1.0, np.ceil(round(largest * 10, 9)) / 10))
 
 
 def unit_color(value: float, scale: float) -> str:
