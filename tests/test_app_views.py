@@ -195,6 +195,7 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     at.slider(key="lag").set_value(5).run()
     at.button(key="run_memory").click().run()
     assert not at.exception, at.exception
+    assert not at.button  # the result shows, the button goes
     (frame,) = [f for f in charts(at)[0] if "relative_mse" in f.columns]
     assert set(frame.model) == {"gru", "lstm", "rnn"} and set(frame.lag) == {5}
     assert sorted(set(frame.seed)) == [0, 1, 2] and len(frame) == 9
