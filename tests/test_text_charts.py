@@ -134,3 +134,19 @@ def test_cells_chart_and_verdict():
     assert not v.apart  # LSTM's worst (2.2) does not beat GRU's best (2.1)
     bits |= {("gru", s): 2.3 + 0.1 * s for s in range(3)}  # all above LSTM's worst
     assert cells_verdict(cells_frame(bits)).apart
+
+
+def test_the_text_player_looks_like_the_train_replay_s():
+    """Issue 40: the Text replay's player was unstyled beside the Train replay's. It
+    carries the Train player's own style (button, scrubber, epoch label)."""
+    from playground.charts.replay import TEMPLATE
+
+    page = snapshot_player(pd.DataFrame({"epoch": [0, 4], "sample": ["a", "b"]}), "en")
+    train_style = TEMPLATE.split("<style>")[1].split("</style>")[0]
+    assert train_style.strip() and train_style in page
+    assert '<div class="bar">' in page and 'class="epoch"' in page and "&#9654;" in page
+
+
+def test_the_position_labels_of_the_sentiment_chart_stand_upright():
+    axis = saliency_chart(SALIENCY, "en").to_dict()["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0  # they were turned 90°
