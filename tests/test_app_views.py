@@ -255,3 +255,13 @@ def test_unusable_upload_is_an_error_in_the_language():
     assert not at.exception, at.exception
     assert [e.value for e in at.sidebar.error] == ["无法使用这个文件：文件只有表头，没有数据行。"]
     assert len(at.get("vega_lite_chart")) == 3  # the signal still trains
+
+
+@pytest.mark.parametrize(
+    ("view", "key"), [("forecast", "forecast.paths.title"), ("gradients", "gradients.norms.title")]
+)
+def test_the_main_chart_of_forecast_and_gradients_has_a_heading(view, key):
+    """Issue 40: their first chart came with no heading (the charts after it had one):
+    the first heading of the tab is the main chart's, right above it."""
+    at = run_app(view, epochs="2")
+    assert at.subheader and at.subheader[0].value == t("en", key)
