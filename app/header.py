@@ -10,7 +10,7 @@ import streamlit as st
 
 from app.context import PROGRESS_SLOT_PX, PageContext
 from app.phone import PHONE_QUERY
-from app.session import scenario_start
+from app.session import BUDGET_NOTES, budget_held, scenario_start
 from playground import PARAMS
 from playground.changes import change_label
 from playground.i18n import Note, render_note
@@ -56,13 +56,33 @@ def render_header(ctx: PageContext, notes: list[Note]) -> Any:
     return box
 
 
+def budget_text(ctx: PageContext) -> str | None:
+    """The one note on the budget: each setting it holds below the value asked for
+    (None when it holds none). It lasts as long as the budget binds, no longer: a
+    move that leaves room brings the asked values back (`session.settle`)."""
+    held = budget_held()
+    if not held:
+        return None
+    join = "；".join if ctx.lang == "zh" else "; ".join
+    items = [
+        ctx.t("note.budget_item", label=ctx.t(f"param.{k}.label"), value=value, asked=asked)
+        for k, value, asked in held
+    ]
+    locks = ctx.options.locked & {p.name for p in PARAMS}  # they take part of the room
+    return ctx.t("note.budget_held_locked" if locks else "note.budget_held", items=join(items))
+
+
 def notices(ctx: PageContext, notes: list[Note]) -> None:
     """Every note (of the link, of the last move, of these settings), the locks, and
     the scenario's notes and "what to notice"."""
     lang, options = ctx.lang, ctx.options
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
-        st.warning(render_note(lang, note), icon=":material/warning:")
+        if note.key not in BUDGET_NOTES:  # said once, as it holds now: `budget_text`
+            st.warning(render_note(lang, note), icon=":material/warning:")
+    held = budget_text(ctx)
+    if held:
+        st.warning(held, icon=":material/warning:")
     labels = [ctx.t(f"param.{p.name}.label") for p in PARAMS if p.name in options.locked]
     if labels:  # the Text view says its own locks
         join = "、".join if lang == "zh" else ", ".join

@@ -26,6 +26,15 @@ from playground.workshop.instructor import (
 from playground.workshop.presets import PRESETS
 
 NO_PRESET = ""  # the preset selectbox's "your own settings" entry
+# Notes of a value the budget lowered. The page shows none of them as they come: it
+# keeps the value asked for (`ASKED`), tries it again on every move, and says in one
+# note what the budget holds now (`budget_note`).
+BUDGET_NOTES = ("note.budget", "note.points_budget", "note.locked_budget")
+ASKED = "budget_asked"  # setting -> the value the learner (or the link) asked for
+# Setting -> the value the callbacks of this run's moves set it to: several controls
+# moved at once call back one after another, and the first settles them all, so a
+# later one finds its control at the value the budget gave, not at one the learner asked.
+WRITTEN = "budget_written"
 ADVANCED = "advanced"  # the sidebar's Advanced group's key: whether it is open
 UPLOAD_OPEN = "upload_open"  # the upload group's key: whether it is open
 
@@ -77,6 +86,8 @@ def start() -> None:
     notes += [Note("note.unknown_view", {"value": v[:24]}) for v, k in zip(views, opened) if not k]
     st.session_state.options = opts
     st.session_state.url_notes = list(notes) + list(opts.notes)
+    st.session_state[ASKED] = {}
+    remember_asked(notes)
     st.session_state.lang = opts.lang or browser_language()
     st.session_state.preset = preset.key if preset else NO_PRESET
     st.session_state.preset_start = url_cfg  # the scenario as the link refined it
@@ -162,6 +173,7 @@ def apply_preset() -> None:
             st.session_state[p.name] = getattr(chosen.config, p.name)
     remember_compare(list(chosen.compare_models or MODELS))
     st.session_state.preset_start = chosen.config
+    st.session_state[ASKED] = {}  # the scenario sets every value
     open_advanced_for(chosen.config)
     st.session_state.view = view_label(st.session_state.lang, resolve_view(chosen.view) or "train")
 
@@ -180,16 +192,48 @@ def settings() -> dict[str, object]:
 def settle(moved: str | None = None) -> tuple[ExperimentConfig, list[Note]]:
     """Set every control whose value does not run (bounds, window, budget) to the value
     that does; a control the instructor locked never moves (the budget lowers an
-    unlocked one: the points first, then `moved`, the control just moved). Returns the
-    config that runs and a note per value changed. Called before the controls are
-    drawn (writing their state is allowed then)."""
+    unlocked one: the points first, then `moved`, the control just moved). A value the
+    budget lowered before is asked for again (`ASKED`): when the budget no longer
+    binds, it comes back (a move of that control itself asks anew). Returns the config
+    that runs and a note per value changed. Called before the controls are drawn
+    (writing their state is allowed then)."""
     values = settings()
     locked = st.session_state.options.locked
-    cfg, notes = ExperimentConfig.from_values(values, locked=locked, moved=moved)
+    asked = st.session_state.setdefault(ASKED, {})
+    written = st.session_state.setdefault(WRITTEN, {})
+    if moved is not None and written.get(moved, asked.get(moved)) != values[moved]:
+        asked.pop(moved, None)  # the learner asked for another value
+    tried = values | {k: v for k, v in asked.items() if k not in locked}
+    cfg, notes = ExperimentConfig.from_values(tried, locked=locked, moved=moved)
+    remember_asked(notes)
+    for name in list(asked):
+        if getattr(cfg, name) == asked[name]:  # back: the budget no longer holds it
+            del asked[name]
     for p in PARAMS:
         if getattr(cfg, p.name) != values[p.name]:
-            st.session_state[p.name] = getattr(cfg, p.name)
+            st.session_state[p.name] = written[p.name] = getattr(cfg, p.name)
+    if moved is None:  # the page's own settle, after the callbacks: the moves are done
+        written.clear()
     return cfg, notes
+
+
+def remember_asked(notes: list[Note]) -> None:
+    """Keep the value asked for of each setting the budget lowered (the first asked)."""
+    asked = st.session_state.setdefault(ASKED, {})
+    for note in notes:
+        if note.key in BUDGET_NOTES:
+            asked.setdefault(note.params["param"], note.params["value"])
+
+
+def budget_held() -> list[tuple[str, object, object]]:
+    """What the budget holds now: (setting, the value that runs, the value asked for)
+    of each setting below the value asked for."""
+    asked = st.session_state.get(ASKED, {})
+    return [
+        (k, st.session_state[k], v)
+        for k, v in asked.items()
+        if k in st.session_state and st.session_state[k] != v
+    ]
 
 
 def on_setting_change(moved: str | None = None) -> None:

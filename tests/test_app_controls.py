@@ -76,17 +76,45 @@ def test_moving_to_the_largest_sizes_moves_epochs_and_points_to_what_runs():
     assert url_value(at, "n_points") == points
     for key in ("seq_length", "hidden_size", "num_layers"):  # the moves asked for are kept
         assert widget(at, key).value == PARAM_BY_NAME[key].high
-    shown = " ".join(warnings(at))
-    assert "Number of points: 1000 would leave fewer than 30 epochs" in shown, shown
-    assert "Epochs: 1000 would exceed the compute budget" in shown, shown
+    (shown,) = [w for w in warnings(at) if "budget" in w]  # one note on the budget
+    assert f"Number of points {points} instead of the 1000 asked for" in shown, shown
+    assert f"Epochs {epochs} instead of the 1000 asked for" in shown, shown
     # The controls say the most these settings allow, and what they cost.
     assert f"at most {epochs} epochs" in widget(at, "epochs").help
     assert f"at most {points} points" in widget(at, "n_points").help
     (cost,) = [c.value for c in at.sidebar.caption if "of training" in c.value]
     assert f"at most {epochs} epochs" in cost
-    # The notes were about that move: the next rerun does not repeat them.
+    # The note says what the budget holds now: the next rerun says the same, once.
     rerun(at)
-    assert not warnings(at)
+    assert [w for w in warnings(at) if "budget" in w] == [shown]
+
+
+def test_budget_notes_and_lowered_values_last_only_while_the_budget_binds():
+    """Issue 40: open a link the budget lowers, drag Epochs to the end, then set Hidden
+    size to 1: the notes stayed, and so did 330 points and 30 epochs. Now one note says
+    what the budget holds while it holds it, and the values asked for come back when it
+    no longer binds (the epochs as far as the budget allows, said in the note)."""
+    at = run_app(hidden_size="128", seq_length="40", n_points="400", model="lstm")
+    assert (widget(at, "n_points").value, widget(at, "epochs").value) == (330, 30)
+    budget = [w for w in warnings(at) if "budget" in w]
+    assert len(budget) == 1 and "Number of points 330 instead of the 400" in budget[0], budget
+    widget(at, "epochs").set_value(1000).run()
+    assert len([w for w in warnings(at) if "budget" in w]) == 1, warnings(at)
+    widget(at, "hidden_size").set_value(1)
+    rerun(at)
+    most = ExperimentConfig(model="lstm", hidden_size=1, seq_length=40, n_points=400)
+    assert widget(at, "n_points").value == 400 == url_value(at, "n_points")
+    assert widget(at, "epochs").value == most.max_epochs() == trained(at)[0]
+    (note,) = [w for w in warnings(at) if "budget" in w]
+    assert "Number of points" not in note
+    assert f"Epochs {most.max_epochs()} instead of the 1000" in note
+    widget(at, "epochs").set_value(200)  # a move of the control itself: asked anew
+    rerun(at)
+    assert widget(at, "epochs").value == 200 and not warnings(at)
+    widget(at, "hidden_size").set_value(128)  # the budget binds again, and says so once
+    rerun(at)
+    assert widget(at, "n_points").value < 400 and widget(at, "epochs").value == 30
+    assert len(warnings(at)) == 1, warnings(at)
 
 
 def test_a_window_longer_than_half_the_points_moves_the_window_slider():

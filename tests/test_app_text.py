@@ -294,3 +294,78 @@ def test_an_uploaded_txt_trains_and_a_bad_one_keeps_it():
         assert not at.exception
         assert at.error and t("en", "text.own.kept") in at.error[0].value
         assert set(max(chart_frames(at)[1], key=len).char) <= set(own)  # still the good text
+
+
+# ---- Issue 40: what the Text view says about its own numbers --------------------------
+PARAGRAPHS = """The river ran past the mill and under the old stone bridge, where the children
+waited for the boats to come in. In the evening the lamps were lit one by one along the
+quay, and the smell of bread came from the bakery on the corner. Nobody in the town could
+remember a winter as cold as the one that followed; the canal froze and the mill stood still.
+"""
+
+
+def test_own_text_that_does_not_beat_a_baseline_says_more_epochs_fit():
+    """A few pasted paragraphs at a short training do not beat the baselines: the page
+    says how many epochs the budget allows and where to set them (it said nothing)."""
+    at = open_text()
+    widget(at, "text_corpus").set_value("own").run()
+    at.text_area(key="text_area").input(PARAGRAPHS).run()
+    assert not at.exception, at.exception
+    loses = [m.value for m in at.markdown if "does not beat it" in m.value]
+    assert loses, [m.value for m in at.markdown]  # the case the hint is for
+    start = t("en", "text.verdict.more_epochs", epochs=2, most=0).split("0 fit")[0]
+    (hint,) = [i.value for i in at.info if i.value.startswith(start)]
+    most = int(hint[len(start) :].split()[0])
+    assert 2 < most <= 60 and "Move Epochs up" in hint
+
+
+def test_no_more_epochs_hint_where_the_epochs_are_locked_or_at_their_most():
+    from app.views.text import more_epochs
+
+    cfg = TextConfig(epochs=2)
+    assert more_epochs(cfg, frozenset()) == min(cfg.max_epochs(), 60) > 2
+    assert more_epochs(cfg, frozenset({"text_epochs"})) is None
+    top = TextConfig(epochs=min(cfg.max_epochs(), 60))
+    assert more_epochs(top, frozenset()) is None
+
+
+def test_a_start_of_characters_the_text_never_had_comes_with_a_note(english):
+    at = english
+    assert not [c.value for c in at.caption if "did not have" in c.value]
+    at.text_input(key="text_prompt").input("☃☂ the").run()
+    notes = [c.value for c in at.caption if "☃" in c.value]
+    assert len(notes) == 1 and "☂" in notes[0], [c.value for c in at.caption]
+    at.text_input(key="text_prompt").input("the").run()  # the note goes with them
+    assert not [c.value for c in at.caption if "☃" in c.value]
+
+
+def test_unseen_characters_are_said_as_the_network_reads_them():
+    from app.views.text import unseen_note
+    from playground.text.validate import UNKNOWN
+
+    assert unseen_note("abc", "abc\n", "\n", "en") is None
+    rare = unseen_note("a☃b☃", "ab" + UNKNOWN, "\n", "en")
+    assert rare == t("en", "text.prompt.unseen_rare", chars="☃")
+    assert unseen_note("a☃", "ab\n", "\n", "en") == t("en", "text.prompt.unseen_skipped", chars="☃")
+    none = unseen_note("☃☂", "ab\n", "\n", "zh")
+    assert none == t(
+        "zh",
+        "text.prompt.unseen_all",
+        chars="☃、☂",
+        start="↵ (" + t("zh", "chart.text.newline") + ")",
+    )
+
+
+def test_the_sentiment_task_explains_itself_and_why_a_short_not_bar_is_no_ignored_word():
+    """Issue 40: the explanation box spoke of bits per character, and the "not" bar
+    (|∂output/∂word| about 0.03) looked ignored beside "100 % right", with no word on it."""
+    for lang in ("en", "zh"):
+        at = open_text(lang=lang, text_task="sentiment", text_gap="2", text_model="gru")
+        infos = [i.value for i in at.info]
+        assert t(lang, "view.text.explain") not in infos
+        assert t(lang, "view.text.explain_sentiment") in infos
+        shown = next(m.value for m in at.markdown if "%" in m.value and "GRU" in m.value)
+        acc = int(shown.split("%")[0].split()[-1].lstrip("的")) / 100
+        key = "reads" if acc >= 0.75 else "not_yet"
+        said = t(lang, f"text.sentiment.saliency.{key}", model="GRU", acc=acc, n=500, gap=2)
+        assert said in [c.value for c in at.caption], [c.value for c in at.caption]

@@ -195,6 +195,7 @@ def test_memory_sweep_runs_on_the_button_and_is_shared():
     at.slider(key="lag").set_value(5).run()
     at.button(key="run_memory").click().run()
     assert not at.exception, at.exception
+    assert not at.button  # the result shows, the button goes
     (frame,) = [f for f in charts(at)[0] if "relative_mse" in f.columns]
     assert set(frame.model) == {"gru", "lstm", "rnn"} and set(frame.lag) == {5}
     assert sorted(set(frame.seed)) == [0, 1, 2] and len(frame) == 9
@@ -254,3 +255,13 @@ def test_unusable_upload_is_an_error_in_the_language():
     assert not at.exception, at.exception
     assert [e.value for e in at.sidebar.error] == ["无法使用这个文件：文件只有表头，没有数据行。"]
     assert len(at.get("vega_lite_chart")) == 3  # the signal still trains
+
+
+@pytest.mark.parametrize(
+    ("view", "key"), [("forecast", "forecast.paths.title"), ("gradients", "gradients.norms.title")]
+)
+def test_the_main_chart_of_forecast_and_gradients_has_a_heading(view, key):
+    """Issue 40: their first chart came with no heading (the charts after it had one):
+    the first heading of the tab is the main chart's, right above it."""
+    at = run_app(view, epochs="2")
+    assert at.subheader and at.subheader[0].value == t("en", key)

@@ -409,8 +409,9 @@ def cell_page():
 
 
 def html_bodies(at) -> list[str]:
-    """The SVGs the page shows (markdown with HTML allowed), in page order."""
-    return [e.value for e in at.markdown if e.value.startswith("<svg")]
+    """The SVGs the page shows (markdown with HTML allowed), in page order (each under
+    its phone-only "swipe sideways" hint)."""
+    return [e.value for e in at.markdown if "<svg" in e.value]
 
 
 def run_cell(**state) -> AppTest:
@@ -475,3 +476,24 @@ def test_latex_gives_each_symbol_one_subscript(fitted, kind):
             tex = unit_latex(unit_arithmetic(cell_step(fitted[kind, 2], WINDOW, step, 0), unit))
             assert not DOUBLE_SUBSCRIPT.search(tex), DOUBLE_SUBSCRIPT.search(tex).group(0)
     assert not DOUBLE_SUBSCRIPT.search(equations_latex(kind))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_symbol_of_the_unit_is_written_alike(fitted, kind):
+    """Issue 40: the LSTM's gate lines read i₃₀ beside hₜ[30]. Each symbol of unit j is
+    written x_t[j]: a gate as i_t[5], like h_t[5]."""
+    a = unit_arithmetic(cell_step(fitted[kind, 2], WINDOW, 3, 0), 5)
+    tex = unit_latex(a)
+    assert not re.search(r"[a-z]_\{5\}", tex), re.search(r"[a-z]_\{5\}", tex).group(0)
+    for g in a.gates:
+        assert f"{g.gate if kind != 'rnn' else 'h'}_t[5] &=" in tex
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_rnn_s_units_table_names_the_new_state_once(fitted, lang):
+    """Issue 40: Inside/RNN showed "new state" twice (its tanh and h_t, one value)."""
+    cs = cell_step(fitted["rnn", 1], WINDOW, 5)
+    svg = units_svg(cs, shown_units(cs, 3, 4), 3, lang)
+    rows = [r for r in re.findall(r'text-anchor="end"[^>]*>([^<]*)<', svg)]
+    assert len(rows) == 2 and t(lang, "cell.gate.h") not in rows, rows  # h_{t-1}, h_t
+    assert number(cs.h_t[3]) in svg

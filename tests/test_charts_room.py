@@ -19,12 +19,14 @@ from playground.charts.labels import (
     PLAIN_LOG_RANGE,
     SPLIT_COLORS,
     SPLITS,
+    LOG_TICKS_MOST,
     log_axis,
     log_label_expr,
+    log_ticks,
 )
 from playground.charts.replay import replay_data, replay_html
 from playground.charts.saliency import recall_saliency_chart
-from playground.charts.seeds import PLOT_HEIGHT, seed_spread_chart, spread_ticks
+from playground.charts.seeds import PLOT_HEIGHT, seed_spread_chart, spread_domain
 from playground.charts.train import loss_chart, metrics_chart
 from playground.i18n import t
 from playground.views.memory import MemoryConfig, memory_runs
@@ -102,20 +104,91 @@ def test_the_seed_spread_is_tall_and_sets_its_dots_apart():
     assert dots["encoding"]["xOffset"]["field"] == "seed"  # two close errors side by side
     y = dots["encoding"]["y"]
     assert y["scale"]["nice"] is False  # the data's range, not widened to powers of ten
-    assert y["axis"]["values"] == spread_ticks(frame.mse.to_numpy())
-    assert min(y["axis"]["values"]) == 0.007 and max(y["axis"]["values"]) == 0.02
+    assert y["axis"]["values"] == [0.01, 0.02]  # not 0.007, 0.0091, 0.012, ...
 
 
-@given(st.lists(st.floats(1e-12, 1e6), min_size=1, max_size=30))
-def test_spread_ticks_cover_the_data_in_order(values):
-    ticks = spread_ticks(np.array(values))
-    assert ticks == sorted(set(ticks)) and 1 <= len(ticks) <= 5
+def test_a_narrow_seed_spread_widens_to_the_nearest_leading_digits():
+    frame = metrics_of({("rnn", 0): 0.011, ("rnn", 1): 0.012, ("gru", 0): 0.014})
+    y = seed_spread_chart(frame).to_dict()["layer"][0]["encoding"]["y"]
+    assert y["scale"]["domain"] == [0.01, 0.02] and y["axis"]["values"] == [0.01, 0.02]
+    assert spread_domain(np.array([0.007, 0.02])) is None  # wide enough: its own range
+
+
+def mantissas(ticks: list[float]) -> set[int]:
+    """The leading digits of `ticks` (each a digit times a power of ten)."""
+    out = set()
+    for v in ticks:
+        m = float(f"{v:.0e}".split("e")[0])
+        assert v == pytest.approx(float(f"{v:.0e}"), rel=1e-9), v  # one significant digit
+        out.add(int(m))
+    return out
+
+
+@given(st.lists(st.floats(1e-12, 1e6), min_size=1, max_size=30), st.booleans())
+def test_log_ticks_are_decades_or_1_2_5_the_same_in_every_decade(values, nice):
+    ticks = log_ticks(values, nice)
+    assert ticks == sorted(set(ticks)) and len(ticks) <= LOG_TICKS_MOST
+    digits = mantissas(ticks)
+    assert digits <= {1} or digits <= {1, 2, 5} or len(ticks) < 2 or not nice
     lo, hi = min(values), max(values)
-    assert ticks[0] == pytest.approx(lo, rel=0.06) and ticks[-1] == pytest.approx(hi, rel=0.06)
+    if nice:
+        assert len(ticks) >= 2  # within the whole decades that hold the data (Vega's nice)
+        first = np.floor(np.log10(lo))
+        last = max(np.ceil(np.log10(hi)), first + 1)
+        assert 10**first * (1 - 1e-9) <= ticks[0] and ticks[-1] <= 10**last * (1 + 1e-9)
+    else:
+        assert all(lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9) for v in ticks)
 
 
-def test_spread_ticks_of_nothing_positive_are_none():
-    assert spread_ticks(np.array([0.0, np.nan])) == []
+def test_log_ticks_of_nothing_positive_are_none():
+    assert log_ticks([0.0, float("nan")]) == []
+
+
+def test_the_issue_s_axes_label_decades_or_1_2_5():
+    # Issue 40: Vega alone labelled 1, 0.2, 0.03, 0.004, 5×10⁻⁴ (a new digit each decade).
+    assert log_ticks([0.0004, 1.2]) == [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0]
+    assert log_ticks([0.05, 0.8]) == [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0]
+    assert log_ticks([0.012, 0.8], nice=False) == [0.02, 0.05, 0.1, 0.2, 0.5]
+
+
+def log_axes(spec: dict) -> list[dict]:
+    """Every axis of a log scale in `spec`: (axis, scale) of each encoding that has one."""
+    return [n for n in nodes(spec) if n.get("scale", {}).get("type") == "log"]
+
+
+def test_every_log_axis_of_the_page_s_charts_is_labelled_at_decades_or_1_2_5(result):
+    from playground.charts.board import board_chart
+    from playground.charts.compare import compare_loss_chart
+    from playground.charts.gradients import gradient_chart, update_chart
+    from playground.charts.saliency import saliency_chart
+
+    losses = result.losses.assign(model="rnn")
+    steps = pd.DataFrame(
+        {"model": "rnn", "stage": ["initial", "trained"] * 5, "step": range(10),
+         "grad_norm": np.geomspace(3e-5, 0.9, 10)}
+    )  # fmt: skip
+    updates = pd.DataFrame({"clipping": 0.0, "epoch": range(10), "update_size": steps.grad_norm})
+    saliency = pd.DataFrame({"model": "rnn", "lag": range(10), "saliency": steps.grad_norm})
+    board = pd.DataFrame(
+        {"name": ["a", "b"], "model": ["rnn", "gru"], "score": [0.004, 0.3],
+         "learning_rate": [0.001, 0.03]}
+    )  # fmt: skip
+    charts = {
+        "loss": loss_chart(result.losses),
+        "compare": compare_loss_chart(losses),
+        "gradients": gradient_chart(steps),
+        "updates": update_chart(updates),
+        "saliency": saliency_chart(saliency),
+        "seeds": seed_spread_chart(metrics_of({("rnn", 0): 0.04, ("gru", 0): 0.6})),
+        "board": board_chart(board, "learning_rate", "rmse"),
+    }
+    for name, chart in charts.items():
+        found = log_axes(chart.to_dict())
+        assert found, name
+        for enc in found:
+            ticks = enc.get("axis", {}).get("values")
+            assert ticks and len(ticks) >= 2, (name, enc)
+            assert mantissas(ticks) <= {1, 2, 5}, (name, ticks)
 
 
 # ---- Long memory: the cue's label above the plot, where no dot covers it ------------------

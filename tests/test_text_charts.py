@@ -77,6 +77,20 @@ def test_next_char_chart_shows_the_ten_likeliest_with_words_for_blanks():
     assert next_char_chart(PROBS.iloc[[12, 13]], "en").data.shown.str.contains("space|line").all()
 
 
+def test_next_char_bars_are_ordered_by_odds_in_the_spec_on_an_axis_that_fits_them():
+    # Issue 40: after the start changed, the page kept the bars' old order (the domain
+    # followed the data's order, which an in-place data swap does not renew), and the
+    # axis always ran 0-1. The order is the spec's: by p, largest first.
+    shuffled = PROBS.sample(frac=1, random_state=3)
+    chart = next_char_chart(shuffled, "en")
+    assert chart.data.p.tolist() == sorted(PROBS.p, reverse=True)[:TOP_CHARS]
+    encoding = chart.to_dict()["encoding"]
+    assert encoding["y"]["sort"] == {"field": "p", "op": "max", "order": "descending"}
+    assert encoding["x"]["scale"]["domain"] == [0, 0.2]  # the largest odds is 0.2
+    sure = pd.DataFrame({"char": list("ab"), "p": [0.94, 0.06]})
+    assert next_char_chart(sure, "en").to_dict()["encoding"]["x"]["scale"]["domain"] == [0, 1]
+
+
 @given(st.text(min_size=1, max_size=40))
 def test_unit_html_escapes_every_character_and_colours_each(text):
     values = np.linspace(-1, 1, len(text))
@@ -120,3 +134,19 @@ def test_cells_chart_and_verdict():
     assert not v.apart  # LSTM's worst (2.2) does not beat GRU's best (2.1)
     bits |= {("gru", s): 2.3 + 0.1 * s for s in range(3)}  # all above LSTM's worst
     assert cells_verdict(cells_frame(bits)).apart
+
+
+def test_the_text_player_looks_like_the_train_replay_s():
+    """Issue 40: the Text replay's player was unstyled beside the Train replay's. It
+    carries the Train player's own style (button, scrubber, epoch label)."""
+    from playground.charts.replay import TEMPLATE
+
+    page = snapshot_player(pd.DataFrame({"epoch": [0, 4], "sample": ["a", "b"]}), "en")
+    train_style = TEMPLATE.split("<style>")[1].split("</style>")[0]
+    assert train_style.strip() and train_style in page
+    assert '<div class="bar">' in page and 'class="epoch"' in page and "&#9654;" in page
+
+
+def test_the_position_labels_of_the_sentiment_chart_stand_upright():
+    axis = saliency_chart(SALIENCY, "en").to_dict()["encoding"]["x"]["axis"]
+    assert axis["labelAngle"] == 0  # they were turned 90°

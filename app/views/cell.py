@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from app.context import PageContext
+from app.phone import swipe_hint
 from playground.charts.cell import cell_svg, number, shown_units, units_svg
 from playground.charts.cell_text import equations_latex, largest_terms_text, step_chart
 from playground.charts.cell_text import unit_latex, with_step
@@ -132,16 +133,19 @@ def render_cell(ctx: PageContext, window: int) -> None:
 
     unit = unit_choice(ctx, step)
     diagram, equations = st.columns([3, 2])
-    diagram.markdown(cell_svg(step, unit, ctx.lang), unsafe_allow_html=True)
+    swipe = swipe_hint(ctx.t("cell.swipe"))  # on a phone these boxes scroll sideways
+    # Its own block (a blank line): the picture stays the only child of its box.
+    diagram.markdown(swipe + "\n\n" + cell_svg(step, unit, ctx.lang), unsafe_allow_html=True)
     with equations:
-        st.markdown(f"**{ctx.t('cell.equations')}**")
+        st.markdown(f"**{ctx.t('cell.equations')}**" + swipe, unsafe_allow_html=True)
         st.latex(equations_latex(step.kind))
         if not ctx.options.hide_text:
             st.caption(ctx.t("cell.equations_note"))
-    st.markdown(units_svg(step, shown_units(step, unit), unit, ctx.lang), unsafe_allow_html=True)
+    table = units_svg(step, shown_units(step, unit), unit, ctx.lang)
+    st.markdown(swipe + "\n\n" + table, unsafe_allow_html=True)
     if not ctx.options.hide_text:
         st.caption(ctx.t("cell.units_note"))
     arithmetic = unit_arithmetic(step, unit)
-    st.markdown(f"**{ctx.t('cell.arithmetic', unit=unit)}**")
+    st.markdown(f"**{ctx.t('cell.arithmetic', unit=unit)}**" + swipe, unsafe_allow_html=True)
     st.latex(unit_latex(arithmetic))
     st.caption(largest_terms_text(arithmetic, ctx.lang))

@@ -12,6 +12,7 @@ def render(ctx: PageContext) -> None:
     ctx.explain("forecast")
     here = st.empty()  # the runs' progress, under the explanation, where the charts come
     got = ctx.prepare(forecast_plan(ctx.cfg, ctx.lang, ctx.data), near=here)
+    st.subheader(ctx.t("forecast.paths.title"))
     st.vega_lite_chart(got["paths"], width="stretch")
     st.subheader(ctx.t("forecast.horizon"))
     st.vega_lite_chart(got["horizon"], width="stretch")

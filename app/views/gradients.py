@@ -15,6 +15,7 @@ def render(ctx: PageContext) -> None:
     ctx.explain("gradients")
     here = st.empty()  # the runs' progress, under the explanation, where the chart comes
     got = ctx.prepare(gradients_plan(ctx.cfg, ctx.lang, ctx.data), near=here)
+    st.subheader(ctx.t("gradients.norms.title"))
     st.vega_lite_chart(got["norms"], width="stretch")
     ctx.verdict(got["reach"])  # read from the chart
     broken = [m.upper() for m, bad in got["gradients"].diverged.items() if bad]

@@ -22,6 +22,9 @@ from playground.views.memory import (
 )
 
 
+ASKED = "memory_asked"  # the sweep (its cache key) this session pressed the button for
+
+
 def memory_config(ctx: PageContext, max_lag: int) -> MemoryConfig:
     """The sweep the tab runs up to `max_lag`, with the sidebar's keep-gate bias."""
     return page_memory_config(max_lag, ctx.cfg.keep_gate_bias)
@@ -49,7 +52,14 @@ def render(ctx: PageContext) -> None:
     lags, key = mc.lags, sweep_key(mc)
     runs = len(lags) * len(mc.models) * len(mc.seeds)
     done: MemoryRuns | None = ctx.cache.get(key)
-    if done is None and st.button(ctx.t("memory.run"), key="run_memory"):
+    slot = st.empty()  # the button, gone once the result shows
+    pressed = done is None and slot.button(ctx.t("memory.run"), key="run_memory")
+    if pressed:
+        st.session_state[ASKED] = key
+    # A sweep this session asked for and still in flight is waited for again after a
+    # rerun that is not a press (a language switch): its progress and result show, as
+    # they would have (the job is the one in flight: single flight).
+    if done is None and st.session_state.get(ASKED) == key:
 
         def compute(report):
             count = [0]
@@ -65,6 +75,8 @@ def render(ctx: PageContext) -> None:
             return memory_runs(mc, on_run=on_run)
 
         done = ctx.cached(key, compute, near=st.empty())  # progress under the button
+        st.session_state.pop(ASKED, None)
+        slot.empty()
     if done is not None:
         for note in memory_verdicts(done.sweep):
             ctx.verdict(note)

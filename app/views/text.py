@@ -13,10 +13,12 @@ import streamlit as st
 
 from app.context import PageContext
 from app.text_controls import asked_for, controls, key_of, locked_names
-from playground.charts.text import snapshot_player, unit_html
+from playground.charts.text import shown_char, snapshot_player, unit_html
+from playground.i18n import t
 from playground.params import MODELS
 from playground.text import FEATURES, TextConfig
-from playground.text.config import MAX_TEXT_SECONDS, budget_cut, default_size
+from playground.text.config import MAX_TEXT_SECONDS, TEXT_PARAM_BY_NAME, budget_cut, default_size
+from playground.text.validate import UNKNOWN
 from playground.text.sentiment import N_TEST
 from playground.views.sentiment import gap_verdict, sentiment_plan, sweep_configs, sweep_plan
 from playground.views.sentiment import SWEEP_SEEDS, sentiment_downloads, sweep_gaps
@@ -36,9 +38,19 @@ from playground.views.text import (
 )
 
 
+TEXT_EPOCHS = TEXT_PARAM_BY_NAME["epochs"]
+# Test accuracy from which the page says the network reads the negation: the last word
+# alone is right half the time (the labels are balanced), so well above a half, on
+# N_TEST reviews, is the "not" read across the gap.
+READS_NEGATION = 0.75
+
+
 def render(ctx: PageContext) -> None:
-    ctx.explain("text")
+    explained = st.empty()  # the task's explanation, above its settings
     cfg = controls(ctx)
+    if not ctx.options.hide_text:  # each task says what it measures
+        said = "view.text.explain" if cfg.task != "sentiment" else "view.text.explain_sentiment"
+        explained.info(ctx.t(said), icon=":material/lightbulb:")
     here = st.empty()  # the training's progress, under the settings
     if cfg.task == "sentiment":
         sentiment(ctx, cfg, here)
@@ -105,11 +117,15 @@ def losses(ctx: PageContext, got) -> None:
     st.subheader(ctx.t("text.loss.title"))
     result = got["run"]
     model = result.cfg.model.upper()
-    for v in verdicts(result.metrics, result.cfg.model) if not ctx.options.hide_text else ():
+    said = verdicts(result.metrics, result.cfg.model) if not ctx.options.hide_text else ()
+    for v in said:
         words = "text.verdict.beats" if v.beats else "text.verdict.loses"
         baseline = ctx.t(f"text.baseline.{v.baseline}")
         st.markdown(f"**{ctx.t(words, model=model, bits=v.bits, baseline=baseline, base=v.base)}**")
     budget(ctx, got)
+    more = more_epochs(result.cfg, ctx.options.locked)
+    if any(not v.beats for v in said) and more:
+        st.info(ctx.t("text.verdict.more_epochs", epochs=result.cfg.epochs, most=more))
     st.vega_lite_chart(got["text_loss"], width="stretch")
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.loss.caption"))
@@ -138,6 +154,30 @@ def budget(ctx: PageContext, got) -> None:
             bits=v.bits, default_bits=v.default_bits, **size,
         )
     )  # fmt: skip
+
+
+def more_epochs(cfg: TextConfig, locked: frozenset[str]) -> int | None:
+    """The most epochs these settings may train, when that is more than they did and the
+    instructor did not lock the epochs; else None."""
+    if "text_epochs" in locked:
+        return None
+    most = min(cfg.max_epochs(), TEXT_EPOCHS.high)
+    return most if most > cfg.epochs else None
+
+
+def unseen_note(prompt: str, vocab: str, fallback: str, lang: str) -> str | None:
+    """What the network makes of the characters of `prompt` its text never had (None
+    when it had them all): read as its rare-character sign, left out, or (none known)
+    replaced by the start it writes after."""
+    unseen = "".join(dict.fromkeys(c for c in prompt if c not in vocab))
+    if not unseen:
+        return None
+    chars = "、".join(unseen) if lang == "zh" else " ".join(unseen)
+    if UNKNOWN in vocab:
+        return t(lang, "text.prompt.unseen_rare", chars=chars)
+    if all(c not in vocab for c in prompt):
+        return t(lang, "text.prompt.unseen_all", chars=chars, start=shown_char(fallback, lang))
+    return t(lang, "text.prompt.unseen_skipped", chars=chars)
 
 
 def downloads(ctx: PageContext, files) -> None:
@@ -181,6 +221,10 @@ def writing(ctx: PageContext, got, prompt: str, temperature: float) -> None:
         help=ctx.t("text.temperature.help"),
     )
     seed = got["run"].cfg.seed
+    fitted = got["run"].fitted
+    unseen = unseen_note(prompt, fitted.vocab, fitted.fallback, ctx.lang)
+    if unseen is not None:
+        st.caption(f":material/info: {unseen}")
     st.code(prompt + got["sample"], language=None, wrap_lines=True)
     st.caption(
         ctx.t("text.sample.caption", length=SAMPLE_CHARS, temperature=temperature, seed=seed)
@@ -251,6 +295,11 @@ def sentiment(ctx: PageContext, cfg: TextConfig, here) -> None:
     st.vega_lite_chart(got["saliency"], width="stretch")
     if not ctx.options.hide_text:
         st.caption(ctx.t("text.sentiment.saliency.caption"))
+        # A short "not" bar beside a high accuracy: what each measures, from the numbers
+        # shown (the last word alone is right half the time: more is the negation read).
+        reads = test.accuracy >= READS_NEGATION
+        said = "text.sentiment.saliency.reads" if reads else "text.sentiment.saliency.not_yet"
+        st.caption(ctx.t(said, **words))
     downloads(ctx, sentiment_downloads(got["run"]))
     sweep(ctx, cfg)
 

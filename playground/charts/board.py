@@ -13,6 +13,7 @@ from playground.charts.labels import (
     label_fields,
     label_tip,
     labels,
+    log_axis,
     model_color,
 )
 from playground.config import PARAM_BY_NAME
@@ -49,13 +50,16 @@ def board_chart(table: pd.DataFrame, setting: str, metric: str, lang: str = "en"
         # Padding: a point at the largest value (hidden size 128) is not cut in half.
         kind = {"type": "log"} if param.steps else {"zero": False}
         scale = alt.Scale(padding=POINT_PADDING_PX, **kind)
-        x = alt.X(f"{setting}:Q", title=label, scale=scale)
+        axis = log_axis(shown[setting]) if param.steps else alt.Axis()
+        x = alt.X(f"{setting}:Q", title=label, scale=scale, axis=axis)
         x_tip = alt.Tooltip(f"{setting}:Q", title=label)
     return (
         chart.mark_circle(size=160, opacity=0.8)
         .encode(
             x=x,
-            y=alt.Y("score:Q", title=y_title, scale=alt.Scale(type="log")),
+            y=alt.Y(
+                "score:Q", title=y_title, scale=alt.Scale(type="log"), axis=log_axis(shown.score)
+            ),
             color=model_color(lang, table),
             tooltip=[
                 alt.Tooltip("name:N", title=t(lang, "board.column.name")),

@@ -220,11 +220,12 @@ def _rnn_body(step: CellStep, unit: int, lang: str) -> list[str]:
 
 
 # ---- The most active units side by side -------------------------------------------------
-# Rows of the units table per cell: state keys (cell.state.*) and gate letters.
+# Rows of the units table per cell: state keys (cell.state.*) and gate letters. The
+# RNN's one tanh is its new state: one row for it ("new state" twice, with one value).
 UNIT_ROWS: dict[str, tuple[str, ...]] = {
     "lstm": ("h_prev", "c_prev", "i", "f", "g", "o", "c_t", "h_t"),
     "gru": ("h_prev", "z", "r", "n", "h_t"),
-    "rnn": ("h_prev", "h", "h_t"),
+    "rnn": ("h_prev", "h_t"),
 }
 
 

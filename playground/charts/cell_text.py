@@ -124,7 +124,9 @@ def _w(kind: str, side: str, gate: str) -> str:
 def _gate_lines(a: UnitArithmetic, g: GateTerms) -> list[str]:
     j, fn = a.unit, (r"\sigma" if g.activation == "sigmoid" else r"\tanh")
     wi, wh = _w(a.kind, "i", g.gate), _w(a.kind, "h", g.gate)
-    lhs = rf"h_t[{j}]" if a.kind == "rnn" else rf"{g.gate}_{{{j}}}"  # one subscript each
+    # Every symbol of one unit is written alike, x_t[j] (a gate i_t[30] beside h_t[30],
+    # not i_{30}): one subscript each, the unit in brackets.
+    lhs = rf"h_t[{j}]" if a.kind == "rnn" else rf"{g.gate}_t[{j}]"
     if len(g.input_terms) == 1:
         x_sym, x_num = (
             rf"W_{{{wi}}}[{j}]\,x_t",
@@ -135,7 +137,7 @@ def _gate_lines(a: UnitArithmetic, g: GateTerms) -> list[str]:
     h_sym = rf"\textstyle\sum_k W_{{{wh}}}[{j},k]\,h_{{t-1}}[k]"
     bias_i, bias_h = rf"b_{{{wi}}}[{j}]", rf"b_{{{wh}}}[{j}]"
     if g.gate == "n":  # the reset gate scales the recurrent part
-        sym = rf"{x_sym} + {bias_i} + r_{{{j}}}\,\big({h_sym} + {bias_h}\big)"
+        sym = rf"{x_sym} + {bias_i} + r_t[{j}]\,\big({h_sym} + {bias_h}\big)"
         num = (
             rf"{x_num} + {_factor(g.bias_ih)} + {_factor(g.scale)} \times "
             rf"\big({_signed_sum([g.hidden_sum, g.bias_hh])}\big)"
@@ -157,16 +159,16 @@ def unit_latex(a: UnitArithmetic) -> str:
     v = {g.gate: g.value for g in a.gates}
     if a.kind == "lstm":
         lines += [
-            rf"c_t[{j}] &= f_{{{j}}}\,c_{{t-1}}[{j}] + i_{{{j}}}\,g_{{{j}}} "
+            rf"c_t[{j}] &= f_t[{j}]\,c_{{t-1}}[{j}] + i_t[{j}]\,g_t[{j}] "
             rf"= {_factor(v['f'])} \times {_factor(a.c_prev)} + {_factor(v['i'])} \times "
             rf"{_factor(v['g'])} = {_signed_sum([a.keep, a.write])} = {_tex(a.c_t)}",
-            rf"h_t[{j}] &= o_{{{j}}} \tanh(c_t[{j}]) = {_factor(v['o'])} \times "
+            rf"h_t[{j}] &= o_t[{j}] \tanh(c_t[{j}]) = {_factor(v['o'])} \times "
             rf"\tanh({_tex(a.c_t)}) = {_factor(v['o'])} \times {_factor(math.tanh(a.c_t))} "
             rf"= {_tex(a.h_t)}",
         ]
     elif a.kind == "gru":
         lines.append(
-            rf"h_t[{j}] &= (1 - z_{{{j}}})\,n_{{{j}}} + z_{{{j}}}\,h_{{t-1}}[{j}] "
+            rf"h_t[{j}] &= (1 - z_t[{j}])\,n_t[{j}] + z_t[{j}]\,h_{{t-1}}[{j}] "
             rf"= {_tex(1.0 - v['z'])} \times {_factor(v['n'])} + {_factor(v['z'])} \times "
             rf"{_factor(a.h_prev)} = {_signed_sum([a.write, a.keep])} = {_tex(a.h_t)}"
         )

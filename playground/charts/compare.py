@@ -65,7 +65,7 @@ def compare_loss_chart(losses: pd.DataFrame, lang: str = "en") -> alt.Chart:
             y=alt.Y(
                 "loss:Q",
                 scale=alt.Scale(type="log"),
-                axis=log_axis(),
+                axis=log_axis(losses.loss),
                 title=t(lang, "chart.title.mse_log"),
             ),
             color=model_color(lang, losses),

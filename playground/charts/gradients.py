@@ -56,7 +56,7 @@ def gradient_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
             y=alt.Y(
                 "grad_norm:Q",
                 scale=alt.Scale(type="log"),
-                axis=log_axis(),
+                axis=log_axis(frame.grad_norm),
                 title=t(lang, "chart.title.grad_norm_log"),
             ),
             color=model_color(lang, frame),
@@ -92,7 +92,7 @@ def update_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
             y=alt.Y(
                 "update_size:Q",
                 scale=alt.Scale(type="log"),
-                axis=log_axis(),
+                axis=log_axis(frame.update_size),
                 title=t(lang, "chart.title.update_size_log"),
             ),
             color=alt.Color("clip_label:N", sort=order, title=t(lang, "chart.title.clipping")),

@@ -9,6 +9,7 @@ tooltips). So an English and a Chinese chart of one result carry the same data.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -146,8 +147,50 @@ def log_label_expr(ref: str = "datum.value") -> str:
     )
 
 
-def log_axis(**kwargs: Any) -> alt.Axis:
-    """An axis of a log scale, every label written by `log_label_expr`."""
+# Marks of a log axis: 1-2-5 in each decade, or decades (1, 10, 100), as people write a
+# log axis (left to Vega, the labels that did not overlap read 1, 0.2, 0.03, 0.004: a new
+# leading digit each decade).
+LOG_MANTISSAS = ((1,), (1, 2, 5), tuple(range(1, 10)))
+LOG_TICKS_MOST = 8
+
+
+def log_ticks(values: Iterable[float], nice: bool = True) -> list[float]:
+    """The values a log axis over the positive finite `values` labels: 1-2-5 in each
+    decade where that gives at most LOG_TICKS_MOST of them, else decades (too many: every
+    second, third, ... decade); every leading digit only where those give fewer than two.
+    Over the data's range widened to whole decades when `nice` (as Vega's log scale is),
+    else over the data's own range."""
+    v = np.asarray([float(x) for x in values], dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not len(v):
+        return []
+    low, high = float(v.min()), float(v.max())
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    if nice:
+        low, high = 10.0**first, 10.0 ** max(last, first + 1)
+
+    def marks(mantissas: tuple[int, ...]) -> list[float]:
+        out = [float(f"{m}e{e}") for e in range(first - 1, last + 1) for m in mantissas]
+        return [x for x in out if low * (1 - 1e-9) <= x <= high * (1 + 1e-9)]
+
+    decades, twos_fives, digits = (marks(m) for m in LOG_MANTISSAS)
+    if len(twos_fives) <= LOG_TICKS_MOST:
+        chosen = twos_fives
+    elif len(decades) <= LOG_TICKS_MOST:
+        chosen = decades
+    else:  # too many decades: every k-th
+        chosen = decades[:: math.ceil(len(decades) / LOG_TICKS_MOST)]
+    if len(chosen) < 2 and 2 <= len(digits) <= LOG_TICKS_MOST:
+        chosen = digits
+    return chosen
+
+
+def log_axis(values: Iterable[float] | None = None, nice: bool = True, **kwargs: Any) -> alt.Axis:
+    """An axis of a log scale, every label written by `log_label_expr`: labelled at
+    `log_ticks(values, nice)` (decades or 1-2-5, never a new leading digit each decade),
+    `values` being the data the axis spans."""
+    if values is not None:
+        kwargs["values"] = log_ticks(values, nice)
     return alt.Axis(format=LOG_FORMAT, labelExpr=log_label_expr(), **kwargs)
 
 

@@ -113,7 +113,7 @@ def replay_data(result: ExperimentResult, lang: str = "en") -> dict[str, Any]:
 
 # The player page: plain HTML, CSS and JS, filled in by `replay_html` (__LANG__, __PLAY__,
 # __SCRUBBER__, __DATA__).
-_TEMPLATE = (Path(__file__).parent / "replay.html").read_text(encoding="utf-8")
+TEMPLATE = (Path(__file__).parent / "replay.html").read_text(encoding="utf-8")
 
 
 def replay_html(result: ExperimentResult, lang: str = "en") -> str:
@@ -121,7 +121,7 @@ def replay_html(result: ExperimentResult, lang: str = "en") -> str:
     data = json.dumps(replay_data(result, lang), ensure_ascii=False, allow_nan=False)
     data = data.replace("<", "\\u003c")  # nothing in the data can close the <script>
     return (
-        _TEMPLATE.replace("__LANG__", "zh-Hans" if lang == "zh" else "en")
+        TEMPLATE.replace("__LANG__", "zh-Hans" if lang == "zh" else "en")
         .replace("__PLAY__", _attr(t(lang, "replay.play")))
         .replace("__SCRUBBER__", _attr(t(lang, "replay.scrubber")))
         .replace("__DATA__", data)

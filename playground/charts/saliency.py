@@ -31,11 +31,12 @@ def lag_x(lang: str) -> alt.X:
     )
 
 
-def log_y(lang: str) -> alt.Y:
+def log_y(lang: str, values) -> alt.Y:
+    """|∂ŷ/∂x| on a log scale, labelled at decades (or 1-2-5) over `values`."""
     return alt.Y(
         "saliency:Q",
         scale=alt.Scale(type="log"),
-        axis=log_axis(),
+        axis=log_axis(values),
         title=t(lang, "chart.title.saliency_log"),
     )
 
@@ -49,7 +50,7 @@ def saliency_chart(frame: pd.DataFrame, lang: str = "en") -> alt.Chart:
         .mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2)
         .encode(
             x=lag_x(lang),
-            y=log_y(lang),
+            y=log_y(lang, frame.saliency),
             color=model_color(lang, frame),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),
@@ -78,7 +79,7 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
         .mark_line(strokeWidth=2)
         .encode(
             x=lag_x(lang),
-            y=log_y(lang),
+            y=log_y(lang, at.saliency),
             color=model_color(lang, medians),
             **stage_encodings(lang),
             tooltip=[
@@ -96,7 +97,7 @@ def recall_saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Layer
         .mark_circle(size=45, opacity=0.7)
         .encode(
             x=lag_x(lang),
-            y=log_y(lang),
+            y=log_y(lang, at.saliency),
             color=model_color(lang, cue),
             tooltip=[
                 label_tip("model", t(lang, "chart.title.model")),

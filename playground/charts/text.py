@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from playground.charts.labels import FIT_WIDTH, LEGEND_ORIENT, label_expr, step_axis
+from playground.charts.replay import TEMPLATE as REPLAY_TEMPLATE
 from playground.i18n import t
 
 BASELINES = ("unigram", "bigram")
@@ -87,15 +89,27 @@ def shown_char(c: str, lang: str) -> str:
 
 
 def next_char_chart(probs: pd.DataFrame, lang: str = "en") -> alt.Chart:
-    """The TOP_CHARS likeliest next characters (probs: char, p, largest first) as bars."""
-    top = probs.head(TOP_CHARS).copy()
+    """The TOP_CHARS likeliest next characters (probs: char, p) as bars, likeliest on
+    top. The order is the spec's (bars sorted by p), not the data's: the page swaps a
+    chart's data in place when the start changes, and a domain in data order kept the
+    old start's order (a space at p = 0.94 drawn seventh). The p axis runs from 0 to
+    the largest odds (rounded up), not always to 1."""
+    top = probs.nlargest(TOP_CHARS, "p", keep="first").copy()
     top["shown"] = [shown_char(c, lang) for c in top.char]
     return (
         alt.Chart(top)
         .mark_bar(color="#1f77b4")
         .encode(
-            x=alt.X("p:Q", title=t(lang, "chart.text.p"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("shown:N", title=t(lang, "chart.text.char"), sort=None),
+            x=alt.X(
+                "p:Q",
+                title=t(lang, "chart.text.p"),
+                scale=alt.Scale(domain=[0, odds_end(top.p.max())]),
+            ),
+            y=alt.Y(
+                "shown:N",
+                title=t(lang, "chart.text.char"),
+                sort=alt.EncodingSortField("p", op="max", order="descending"),
+            ),
             tooltip=[
                 alt.Tooltip("shown:N", title=t(lang, "chart.text.char")),
                 alt.Tooltip("p:Q", title=t(lang, "chart.text.p"), format=".3f"),
@@ -103,6 +117,14 @@ def next_char_chart(probs: pd.DataFrame, lang: str = "en") -> alt.Chart:
         )
         .properties(height=24 * len(top) + 20, autosize=FIT_WIDTH)
     )
+
+
+def odds_end(largest: float) -> float:
+    """The p axis's end: the largest odds rounded up to a tenth (0.2 for 0.13), at
+    most 1; 0.1 when there are none."""
+    if not np.isfinite(largest) or largest <= 0:
+        return 0.1
+    return float(min(1.0, np.ceil(round(largest * 10, 9)) / 10))
 
 
 def unit_color(value: float, scale: float) -> str:
@@ -133,21 +155,25 @@ def unit_html(text: str, values: np.ndarray) -> str:
     )
 
 
+# The Train tab's replay player's look (its <style>, from replay.html), so both players
+# of the page look alike: the same button, scrubber and epoch label.
+PLAYER_STYLE = re.search(r"<style>(.*?)</style>", REPLAY_TEMPLATE, re.S).group(1)
 _PLAYER = """<!doctype html><html lang="__LANG__"><head><meta charset="utf-8"><style>
-body{font-family:sans-serif;margin:0;padding:4px}
-#s{font-family:monospace;white-space:pre-wrap;border:1px solid #ddd;padding:8px;min-height:5em}
+__STYLE__
+#s{font-family:monospace;white-space:pre-wrap;border:1px solid rgba(49,51,63,0.2);
+border-radius:8px;padding:8px;min-height:5em;background:#fff}
 </style></head><body>
-<div><button id="p" type="button">__PLAY__</button>
+<div class="bar"><button id="p" type="button">&#9654; __PLAY__</button>
 <input id="r" type="range" min="0" max="__MAX__" value="__MAX__" step="1" aria-label="__EPOCH__">
-<span id="e"></span></div><div id="s"></div>
+<span id="e" class="epoch"></span></div><div id="s"></div>
 <script>
 const D=__DATA__;const r=document.getElementById('r'),s=document.getElementById('s'),
 e=document.getElementById('e'),p=document.getElementById('p');let timer=null;
 function show(i){r.value=i;e.textContent=D.labels[i];s.textContent=D.samples[i];}
-function stop(){clearInterval(timer);timer=null;p.textContent=D.play;}
+function stop(){clearInterval(timer);timer=null;p.textContent='\u25b6 '+D.play;}
 p.onclick=()=>{if(timer){stop();return;}let i=+r.value>=D.samples.length-1?0:+r.value;
-show(i);p.textContent=D.pause;timer=setInterval(()=>{i+=1;if(i>=D.samples.length){stop();return;}
-show(i);},900);};
+show(i);p.textContent='\u23f8 '+D.pause;
+timer=setInterval(()=>{i+=1;if(i>=D.samples.length){stop();return;}show(i);},900);};
 r.oninput=()=>{stop();show(+r.value);};show(D.samples.length-1);
 </script></body></html>"""
 
@@ -163,7 +189,8 @@ def snapshot_player(snapshots: pd.DataFrame, lang: str = "en") -> str:
     }
     blob = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
     return (
-        _PLAYER.replace("__LANG__", "zh-Hans" if lang == "zh" else "en")
+        _PLAYER.replace("__STYLE__", PLAYER_STYLE)
+        .replace("__LANG__", "zh-Hans" if lang == "zh" else "en")
         .replace("__PLAY__", html.escape(data["play"]))
         .replace("__EPOCH__", html.escape(t(lang, "chart.text.epoch")))
         .replace("__MAX__", str(max(len(snapshots) - 1, 0)))
@@ -183,7 +210,12 @@ def saliency_chart(saliency: pd.DataFrame, lang: str = "en") -> alt.Chart:
         alt.Chart(saliency)
         .mark_bar()
         .encode(
-            x=alt.X("position:O", title=t(lang, "chart.text.position"), sort="descending"),
+            x=alt.X(
+                "position:O",
+                title=t(lang, "chart.text.position"),
+                sort="descending",
+                axis=alt.Axis(labelAngle=0),  # short numbers: upright, not turned 90°
+            ),
             y=alt.Y("saliency:Q", title=t(lang, "chart.text.saliency")),
             color=alt.Color(
                 "role:N",

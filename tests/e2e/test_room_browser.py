@@ -10,6 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground.i18n import t
 from test_browser import (
+    ARTIFACTS,
     CHARTS,
     FINGERPRINT_JS,
     SETTLE_TIMEOUT_MS,
@@ -255,8 +256,14 @@ PHONE_JS = """() => {
     const side = document.querySelector('[data-testid="stSidebar"]').getBoundingClientRect();
     const panel = Array.from(document.querySelectorAll('[role="tabpanel"]'))
         .find(p => p.getBoundingClientRect().height > 0);
-    const c = panel.querySelector('[data-testid="stVegaLiteChart"]').getBoundingClientRect();
-    return {sidebar_right: side.right, top: c.top, bottom: c.bottom, height: innerHeight};
+    const chart = panel.querySelector('[data-testid="stVegaLiteChart"]');
+    const c = chart.getBoundingClientRect();
+    const heads = Array.from(panel.querySelectorAll('[data-testid="stHeading"]')).filter(
+        h => chart.compareDocumentPosition(h) & Node.DOCUMENT_POSITION_PRECEDING);
+    const head = heads.length ? heads[heads.length - 1].getBoundingClientRect().top : null;
+    const fixed = document.querySelector('[data-testid="stHeader"]').getBoundingClientRect();
+    return {sidebar_right: side.right, top: c.top, bottom: c.bottom, height: innerHeight,
+            heading: head, header: fixed.bottom};
 }"""
 
 
@@ -276,6 +283,11 @@ def test_on_a_phone_a_move_closes_the_sidebar_and_shows_the_chart(app_url, page)
     assert seen["sidebar_right"] <= 1, seen  # closed
     visible = min(seen["bottom"], seen["height"]) - max(seen["top"], 0)
     assert visible >= 0.5 * (seen["bottom"] - seen["top"]), seen  # the chart is in view
+    # Its top and its heading too, below the fixed header (issue 40: the chart's top
+    # third and its title were above the fold).
+    assert seen["heading"] is not None and seen["header"] <= seen["heading"] < seen["top"], seen
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "phone-after-a-move.png")
     # A menu's entry chosen: the same.
     before = page.evaluate(FINGERPRINT_JS)
     page.locator('[data-testid="stExpandSidebarButton"]').click()
@@ -327,4 +339,52 @@ def test_on_a_phone_no_text_is_under_10_px(app_url, page, view):
     page.wait_for_timeout(1500)  # the last charts fit their columns
     assert not page.evaluate(SMALL_TEXT_JS)
     assert page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollWidth") <= 391
+    assert_healthy(page)
+
+
+# Every box of the page that scrolls sideways (wider content than the box): its size, and
+# whether a visible hint stands right above it and its background draws the edge shadow.
+WIDE_BOXES_JS = """() => {
+    const boxes = Array.from(document.querySelectorAll(
+        '[data-testid="stMarkdownContainer"] *')).filter(e => {
+        const cs = getComputedStyle(e);
+        return (cs.overflowX === 'auto' || cs.overflowX === 'scroll')
+            && e.scrollWidth > e.clientWidth + 4 && e.getBoundingClientRect().height > 0;
+    });
+    const hints = Array.from(document.querySelectorAll('.phone-swipe-hint'))
+        .filter(h => h.getBoundingClientRect().height > 0);
+    return boxes.map(b => {
+        const r = b.getBoundingClientRect();
+        const hinted = hints.some(h => {
+            const q = h.getBoundingClientRect();
+            return q.bottom <= r.top + 1 && r.top - q.bottom < 90;
+        });
+        return {tag: b.tagName, cls: String(b.className), width: b.scrollWidth,
+                hinted, shadow: getComputedStyle(b).backgroundImage.includes('gradient')};
+    });
+}"""
+
+
+def test_on_a_phone_every_box_that_scrolls_sideways_says_so(app_url, page):
+    """Issue 40: at 390 px the cell diagram and the written-out equations were cut at the
+    right edge in boxes that scrolled without a hint. Each such box has a hint above it
+    ("swipe sideways") and a shadow on the side where more of it is; on a laptop the
+    hints are not shown."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{app_url}/?epochs=30&view=inside&model=lstm")
+    drawn = "document.querySelectorAll('CHARTS svg.marks').length >= 3".replace("CHARTS", CHARTS)
+    idle = "!document.querySelector('[data-testid=stStatusWidget]')"
+    page.wait_for_function(f"() => {drawn} && {idle}", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)
+    boxes = page.evaluate(WIDE_BOXES_JS)
+    assert len(boxes) >= 3, boxes  # the diagram, the units table, the written-out step
+    assert all(b["hinted"] and b["shadow"] for b in boxes), boxes
+    hint = page.locator(".phone-swipe-hint").first
+    assert hint.inner_text() == t("en", "cell.swipe")
+    page.locator(".phone-swipe-hint").last.scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "phone-wide-boxes.png")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(500)
+    assert not page.locator(".phone-swipe-hint").first.is_visible()
     assert_healthy(page)

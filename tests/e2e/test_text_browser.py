@@ -1,6 +1,7 @@
 """The Text view in a real browser, in English and Chinese: it opens from ?view=text
-with its charts, typing a start writes after it, and moving the temperature writes
-something else (and moving it back writes the first text again)."""
+with its charts, typing a start writes after it (and the next character's odds stay
+likeliest first), and moving the temperature writes something else (and moving it back
+writes the first text again)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,25 @@ def sample_after(page, before: str | None) -> str:
     return page.locator(CODE).first.inner_text()
 
 
+# Each bar of the next character's chart: its top and its length, in px.
+BARS_JS = """() => {
+    const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]');
+    const bars = charts[1].querySelectorAll('svg g.mark-rect.role-mark path');
+    return [...bars].map(b => { const r = b.getBoundingClientRect();
+        return [r.top, r.width]; });
+}"""
+
+
+def assert_odds_in_order(page) -> None:
+    """The odds chart's bars, top to bottom, are longest first (issue 40: after the
+    start changed, the bars kept the old start's order: a space at 0.94 drawn 7th)."""
+    page.wait_for_timeout(800)  # the chart redraws after the run's last message
+    bars = sorted(page.evaluate(BARS_JS))
+    assert len(bars) >= 2
+    widths = [w for _, w in bars]
+    assert widths == sorted(widths, reverse=True), widths
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_typing_a_start_and_moving_the_temperature_change_the_sample(app_url, page, lang):
     strings = STRINGS[lang]
@@ -55,6 +75,7 @@ def test_typing_a_start_and_moving_the_temperature_change_the_sample(app_url, pa
     box.press("Enter")
     typed = sample_after(page, first)
     assert typed.startswith(start)
+    assert_odds_in_order(page)
 
     thumb = page.locator(
         ".st-key-text_temperature input[type=range], .st-key-text_temperature [role=slider]"
