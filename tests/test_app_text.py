@@ -341,7 +341,7 @@ def test_a_start_of_characters_the_text_never_had_comes_with_a_note(english):
 
 def test_unseen_characters_are_said_as_the_network_reads_them():
     from app.views.text import unseen_note
-    from playground.text.validate import UNKNOWN
+    from playground.text.charnet import UNKNOWN
 
     assert unseen_note("abc", "abc\n", "\n", "en") is None
     rare = unseen_note("a☃b☃", "ab" + UNKNOWN, "\n", "en")

@@ -18,7 +18,7 @@ from playground.i18n import t
 from playground.params import MODELS
 from playground.text import FEATURES, TextConfig
 from playground.text.config import MAX_TEXT_SECONDS, TEXT_PARAM_BY_NAME, budget_cut, default_size
-from playground.text.validate import UNKNOWN
+from playground.text.charnet import UNKNOWN
 from playground.text.sentiment import N_TEST
 from playground.views.sentiment import gap_verdict, sentiment_plan, sweep_configs, sweep_plan
 from playground.views.sentiment import SWEEP_SEEDS, sentiment_downloads, sweep_gaps

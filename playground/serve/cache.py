@@ -18,11 +18,11 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
-from playground.pipeline.threads import Stopped, on_stop
+from playground.pipeline.threads import DaemonPool, Stopped, on_stop
 from playground.serve.memory import approx_bytes
 
 
@@ -77,7 +77,7 @@ class RunCache:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.max_workers = max_workers or os.cpu_count() or 1
-        self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="playground-work")
+        self._pool = DaemonPool(self.max_workers, "playground-work")
         me = weakref.ref(self)
         on_stop(lambda: (cache := me()) is not None and cache.close())
         self._results: OrderedDict[Hashable, Any] = OrderedDict()
