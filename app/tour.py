@@ -21,8 +21,6 @@ from playground.tour import STEPS, Reading, Step, judge, unrolled_svg
 STEP = "tour_step"  # the step (1-based) this session is on; absent: never started
 OPEN = "tour_open"  # whether the panel shows
 GUESSES = "tour_guesses"  # step key -> the learner's guess (outlives the radio)
-TEXT_TASK = "text_task"  # the Text view's task control (app/text_controls.key_of)
-TEXT_CORPUS = "text_corpus"  # its text: the built-in one in the reader's language
 
 
 def started() -> bool:
@@ -33,8 +31,6 @@ def from_link(step: int) -> None:
     """A `tour=` link opened the session on `step` (session.start set its page up)."""
     st.session_state[STEP] = step
     st.session_state[OPEN] = True
-    if STEPS[step - 1].text_task:
-        set_text_task(STEPS[step - 1].text_task)
 
 
 def go(step: int) -> None:
@@ -46,21 +42,7 @@ def go(step: int) -> None:
     if chosen.preset:
         state.preset = chosen.preset
         session.apply_preset()
-    if chosen.text_task:
-        set_text_task(chosen.text_task)
     state.view = session.view_label(state.lang, chosen.view)
-
-
-def set_text_task(task: str) -> None:
-    """Set the Text view's task, and its text to the built-in one in the reader's
-    language: the two tasks draw the text's control with other labels under one key,
-    and a browser that still holds the other task's label sent it back as the value
-    (an invalid TextConfig, seen in the tour's browser walk)."""
-    state = st.session_state
-    corpus = "zh" if state.get("lang") == "zh" else "en"
-    state[TEXT_TASK], state[TEXT_CORPUS] = task, corpus
-    if "text_values" in state:
-        state.text_values.update(task=task, corpus=corpus)
 
 
 def close() -> None:

@@ -55,7 +55,6 @@ class Step:
     moves: str | None = None  # the series setting its thing to do moves
     needs: str | None = None  # whose numbers the judge reads beyond the main run
     picture: bool = False  # draws the network unrolled over the window
-    text_task: str | None = None  # the Text view's task it sets
 
     def word(self, part: str) -> str:
         """This step's locale key for `part` (title, do, more, question, wait)."""
@@ -171,9 +170,8 @@ STEPS: tuple[Step, ...] = (
     Step("gradients", "gradients", ("most", "some", "none"), reach, "vanishing_gradients",
          needs="gradients"),
     Step("memory", "memory", ("rnn", "lstm", "same"), recall, "long_memory", needs="memory"),
-    Step("text", "text", ("beats", "loses"), bits, needs="text", text_task="next_char"),
-    Step("sentiment", "text", SHARES, share_band("accuracy", 0.6, 0.9), needs="sentiment",
-         text_task="sentiment"),
+    Step("text", "text", ("beats", "loses"), bits, needs="text"),
+    Step("sentiment", "text", SHARES, share_band("accuracy", 0.6, 0.9), needs="sentiment"),
     Step("translate", "translate", SHARES, share_band("exact", 0.5, 0.95), needs="translate"),
     Step("next", "home", ("same", "close", "different"), script, "tutorial_rnn"),
 )  # fmt: skip
