@@ -20,6 +20,7 @@ from playground.tour import STEPS, Reading, Step, judge, unrolled_svg
 
 STEP = "tour_step"  # the step (1-based) this session is on; absent: never started
 OPEN = "tour_open"  # whether the panel shows
+REPLAY = "replay"  # the Train view's replay expander (app/views/train.py)
 GUESSES = "tour_guesses"  # step key -> the learner's guess (outlives the radio)
 
 
@@ -31,6 +32,8 @@ def from_link(step: int) -> None:
     """A `tour=` link opened the session on `step` (session.start set its page up)."""
     st.session_state[STEP] = step
     st.session_state[OPEN] = True
+    if STEPS[step - 1].replay:
+        st.session_state[REPLAY] = True
 
 
 def go(step: int) -> None:
@@ -43,6 +46,8 @@ def go(step: int) -> None:
         state.preset = chosen.preset
         session.apply_preset()
     state.view = session.view_label(state.lang, chosen.view)
+    if chosen.replay:
+        state[REPLAY] = True  # the Train view's replay of the step's run, open
 
 
 def close() -> None:

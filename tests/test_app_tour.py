@@ -187,3 +187,12 @@ def test_the_memory_step_answers_once_the_sweep_ran():
     rerun(rerun(at))
     (said,) = answers(at, "en")
     assert "lag 10" in said
+
+
+def test_the_first_runs_step_opens_the_replay_of_its_run():
+    at = open_tour(tour="1")
+    assert not at.get("iframe")  # the replay stays closed on the window's step
+    at.button(key="tour_next").click()
+    rerun(at)
+    assert len(at.get("iframe")) == 1  # step 2: the run's replay, open
+    assert len(open_tour(tour="2").get("iframe")) == 1  # from a link too

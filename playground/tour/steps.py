@@ -55,6 +55,7 @@ class Step:
     moves: str | None = None  # the series setting its thing to do moves
     needs: str | None = None  # whose numbers the judge reads beyond the main run
     picture: bool = False  # draws the network unrolled over the window
+    replay: bool = False  # opens the Train view's replay of its run (show, then say)
 
     def word(self, part: str) -> str:
         """This step's locale key for `part` (title, do, more, question, wait)."""
@@ -161,9 +162,10 @@ SHARES = ("few", "most", "nearly_all")
 STEPS: tuple[Step, ...] = (
     Step("window", "train", ("ten", "window", "once"), cell_steps, "tutorial_rnn",
          moves="seq_length", picture=True),
-    Step("first_rnn", "train", ("lower", "close", "higher"), gap, "tutorial_rnn", picture=True),
+    Step("first_rnn", "train", ("lower", "close", "higher"), gap, "tutorial_rnn", picture=True,
+         replay=True),
     Step("size", "train", COMPARE, change("hidden_size"), "tutorial_rnn", moves="hidden_size"),
-    Step("overfitting", "train", ("lower", "close", "higher"), gap, "overfitting"),
+    Step("overfitting", "train", ("lower", "close", "higher"), gap, "overfitting", replay=True),
     Step("lstm", "train", COMPARE, change("model"), "tutorial_rnn", moves="model"),
     Step("inside", "inside", ("within", "beyond"), hidden_range, "tutorial_rnn",
          needs="inside"),
