@@ -100,7 +100,7 @@ def panel(ctx: PageContext, number: int) -> None:
         title = ctx.t(step.word("title"))
         st.markdown(f"**{ctx.t('tour.step_of', step=number, total=total, title=title)}**")
         st.progress(number / total)
-        st.markdown(f":material/touch_app: **{ctx.t('tour.do')}:** {ctx.t(step.word('do'))}")
+        st.markdown(f":material/touch_app: **{ctx.t('tour.do')}** {ctx.t(step.word('do'))}")
         if step.picture:
             svg = unrolled_svg(ctx.cfg.seq_length, ctx.cfg.model, ctx.lang)
             st.markdown(f'<div class="tour-picture">{svg}</div>', unsafe_allow_html=True)
@@ -136,7 +136,7 @@ def question(ctx: PageContext, step: Step) -> None:
     guesses = st.session_state.get(GUESSES, {})
     guess = guesses.get(step.key)
     st.radio(
-        f"**{ctx.t('tour.guess')}:** {ctx.t(step.word('question'))}",
+        f"**{ctx.t('tour.guess')}** {ctx.t(step.word('question'))}",
         step.choices,
         index=step.choices.index(guess) if guess in step.choices else None,
         format_func=lambda c: ctx.t(step.choice_key(c)),
