@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import header, phone, session, sidebar
+from app import header, phone, session, sidebar, tour
 from app.context import PageContext
 from app.session import view_label
 from app.views import RENDER
@@ -45,6 +45,7 @@ except ValueError as err:  # e.g. an uploaded series too short for this window
 if ctx.result.diverged:
     problems.error(ctx.t("error.diverged", epoch=ctx.result.stopped_epoch + 1))
 
+tour.render(ctx)  # the guided tour's panel (?tour=1), when the learner took it
 
 # ---- Views: one tab each; only the open tab computes and draws -------------------------
 tabs = st.tabs([view_label(ctx.lang, v) for v in VIEWS], key="view", on_change="rerun")

@@ -17,6 +17,7 @@ import streamlit as st
 from playground import PARAMS, ExperimentConfig
 from playground.config import MODELS, PARAM_BY_NAME, format_value
 from playground.i18n import LANGUAGES, Note, detect_language, t
+from playground.tour import STEPS, step_from_link
 from playground.views import VIEWS, resolve_view
 from playground.workshop.instructor import (
     InstructorOptions,
@@ -75,7 +76,10 @@ def start() -> None:
         return
     query = {k: st.query_params.get_all(k) for k in st.query_params}
     opts = parse_instructor_options(query)
-    preset = PRESETS.get(opts.preset or NO_PRESET)
+    tour = step_from_link(query["tour"][-1]) if query.get("tour") else None
+    tour_step = STEPS[tour - 1] if tour else None  # `tour=4`: the step sets the page up
+    st.session_state.tour_link = tour  # app/tour.py opens it
+    preset = PRESETS.get(opts.preset or (tour_step and tour_step.preset) or NO_PRESET)
     # A preset sets every control; settings written in the link refine it.
     begin = preset.config.to_query_params() if preset else {}
     url_cfg, notes = ExperimentConfig.from_query_params(
@@ -98,7 +102,15 @@ def start() -> None:
             st.session_state[p.name] = getattr(url_cfg, p.name)
     open_advanced_for(url_cfg)
     known = [k for k in opened if k]
-    start_view = known[-1] if known else resolve_view(preset.view) if preset else None
+    start_view = (
+        known[-1]
+        if known
+        else tour_step.view
+        if tour_step
+        else resolve_view(preset.view)
+        if preset
+        else None
+    )
     if start_view is not None:  # else the first tab (or one set before the first run)
         st.session_state.view = view_label(st.session_state.lang, start_view)
 

@@ -76,6 +76,7 @@ LAYERS = (
     {"views"},
     {"workshop"},
     {"board"},
+    {"tour"},
     {"warm", "__init__"},
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
+from app.tour import start_button
 from app.views.board import submit_box
 from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
@@ -19,6 +20,7 @@ from playground.views.train import replay_plan, train_plan
 
 def render(ctx: PageContext) -> None:
     result = ctx.result
+    start_button(ctx)  # "Start the tour", until the learner took it
     ctx.explain("train")
     st.subheader(ctx.t("section.signal"))
     got = ctx.prepare(train_plan(ctx.cfg, ctx.lang, ctx.data))  # made once, shared
