@@ -2,7 +2,8 @@
 declared with `params.setting` and which carries a URL prefix (`params.Settings`:
 `TranslateConfig`, next `TextConfig`).
 
-From the declarations alone it draws one control per setting (a menu for choices, a
+From the declarations alone it draws one control per setting (a menu for choices, two
+choices side by side, a
 log slider for a setting's values, a typed number for the seed, else a slider), labels
 them from the locales (`param.<view>.<name>.label`, else the shared
 `param.<name>.label`), reads the link once per session (`<prefix><name>`, with a note
@@ -128,6 +129,10 @@ def widget(cls: type[Settings], p: Param, lang: str, locked: bool) -> Any:
     text = label(lang, cls, p.name)
     if p.choices:  # the URL keeps the key, not the translated word
         words = {c: choice(lang, cls, p.name, c) for c in p.choices}
+        if len(p.choices) <= 2:  # both in sight, one click apart
+            return st.segmented_control(
+                text, p.choices, format_func=words.__getitem__, required=True, **common
+            )
         return st.selectbox(text, p.choices, format_func=words.__getitem__, **common)
     if p.steps:
         return st.select_slider(text, options=p.steps, format_func=format_value, **common)

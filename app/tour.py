@@ -252,10 +252,11 @@ def memory_numbers(ctx: PageContext) -> dict[str, float]:
 
 
 def text_config(ctx: PageContext):
-    from app.text_controls import seed_from_link, settled
+    from app import settings
+    from app.text_controls import settle
+    from playground.text import TextConfig
 
-    seed_from_link()
-    cfg, _ = settled(ctx)
+    cfg, _ = settle(ctx, dict(settings.values(TextConfig)))
     return cfg
 
 

@@ -59,8 +59,9 @@ def advanced_open(at: AppTest) -> bool:
 
 
 def find_widget(at: AppTest, key: str):
-    """The slider, selectbox, select slider or number input keyed `key`, or None."""
-    for kind in (at.slider, at.selectbox, at.select_slider, at.number_input):
+    """The slider, selectbox, select slider, number input or button group keyed `key`, or
+    None."""
+    for kind in (at.slider, at.selectbox, at.select_slider, at.number_input, at.button_group):
         for w in kind:
             if w.key == key:
                 return w

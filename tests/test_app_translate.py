@@ -37,7 +37,7 @@ def test_the_view_opens_from_its_link_and_draws_in_both_languages(lang):
     assert len(specs) >= 2  # the attention map and the loss
     assert at.text_input(key="translate_input_dates").value == "7 December 2026"
     assert widget(at, "translate_task").value == "dates"
-    keys = [s.key for s in at.selectbox] + [s.key for s in at.slider]
+    keys = [s.key for s in at.selectbox] + [s.key for s in at.button_group]
     assert {"translate_task", "translate_model", "translate_attention"} <= set(keys)
 
 
