@@ -111,9 +111,9 @@ def memory(mc: MemoryConfig) -> MemoryRuns:
 
 
 @once_per_session
-def recall_at_30() -> MemoryRuns:
+def recall_at_30(seeds: tuple[int, ...] = SEEDS) -> MemoryRuns:
     """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
-    long_memory preset (4), the lesson seeds: errors and saliency."""
+    long_memory preset (4), over `seeds` (the lesson seeds): errors and saliency."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
-    return memory(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))
+    return memory(MemoryConfig(lags=(30,), seeds=tuple(seeds), keep_gate_bias=bias))
