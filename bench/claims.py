@@ -12,6 +12,10 @@ sweep are most of it). Run it in parts and with fewer seeds for a quick check:
     .venv/bin/python bench/claims.py --claims preset.tutorial_rnn.notice --seeds 100-104
     .venv/bin/python bench/claims.py --list                           # the keys
 
+Trainings are kept between runs in the lesson kit's file cache (tests/lessonkit.py,
+the folder $TMPDIR/rnn-playground-tests-<--cache>), so a part run again, or the whole
+table after its parts, trains nothing twice; `--cache ""` trains afresh in the process.
+
 A row marked "(all seeds)" is one statement about all the seeds at once (1/1 or 0/1);
 "(no seed)" does not depend on the seed.
 """
@@ -19,6 +23,7 @@ A row marked "(all seeds)" is one statement about all the seeds at once (1/1 or 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -109,7 +114,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", default="100-139", help="e.g. 100-139 or 100,101")
     parser.add_argument("--claims", default="", help="comma-separated locale keys (any row)")
     parser.add_argument("--list", action="store_true", help="print the keys and stop")
+    parser.add_argument("--cache", default="bench-claims", help='file cache name ("": none)')
     args = parser.parse_args(argv)
+    if args.cache:  # lessonkit's cross-process cache, keyed by this variable
+        os.environ["PYTEST_XDIST_TESTRUNUID"] = args.cache
     if args.list:
         print("\n".join(sorted({k for c in CLAIMS for k in c.keys})))
         return

@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 import torch
@@ -18,11 +19,21 @@ from streamlit.testing.v1 import AppTest
 
 from playground import ExperimentConfig
 from playground.charts.saliency import recall_saliency_chart, saliency_chart
-from playground.i18n import t
+from playground.i18n import render_note, t
 from playground.pipeline.experiment import fitted_models, predict
 from playground.pipeline.models import init_model
 from playground.views.memory import MemoryConfig, cue_saliency, memory_runs
-from playground.views.saliency import COLUMNS, by_lag, input_saliency, window_saliency
+from playground.views.gradients import first_input_note
+from playground.views.saliency import (
+    COLUMNS,
+    LESSON_BIAS,
+    LESSON_WINDOW,
+    by_lag,
+    first_input_shares,
+    input_saliency,
+    lesson_applies,
+    window_saliency,
+)
 from playground.workshop.presets import PRESETS
 from lessonkit import SEEDS, holds, recall_at_30, run
 from speckit import has_cjk, titles
@@ -275,18 +286,57 @@ def test_gradients_tab_shows_what_the_prediction_depends_on(lang):
     n_train = int(0.8 * (100 - 10))  # the default series' training windows
     assert set(frame.model) == {"rnn", "lstm", "gru"} and set(frame.window) == {n_train}
     assert sorted(set(frame.lag)) == list(range(10))
-    assert any(c.value == t(lang, "saliency.lesson") for c in at.caption)
+    reach = render_note(lang, first_input_note(frame))  # read from the chart's own rows
+    assert any(m.value == f"**{reach}**" for m in at.markdown), reach
     at.slider(key="saliency_window").set_value(5).run()
     assert not at.exception, at.exception
     ((_, data),) = saliency_specs(at, lang)
     assert {5} == set(next(f for f in data if "saliency" in f.columns).window)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_fixed_lesson_stands_only_beside_a_chart_of_its_settings(lang):
+    """Issue 40, item 13: saliency.lesson (window 50, keep-gate bias 4) stood under the
+    default chart (window 10, bias 0). It now stands beside a chart of the settings it
+    names; elsewhere the page points to them (saliency.try)."""
+    captions = lambda at: {c.value for c in at.caption}  # noqa: E731
+    default = captions(open_view("gradients", lang, epochs="2"))
+    assert t(lang, "saliency.lesson") not in default and t(lang, "saliency.try") in default
+    long = captions(open_view("gradients", lang, epochs="2", seq_length="50", keep_gate_bias="4"))
+    assert t(lang, "saliency.lesson") in long and t(lang, "saliency.try") not in long
+    bias0 = captions(open_view("gradients", lang, epochs="2", seq_length="50"))
+    assert t(lang, "saliency.lesson") not in bias0
+
+
+def test_the_lessons_settings_are_the_vanishing_gradients_scenarios():
+    cfg = PRESETS["vanishing_gradients"].config
+    assert (cfg.seq_length, cfg.keep_gate_bias) == (LESSON_WINDOW, LESSON_BIAS)
+    assert lesson_applies(cfg.seq_length, cfg.keep_gate_bias)
+    assert not lesson_applies(ExperimentConfig().seq_length, ExperimentConfig().keep_gate_bias)
+
+
+def test_the_first_input_sentence_reads_each_models_share():
+    rows = [
+        (model, 0, lag, value)
+        for model, values in (("rnn", [1.0, 0.5, 0.002]), ("gru", [0.5, 1.0, 0.25]))
+        for lag, value in enumerate(values)
+    ]
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    assert first_input_shares(frame) == {"rnn": 0.002, "gru": 0.25}
+    note = first_input_note(frame)
+    assert note.params == {"steps": 2, "shares": "RNN 1/500, GRU 1/4"}
+    for lang in ("en", "zh"):
+        assert "{" not in render_note(lang, note)
+    assert first_input_note(frame.iloc[:0]) is None
+
+
 def test_hidden_text_hides_the_saliency_explanation():
     at = open_view("gradients", epochs="2", hide="text")
     assert len(saliency_specs(at)) == 1
-    shown = {c.value for c in at.caption}
-    assert t("en", "saliency.explain") not in shown and t("en", "saliency.lesson") not in shown
+    shown = {c.value for c in at.caption} | {m.value for m in at.markdown}
+    for key in ("saliency.explain", "saliency.lesson", "saliency.try"):
+        assert t("en", key) not in shown
+    assert not any(t("en", "saliency.reach").split("{")[0] in s for s in shown)
 
 
 @pytest.mark.slow

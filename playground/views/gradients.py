@@ -33,7 +33,7 @@ from playground.views.plan import (
     trains,
     work,
 )
-from playground.views.saliency import window_saliency
+from playground.views.saliency import first_input_shares, window_saliency
 
 
 def gradient_norm_per_step(
@@ -235,6 +235,24 @@ def saliency_plan(
     return runs + (
         work(key, saliency, "saliency"),
         chart(key, "chart", lang, lambda got: saliency_chart(got["saliency"], lang)),
+        shown(key, "reach", lang, lambda got: first_input_note(got["saliency"])),
+    )
+
+
+def first_input_note(frame: pd.DataFrame) -> Note | None:
+    """What the saliency chart shows of each model, said from its numbers: how much the
+    prediction depends on its first input against the input it uses most (one
+    notation for all, as `reach_note`). None for an empty frame."""
+    if frame.empty:
+        return None
+    shares = first_input_shares(frame)
+    texts = share_texts(list(shares.values()))
+    return Note(
+        "saliency.reach",
+        {
+            "steps": int(frame.lag.max()),
+            "shares": ", ".join(f"{m.upper()} {text}" for m, text in zip(shares, texts)),
+        },
     )
 
 
