@@ -59,7 +59,10 @@ MEMORY = ("view.memory.explain", "preset.long_memory.notice")
 
 # Cheapest first: a part run early gives its rows early.
 CLAIMS: tuple[Claim, ...] = (
-    Claim(("memory.bias", "param.keep_gate_bias.help"), lessons.keep_gate_flags),
+    Claim(
+        ("memory.bias", "param.keep_gate_bias.help", "challenge.rnn_forgets.low_bias"),
+        lessons.keep_gate_flags,
+    ),
     Claim(("preset.real_data.notice",), lessons.real_data_flags),
     Claim(("preset.tutorial_rnn.notice",), lessons.tutorial_flags),
     Claim(("view.inside.explain",), lessons.loop_flags),
@@ -87,7 +90,8 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(MEMORY, lessons.memory_flags),
     Claim(("memory.saliency.lesson",), saliency.cue_init_flags),
     Claim(("memory.saliency.lesson",), saliency.cue_trained_flags),
-    Claim(("challenge.rnn_forgets.low_bias",), lessons.low_bias_flags),
+    # what challenge.rnn_forgets.low_bias said before (a training result, not the gate)
+    Claim(("challenge.rnn_forgets.low_bias.before",), lessons.low_bias_flags),
     Claim(("text.sweep.verdict", "text.sweep.behind"), sentiment.gap_flags),
 )
 

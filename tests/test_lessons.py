@@ -54,13 +54,19 @@ def all_hold(flags: Flags) -> None:
 
 def tutorial_flags(seeds: Sequence[int]) -> Flags:
     cfg = PRESETS["tutorial_rnn"].config
-    test = [run(c).metrics.set_index("split").mse["test"] for c in seeds_of(cfg, seeds)]
-    return {"test MSE between 0.005 and 0.03": [0.005 < m < 0.03 for m in test]}
+    below = []
+    for c in seeds_of(cfg, seeds):
+        test = run(c).metrics.set_index("split").mse["test"]
+        below.append(test < 3 * drawn_noise(c).test)
+    return {"test MSE below 3x the noise drawn in the test points": below}
 
 
 def test_the_tutorial_fits_down_to_the_noise():
     """preset.tutorial_rnn.notice: within 100 epochs the line follows the wave, test
-    part included; the test MSE ends near the noise variance 0.01."""
+    part included; the test MSE ends below three times the noise drawn in the test
+    points. It said "near the noise variance 0.01", tested as 0.005-0.03: 38 of seeds
+    100-139 (test MSE 0.006-0.032, median 0.015); below 3x the drawn noise: 40 of 40
+    (0.85-2.7 times it)."""
     all_hold(tutorial_flags(SEEDS))
 
 
@@ -102,16 +108,40 @@ def test_on_a_short_window_no_cell_is_clearly_better():
         assert flag, what
 
 
+def ends_on_a_spike(train_losses: np.ndarray) -> bool:
+    """Whether a training loss curve (by epoch) ends on a spike: its last value above 1.5
+    times the median of its last tenth (at least 10 epochs)."""
+    tail = train_losses[-max(10, len(train_losses) // 10) :]
+    return bool(train_losses[-1] > 1.5 * np.median(tail))
+
+
 def overfitting_flags(seeds: Sequence[int]) -> Flags:
     cfg = PRESETS["overfitting"].config
-    assert cfg.learning_rate == 0.003 and cfg.within_budget() == cfg
-    ratios = [loss_ratio(run(c)) for c in seeds_of(cfg, seeds)]
-    return {"final test loss over train loss above 5": [r > OVERFIT["ratio"] for r in ratios]}
+    assert cfg.within_budget() == cfg
+    ratios, spikes = [], []
+    for c in seeds_of(cfg, seeds):
+        result = run(c)
+        ratios.append(loss_ratio(result))
+        losses = result.losses[result.losses.split == "train"].sort_values("epoch")
+        spikes.append(ends_on_a_spike(losses.loss.to_numpy()))
+    return {
+        "final test loss over train loss above 5": [r > OVERFIT["ratio"] for r in ratios],
+        "training loss does not end on a spike (last above 1.5x the last tenth's median)": [
+            not s for s in spikes
+        ],
+    }
+
+
+def test_a_spike_at_the_end_is_told_from_a_falling_curve():
+    falling = np.geomspace(1.0, 1e-3, 100)
+    assert not ends_on_a_spike(falling)
+    assert ends_on_a_spike(np.concatenate([falling[:-1], [0.05]]))
 
 
 def test_the_overfitting_preset_overfits():
     """preset.overfitting.notice: the training loss ends more than 5 times below the
-    test loss. Measured over seeds 0-9: 10/10 (5.7 to over a thousand)."""
+    test loss, and the curve does not end on a spike where the note points. Measured
+    over seeds 0-9: 10/10 (5.7 to over a thousand)."""
     all_hold(overfitting_flags(SEEDS))
 
 
@@ -269,8 +299,9 @@ def keep_gate_flags(seeds: Sequence[int]) -> Flags:
 
 
 def test_keep_gate_starts_half_open_by_default_and_nearly_open_at_4():
-    """memory.bias, param.keep_gate_bias.help: at bias 0 the keep gate starts about half
-    open; at 4 near σ(4) ≈ 0.98."""
+    """memory.bias, param.keep_gate_bias.help, challenge.rnn_forgets.low_bias: at bias 0
+    the keep gate starts about half open; at 4 near σ(4) ≈ 0.98. (low_bias said "with
+    PyTorch's init the LSTM forgets too", a training result: now it says the gate.)"""
     for what, got in keep_gate_flags(SEEDS).items():
         assert all(got), (what, got)
 
