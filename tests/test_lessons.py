@@ -30,7 +30,7 @@ from playground.views.memory import DEFAULT_LAG, MAX_LAG, MemoryConfig
 from playground.workshop.challenges import CHALLENGES, OVERFIT, RNN_FORGETS, loss_ratio
 from playground.workshop.presets import PRESETS
 
-from lessonkit import SEEDS, holds, recall_at_30, run
+from lessonkit import SEEDS, ends_on_a_spike, holds, recall_at_30, run
 from lessonkit import memory as shared_memory
 
 pytestmark = pytest.mark.slow
@@ -106,13 +106,6 @@ def test_on_a_short_window_no_cell_is_clearly_better():
     agree about a quarter of the time), where the notice then contradicted it."""
     for what, (flag,) in short_window_flags(SEEDS).items():
         assert flag, what
-
-
-def ends_on_a_spike(train_losses: np.ndarray) -> bool:
-    """Whether a training loss curve (by epoch) ends on a spike: its last value above 1.5
-    times the median of its last tenth (at least 10 epochs)."""
-    tail = train_losses[-max(10, len(train_losses) // 10) :]
-    return bool(train_losses[-1] > 1.5 * np.median(tail))
 
 
 def overfitting_flags(seeds: Sequence[int]) -> Flags:
@@ -211,8 +204,16 @@ def test_default_init_vanishes_in_every_cell():
 def open_gate_flags(stage: str, seeds: Sequence[int]) -> Flags:
     assert VANISHING.keep_gate_bias == 4.0 and VANISHING.seq_length == 50
     shares = gradient_shares(VANISHING, stage, seeds)
-    limit = 1e-6 if stage == "init" else 1e-2
-    flags = {f"rnn: first-step share below {limit:g} ({stage})": [s < limit for s in shares["rnn"]]}
+    rnn = shares["rnn"]
+    if stage == "init":
+        flags = {"rnn: first-step share below 1e-06 (init)": [s < 1e-6 for s in rnn]}
+    else:
+        flags = {
+            "rnn: first-step share below 0.1 (trained)": [s < 0.1 for s in rnn],
+            "rnn: first-step share below 0.01 (trained; said: about 4 of 5)": [
+                s < 1e-2 for s in rnn
+            ],
+        }
     for model in ("lstm", "gru"):
         flags[f"{model}: first-step share above 0.01 ({stage})"] = [s > 1e-2 for s in shares[model]]
     return flags
@@ -222,8 +223,17 @@ def open_gate_flags(stage: str, seeds: Sequence[int]) -> Flags:
 def test_an_open_keep_gate_carries_the_gradient_the_rnn_cannot(stage):
     """view.gradients.explain, preset.vanishing_gradients.notice: with the keep-gate bias
     at 4 the gated cells keep more than a hundredth of the gradient across 50 steps; the
-    RNN keeps below a millionth at init and below a hundredth after training."""
-    all_hold(open_gate_flags(stage, SEEDS))
+    RNN keeps below a millionth at init and, after training, below a tenth, and below a
+    hundredth in about 4 of 5 seeds. The notice said "below a hundredth after training":
+    17 of seeds 100-119 (0.015, 0.018 and 0.040 in the others), so it now gives the rate;
+    the test asks for at least 3 in 5 of the lesson seeds."""
+    flags = open_gate_flags(stage, SEEDS)
+    hedged = "rnn: first-step share below 0.01 (trained; said: about 4 of 5)"
+    for what, got in flags.items():
+        if what == hedged:
+            assert sum(got) >= 0.6 * len(got), (what, got)
+        else:
+            assert holds(got), (what, got)
 
 
 def long_window_errors(seeds: Sequence[int]) -> dict[str, np.ndarray]:
@@ -247,12 +257,15 @@ def long_window_flags(seeds: Sequence[int]) -> Flags:
     }
 
 
-def test_on_a_long_window_the_gru_predicts_best_and_the_lstm_against_the_rnn_varies():
-    """preset.vanishing_gradients.notice: on the scenario's 50-step window the GRU has the
-    lowest test error of the three in most seeds; whether the LSTM beats the RNN changes
-    from seed to seed. Measured over seeds 0-9: GRU best 10/10; LSTM below the RNN 7/10."""
+def test_on_a_long_window_the_gru_beats_the_rnn_and_the_lstm_against_the_rnn_varies():
+    """preset.vanishing_gradients.notice: on the scenario's 50-step window the GRU has a
+    lower test error than the RNN in most seeds; whether the LSTM beats the RNN changes
+    from seed to seed. Measured over seeds 0-9: GRU best of the three 10/10; LSTM below
+    the RNN 7/10. Over seeds 100-119 the GRU was best of the three in only 17 (the
+    notice said "best of the three in most seeds"; the issue's audit found 3 of 5), below
+    the RNN in 20: the notice now says that."""
     flags = long_window_flags(SEEDS)
-    assert holds(flags["GRU lowest test MSE of the three"]), flags
+    assert holds(flags["GRU test MSE below the RNN's"]), flags
     if len(SEEDS) >= 5:
         assert all(flags["LSTM below the RNN on some seeds, above on others (all seeds)"])
 
