@@ -15,6 +15,7 @@ import hashlib
 import math
 import os
 import pickle
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -84,6 +85,20 @@ def holds(flags) -> bool:
     flags = list(flags)
     assert len(flags) == len(SEEDS)
     return sum(bool(f) for f in flags) >= NEEDED
+
+
+def ends_on_a_spike(train_losses) -> bool:
+    """Whether a training loss curve (by epoch) ends on a spike: its last value above 1.5
+    times the median of its last tenth (at least 10 epochs)."""
+    tail = train_losses[-max(10, len(train_losses) // 10) :]
+    return bool(train_losses[-1] > 1.5 * statistics.median(tail))
+
+
+def jumps(train_losses) -> bool:
+    """Whether a training loss curve (by epoch) jumps up in its last tenth (at least 10
+    epochs): some epoch more than twice the one before."""
+    tail = list(train_losses[-max(10, len(train_losses) // 10) :])
+    return any(b > 2 * a for a, b in zip(tail, tail[1:]))
 
 
 @once_per_session
