@@ -215,7 +215,7 @@ def open_gate_flags(stage: str, seeds: Sequence[int]) -> Flags:
     else:
         flags = {
             "rnn: first-step share below 0.1 (trained)": [s < 0.1 for s in rnn],
-            "rnn: first-step share below 0.01 (trained; said: about 4 of 5)": [
+            "rnn: first-step share below 0.01 (trained; said: in most seeds)": [
                 s < 1e-2 for s in rnn
             ],
         }
@@ -229,11 +229,11 @@ def test_an_open_keep_gate_carries_the_gradient_the_rnn_cannot(stage):
     """view.gradients.explain, preset.vanishing_gradients.notice: with the keep-gate bias
     at 4 the gated cells keep more than a hundredth of the gradient across 50 steps; the
     RNN keeps below a millionth at init and, after training, below a tenth, and below a
-    hundredth in about 4 of 5 seeds. The notice said "below a hundredth after training":
-    17 of seeds 100-119 (0.015, 0.018 and 0.040 in the others), so it now gives the rate;
-    the test asks for at least 3 in 5 of the lesson seeds."""
+    hundredth in most seeds. The notice said "below a hundredth after training": 36 of
+    seeds 100-139, no margin over 90 % (0.015, 0.018 and 0.040 among the others), so it
+    now says "in most seeds"; the test asks for at least 3 in 5 of the lesson seeds."""
     flags = open_gate_flags(stage, SEEDS)
-    hedged = "rnn: first-step share below 0.01 (trained; said: about 4 of 5)"
+    hedged = "rnn: first-step share below 0.01 (trained; said: in most seeds)"
     for what, got in flags.items():
         if what == hedged:
             assert sum(got) >= 0.6 * len(got), (what, got)
