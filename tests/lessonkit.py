@@ -94,13 +94,6 @@ def ends_on_a_spike(train_losses) -> bool:
     return bool(train_losses[-1] > 1.5 * statistics.median(tail))
 
 
-def jumps(train_losses) -> bool:
-    """Whether a training loss curve (by epoch) jumps up in its last tenth (at least 10
-    epochs): some epoch more than twice the one before."""
-    tail = list(train_losses[-max(10, len(train_losses) // 10) :])
-    return any(b > 2 * a for a, b in zip(tail, tail[1:]))
-
-
 @once_per_session
 def run(cfg: ExperimentConfig):
     """The page's run of `cfg`, trained once per process."""

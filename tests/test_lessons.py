@@ -30,7 +30,7 @@ from playground.views.memory import DEFAULT_LAG, MAX_LAG, MemoryConfig
 from playground.workshop.challenges import CHALLENGES, OVERFIT, RNN_FORGETS, loss_ratio
 from playground.workshop.presets import PRESETS
 
-from lessonkit import SEEDS, ends_on_a_spike, holds, jumps, recall_at_30, run
+from lessonkit import SEEDS, ends_on_a_spike, holds, recall_at_30, run
 from lessonkit import memory as shared_memory
 
 pytestmark = pytest.mark.slow
@@ -111,36 +111,37 @@ def test_on_a_short_window_no_cell_is_clearly_better():
 def overfitting_flags(seeds: Sequence[int]) -> Flags:
     cfg = PRESETS["overfitting"].config
     assert cfg.learning_rate == 0.003 and cfg.within_budget() == cfg
-    ratios, jumped, spikes = [], [], []
+    ratios, spikes = [], []
     for c in seeds_of(cfg, seeds):
         result = run(c)
         ratios.append(loss_ratio(result))
         losses = result.losses[result.losses.split == "train"].sort_values("epoch")
-        jumped.append(jumps(losses.loss.to_numpy()))
         spikes.append(ends_on_a_spike(losses.loss.to_numpy()))
     return {
         "final test loss over train loss above 5": [r > OVERFIT["ratio"] for r in ratios],
-        "training loss jumps in its last tenth (an epoch above twice the one before)": jumped,
-        "training loss ends on a spike (said: may; above 1.5x the last tenth's median)": spikes,
+        "training loss ends on a jump (said: about 1 of 3; above 1.5x the last tenth's median)": (
+            spikes
+        ),
     }
 
 
 def test_a_spike_at_the_end_is_told_from_a_falling_curve():
     falling = np.geomspace(1.0, 1e-3, 100)
-    assert not ends_on_a_spike(falling) and not jumps(falling)
-    spiked = np.concatenate([falling[:-1], [0.05]])
-    assert ends_on_a_spike(spiked) and jumps(spiked)
+    assert not ends_on_a_spike(falling)
+    assert ends_on_a_spike(np.concatenate([falling[:-1], [0.05]]))
 
 
 def test_the_overfitting_preset_overfits():
     """preset.overfitting.notice: the training loss ends more than 5 times below the
-    test loss; near zero it jumps up and down (and may end on a jump: issue 40 found the
-    curve ending on a spike where the note pointed, unexplained). Measured over seeds
-    0-9: ratio 10/10 (5.7 to over a thousand); ended on a spike in 3 of 10."""
+    test loss; it ends on a jump in about 1 of 3 seeds (issue 40 found the curve ending on
+    a spike where the note pointed, unexplained). Measured over seeds 0-9: ratio 10/10
+    (5.7 to over a thousand), ended on a jump 3/10; over seeds 100-139: 40/40, 12/40.
+    (Some epoch of the last tenth above twice the one before: 27 of 40, so the note does
+    not say the loss always jumps.) The test asks for 1 to 6 in 10."""
     flags = overfitting_flags(SEEDS)
     assert holds(flags["final test loss over train loss above 5"]), flags
-    jumped = flags["training loss jumps in its last tenth (an epoch above twice the one before)"]
-    assert holds(jumped), flags
+    spikes = next(v for k, v in flags.items() if k.startswith("training loss ends on a jump"))
+    assert 0.1 <= sum(spikes) / len(spikes) <= 0.6, spikes
 
 
 def test_too_much_noise_is_fitted_in_training_only():
