@@ -16,7 +16,9 @@ Trainings are kept between runs in the lesson kit's file cache (tests/lessonkit.
 the folder $TMPDIR/rnn-playground-tests-<--cache>), so a part run again, or the whole
 table after its parts, trains nothing twice; `--cache ""` trains afresh in the process.
 
-A row marked "(all seeds)" is one statement about all the seeds at once (1/1 or 0/1);
+A row marked "(said: ...)" is a claim that states its rate ("in about 1 of 3 seeds"), one
+marked "(no longer said)" what a rewritten claim used to say: both are reported, not
+judged against 90 %. A row marked "(all seeds)" is one statement about all the seeds at once (1/1 or 0/1);
 "(no seed)" does not depend on the seed.
 """
 
@@ -109,7 +111,10 @@ def row(keys: Sequence[str], what: str, flags: list[bool]) -> str:
     held, n = sum(bool(f) for f in flags), len(flags)
     rate = held / n
     margin = f"{100 * (rate - SHIP):+.1f} pts" if n > 1 else "–"
-    verdict = "" if rate >= SHIP else " **under 90 %**"
+    # a rate the page says ("said: about 1 of 3") or a measurement no longer said is
+    # reported, not judged against 90 %
+    told = "said:" in what or "no longer said" in what
+    verdict = "" if rate >= SHIP or told else " **under 90 %**"
     return f"| {', '.join(keys)} | {what} | {held}/{n} ({rate:.0%}){verdict} | {margin} |"
 
 
