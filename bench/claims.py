@@ -18,8 +18,8 @@ table after its parts, trains nothing twice; `--cache ""` trains afresh in the p
 
 A row marked "(said: ...)" is a claim that states its rate ("in about 1 of 3 seeds"), one
 marked "(no longer said)" what a rewritten claim used to say: both are reported, not
-judged against 90 %. A row marked "(all seeds)" is one statement about all the seeds at once (1/1 or 0/1);
-"(no seed)" does not depend on the seed.
+judged against 90 %. A row marked "(all seeds)" is one statement about all the seeds at
+once (1/1 or 0/1); "(no seed)" does not depend on the seed.
 """
 
 from __future__ import annotations

@@ -255,7 +255,9 @@ def long_window_errors(seeds: Sequence[int]) -> dict[str, np.ndarray]:
 def long_window_flags(seeds: Sequence[int]) -> Flags:
     e = long_window_errors(seeds)
     return {
-        "GRU lowest test MSE of the three (no longer said)": list(e["gru"] < np.minimum(e["rnn"], e["lstm"])),
+        "GRU lowest test MSE of the three (no longer said)": list(
+            e["gru"] < np.minimum(e["rnn"], e["lstm"])
+        ),
         "GRU test MSE below the RNN's": list(e["gru"] < e["rnn"]),
         "LSTM below the RNN on some seeds, above on others (all seeds)": [
             bool((e["lstm"] < e["rnn"]).any() and (e["rnn"] < e["lstm"]).any())
