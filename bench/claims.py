@@ -5,8 +5,9 @@ each returns {what is measured: one flag a seed}). Prints a markdown table, one 
 measured claim: its locale keys, what is measured, how often it held, and the margin
 over 90 % (a claim ships only at 90 % or more of these seeds; the tests ask 80 % of theirs).
 
-Slow: all of it is about an hour of one core (the Long memory task and the sentiment
-sweep are most of it). Run it in parts and with fewer seeds for a quick check:
+Slow: tens of minutes of one core (the largest parts, 40 seeds: the Long memory task
+~6 min, what challenge.rnn_forgets.low_bias used to say ~3 min, the sentiment sweep ~3
+min). Run it in parts and with fewer seeds for a quick check:
 
     nice -n 10 .venv/bin/python bench/claims.py > claims.md           # everything, 100-139
     .venv/bin/python bench/claims.py --claims preset.tutorial_rnn.notice --seeds 100-104
