@@ -15,6 +15,7 @@ import hashlib
 import math
 import os
 import pickle
+import statistics
 import tempfile
 from collections.abc import Callable
 from dataclasses import replace
@@ -86,6 +87,13 @@ def holds(flags) -> bool:
     return sum(bool(f) for f in flags) >= NEEDED
 
 
+def ends_on_a_spike(train_losses) -> bool:
+    """Whether a training loss curve (by epoch) ends on a spike: its last value above 1.5
+    times the median of its last tenth (at least 10 epochs)."""
+    tail = train_losses[-max(10, len(train_losses) // 10) :]
+    return bool(train_losses[-1] > 1.5 * statistics.median(tail))
+
+
 @once_per_session
 def run(cfg: ExperimentConfig):
     """The page's run of `cfg`, trained once per process."""
@@ -111,9 +119,9 @@ def memory(mc: MemoryConfig) -> MemoryRuns:
 
 
 @once_per_session
-def recall_at_30() -> MemoryRuns:
+def recall_at_30(seeds: tuple[int, ...] = SEEDS) -> MemoryRuns:
     """The Long memory task at the page's default lag, 30, with the keep-gate bias of the
-    long_memory preset (4), the lesson seeds: errors and saliency."""
+    long_memory preset (4), over `seeds` (the lesson seeds): errors and saliency."""
     bias = PRESETS["long_memory"].config.keep_gate_bias
     assert bias == 4.0
-    return memory(MemoryConfig(lags=(30,), seeds=SEEDS, keep_gate_bias=bias))
+    return memory(MemoryConfig(lags=(30,), seeds=tuple(seeds), keep_gate_bias=bias))

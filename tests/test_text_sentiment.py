@@ -100,10 +100,21 @@ def accuracy(model: str, gap: int, seed: int) -> float:
 def test_lesson_short_gap_all_cells_classify_well_long_gap_the_rnn_falls_behind():
     """text.sweep.*: at gap SHORT_GAP all three >= 90 % test accuracy; at the longest
     gap the RNN >= 10 points below the better gated cell; each in >= 80 % of seeds."""
-    short_ok = long_ok = 0
-    for seed in SEEDS:
-        short = [accuracy(m, SHORT_GAP, seed) for m in ("rnn", "lstm", "gru")]
-        short_ok += min(short) >= 0.9
-        rnn, lstm, gru = (accuracy(m, LONGEST_GAP, seed) for m in ("rnn", "lstm", "gru"))
-        long_ok += max(lstm, gru) - rnn >= 0.10
+    flags = gap_flags(SEEDS)
+    short_ok, long_ok = (sum(f) for f in flags.values())
     assert short_ok >= NEEDED and long_ok >= NEEDED, (short_ok, long_ok, len(SEEDS))
+
+
+def gap_flags(seeds) -> dict[str, list[bool]]:
+    """Per seed: all three >= 90 % at SHORT_GAP; the RNN >= 10 points behind at the
+    longest gap (bench/claims.py runs this over other seeds)."""
+    short_ok, long_ok = [], []
+    for seed in seeds:
+        short = [accuracy(m, SHORT_GAP, seed) for m in ("rnn", "lstm", "gru")]
+        short_ok.append(min(short) >= 0.9)
+        rnn, lstm, gru = (accuracy(m, LONGEST_GAP, seed) for m in ("rnn", "lstm", "gru"))
+        long_ok.append(max(lstm, gru) - rnn >= 0.10)
+    return {
+        f"all three >= 90 % test accuracy at gap {SHORT_GAP}": short_ok,
+        f"RNN >= 10 points behind the better gated cell at gap {LONGEST_GAP}": long_ok,
+    }

@@ -9,6 +9,7 @@ import streamlit as st
 from app.context import PageContext
 from playground.charts import SPLITS, labels
 from playground.views.gradients import gradients_plan, opening_window, saliency_plan, updates_plan
+from playground.views.saliency import lesson_applies
 
 
 def render(ctx: PageContext) -> None:
@@ -75,5 +76,7 @@ def render_saliency(ctx: PageContext) -> None:
     st.caption(ctx.t("saliency.window_at", window=window, t=at, split=split))
     got = ctx.prepare(saliency_plan(ctx.cfg, ctx.lang, window, ctx.data))
     st.vega_lite_chart(got["chart"], width="stretch")
-    if not ctx.options.hide_text:
-        st.caption(ctx.t("saliency.lesson"))
+    ctx.verdict(got["reach"])  # read from the chart
+    if not ctx.options.hide_text:  # the fixed lesson beside a chart of its settings only
+        lesson = lesson_applies(ctx.cfg.seq_length, ctx.cfg.keep_gate_bias)
+        st.caption(ctx.t("saliency.lesson" if lesson else "saliency.try"))

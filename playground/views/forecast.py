@@ -11,7 +11,7 @@ compared on equal terms:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,8 @@ from playground.charts import forecast_chart, horizon_chart
 from playground.config import MODELS, ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import Fitted, predict
+from playground.pipeline.noise import ADDITIVE
+from playground.pipeline.signals import make_signal
 from playground.i18n import t
 from playground.serve.keys import SIGNAL, Data, view_key
 from playground.views.plan import Got, Plan, Report, chart, fits_of, model_trains, shown, work
@@ -65,7 +67,7 @@ class Forecast:
 
     config: ExperimentConfig
     paths: pd.DataFrame  # model, mode, t, value, region
-    horizon: pd.DataFrame  # model, horizon, mse, rmse, n_origins
+    horizon: pd.DataFrame  # model, horizon, mse, rmse, n_origins, clean_mse, noise
     diverged: dict[str, bool]  # model -> training diverged (baselines never)
 
 
@@ -77,8 +79,19 @@ def _predictors(fits: dict[str, Fitted]) -> dict[str, Predictor]:
     return preds
 
 
+def clean_signal(cfg: ExperimentConfig) -> np.ndarray | None:
+    """The noise-free curve under `cfg`'s own signal (n,), or None where there is none
+    (a signal without additive noise, or no noise)."""
+    if cfg.signal not in ADDITIVE or cfg.noise <= 0.0:
+        return None
+    return make_signal(replace(cfg, noise=0.0))[1]
+
+
 def forecast_frames(
-    fits: dict[str, Fitted], beyond: int | None = None, report: Report | None = None
+    fits: dict[str, Fitted],
+    beyond: int | None = None,
+    report: Report | None = None,
+    clean: np.ndarray | None = None,
 ) -> Forecast:
     """Forecast frames for fitted models sharing one series (plus the baselines).
 
@@ -87,7 +100,8 @@ def forecast_frames(
     the test region ("test") and `beyond` steps past the series end ("beyond"; default:
     as many steps as the test region has). The observed series comes as model "truth",
     mode "observed", region "train" | "test".
-    horizon: free-running error against steps ahead h (see `horizon_errors`).
+    horizon: free-running error against steps ahead h (see `horizon_errors`; `clean`,
+    the noise-free curve under the series where there is one, adds the error against it).
     `report((fraction, Note))`, if given, hears when the work starts and after each
     rollout (two per forecaster: the path and the horizon starts).
     """
@@ -138,7 +152,7 @@ def forecast_frames(
             )
         )
         done(2 * i + 1)
-        horizons.append(horizon_errors(predictor, y, first, L, name))
+        horizons.append(horizon_errors(predictor, y, first, L, name, clean))
         done(2 * i + 2)
     paths = pd.concat(parts, ignore_index=True)
     diverged = {m: f.train_result.diverged for m, f in fits.items()}
@@ -158,19 +172,28 @@ def horizon_origins(n: int, first: int) -> tuple[np.ndarray, int]:
 
 
 def horizon_errors(
-    predictor: Predictor, y: np.ndarray, first: int, seq_length: int, name: str
+    predictor: Predictor,
+    y: np.ndarray,
+    first: int,
+    seq_length: int,
+    name: str,
+    clean: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Columns model, horizon, mse, rmse, n_origins: the free-running squared error h steps
-    ahead (h = 1..H), averaged over the starts of `horizon_origins` in the test region
-    (h = 1 is the one-step error at those starts). Starts whose rollout left the range
-    (NaN) are left out of the mean."""
+    """Columns model, horizon, mse, rmse, n_origins, clean_mse, noise: the free-running
+    squared error h steps ahead (h = 1..H), averaged over the starts of `horizon_origins`
+    in the test region (h = 1 is the one-step error at those starts). Starts whose rollout
+    left the range (NaN) are left out of the mean. With `clean` (n,), the noise-free curve
+    under `y`: clean_mse, the same error against it, and noise, the mean square of the
+    noise drawn in the values scored h steps ahead (NaN without `clean`)."""
     origins, longest = horizon_origins(len(y), first)
     windows = np.stack([y[o - seq_length : o] for o in origins])  # (n_origins, L)
     rolls = free_run(predictor, windows, longest)  # (n_origins, H)
-    truth = np.stack([y[o : o + longest] for o in origins])  # (n_origins, H)
-    err = (rolls - truth) ** 2
-    with np.errstate(invalid="ignore"):
-        mse = np.nanmean(err, axis=0) if np.isfinite(err).any() else np.full(longest, np.nan)
+    ahead = np.stack([np.arange(o, o + longest) for o in origins])  # (n_origins, H) indices
+    mse = mean_square(rolls - y[ahead])
+    clean_mse = noise = np.full(longest, np.nan)
+    if clean is not None:
+        clean_mse = mean_square(rolls - clean[ahead])
+        noise = np.mean((y[ahead] - clean[ahead]) ** 2, axis=0)
     return pd.DataFrame(
         {
             "model": name,
@@ -178,8 +201,17 @@ def horizon_errors(
             "mse": mse,
             "rmse": np.sqrt(mse),
             "n_origins": len(origins),
+            "clean_mse": clean_mse,
+            "noise": noise,
         }
     )
+
+
+def mean_square(diff: np.ndarray) -> np.ndarray:
+    """Column means (H,) of diff² (n_origins, H), NaN rows left out (all NaN: NaN)."""
+    err = diff**2
+    with np.errstate(invalid="ignore"):
+        return np.nanmean(err, axis=0) if np.isfinite(err).any() else np.full(err.shape[1], np.nan)
 
 
 @dataclass(frozen=True)
@@ -190,6 +222,9 @@ class HorizonSummary:
     best: str  # the forecaster with the lowest mean (networks and baselines)
     longest: int  # the last horizon
     growth: dict[str, tuple[float, float]]  # network -> (MSE at h = 1, MSE at `longest`)
+    n_origins: int  # starts each point of the curves averages
+    clean: dict[str, tuple[float, float]]  # network -> the same against the noise-free curve
+    noise: tuple[float, float]  # noise drawn in the values scored at h = 1 and `longest`
 
 
 def horizon_summary(horizon: pd.DataFrame) -> HorizonSummary:
@@ -198,20 +233,28 @@ def horizon_summary(horizon: pd.DataFrame) -> HorizonSummary:
     curve is all NaN (a diverged run) are left out of `best`."""
     mean = horizon.groupby("model", sort=False).mse.mean()
     longest = int(horizon.horizon.max())
-    growth = {}
+    growth, clean = {}, {}
     for model, part in horizon.groupby("model", sort=False):
+        by_h = part.set_index("horizon")
+        noise = (float(by_h.noise[1]), float(by_h.noise[longest]))
         if model in BASELINES:
             continue
-        by_h = part.set_index("horizon").mse
-        growth[str(model)] = (float(by_h[1]), float(by_h[longest]))
+        growth[str(model)] = (float(by_h.mse[1]), float(by_h.mse[longest]))
+        clean[str(model)] = (float(by_h.clean_mse[1]), float(by_h.clean_mse[longest]))
     finite = mean[np.isfinite(mean)]
     best = str(finite.idxmin()) if len(finite) else str(mean.index[0])
-    return HorizonSummary({str(k): float(v) for k, v in mean.items()}, best, longest, growth)
+    means = {str(k): float(v) for k, v in mean.items()}
+    n_origins = int(horizon.n_origins.iloc[0])
+    return HorizonSummary(means, best, longest, growth, n_origins, clean, noise)
 
 
 def horizon_lines(horizon: pd.DataFrame, lang: str) -> list[str]:
     """The horizon chart read for this run in `lang`: the forecaster with the lowest mean
-    error, then how each network's error grows with the horizon."""
+    error, then how each network's error grows with the horizon, then, for each network
+    whose error is lower at the last horizon than one step ahead (mistakes carried
+    forward would make it grow), what the curve is made of: how few starts it averages,
+    the noise drawn in the values it scores, and the error against the noise-free curve
+    where there is one."""
     s = horizon_summary(horizon)
     label = lambda m: t(lang, f"chart.model.{m}")  # noqa: E731
     best = t(
@@ -222,7 +265,7 @@ def horizon_lines(horizon: pd.DataFrame, lang: str) -> list[str]:
         ar=s.mean["linear_ar"],
         persistence=s.mean["persistence"],
     )
-    return [best] + [
+    growth = [
         t(
             lang,
             "forecast.verdict.growth",
@@ -234,6 +277,33 @@ def horizon_lines(horizon: pd.DataFrame, lang: str) -> list[str]:
         )
         for model, (first, last) in s.growth.items()
     ]
+    falls = [m for m, (first, last) in s.growth.items() if last <= first]
+    if not falls:
+        return [best] + growth
+    if np.isfinite(s.noise).all():
+        clean = t(lang, "forecast.falls.sep").join(
+            t(
+                lang,
+                "forecast.falls.clean_of",
+                model=label(m),
+                first=s.clean[m][0],
+                last=s.clean[m][1],
+            )
+            for m in falls
+        )
+        why = t(
+            lang,
+            "forecast.falls.noise",
+            n=s.n_origins,
+            horizon=s.longest,
+            noise_first=s.noise[0],
+            noise_last=s.noise[1],
+            clean=clean,
+        )
+    else:
+        why = t(lang, "forecast.falls.few", n=s.n_origins, most=MAX_ORIGINS)
+    models = t(lang, "forecast.falls.and").join(label(m) for m in falls)
+    return [best] + growth + [t(lang, "forecast.falls", models=models, horizon=s.longest, why=why)]
 
 
 def forecast_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
@@ -242,7 +312,8 @@ def forecast_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan
     key = view_key("forecast", cfg, data)
 
     def frames(got: Got, report: Report) -> Forecast:
-        return forecast_frames(fits_of(got, cfg, MODELS, data), report=report)
+        clean = clean_signal(cfg) if data.series is None else None  # an upload has none
+        return forecast_frames(fits_of(got, cfg, MODELS, data), report=report, clean=clean)
 
     return model_trains(cfg, MODELS, data) + (
         work(key, frames, "forecast"),

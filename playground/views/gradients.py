@@ -3,6 +3,8 @@ after training (vanishing and exploding gradients). Frames only."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -31,7 +33,7 @@ from playground.views.plan import (
     trains,
     work,
 )
-from playground.views.saliency import window_saliency
+from playground.views.saliency import first_input_shares, window_saliency
 
 
 def gradient_norm_per_step(
@@ -126,16 +128,37 @@ def update_frame(results: list[ExperimentResult]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[UPDATE_COLUMNS]
 
 
-def share_text(share: float) -> str:
-    """A share of the last step's gradient as a reader says it: "1/2,300", "0.42",
-    "3.1×" (never e-notation)."""
+def two_figures(x: float) -> str:
+    """A positive number to two significant figures, without e-notation: 0.38, 0.059,
+    2.6, 17, 2,300."""
+    digits = 1 - math.floor(math.log10(x))
+    if round(x, digits) >= 10 ** (2 - digits):  # 9.96 -> 10: one figure fewer after it
+        digits -= 1
+    return f"{round(x, digits):,.{max(digits, 0)}f}"
+
+
+def share_text(share: float, fractions: bool) -> str:
+    """A share of the last step's gradient as a reader says it, never in e-notation: as
+    a decimal ("0.38", "0.059", "3.1"), or, with `fractions`, as a fraction of it ("1/2.6",
+    "1/2,300") or a multiple ("3.1×")."""
     if not np.isfinite(share):
         return "NaN"
+    if share <= 0:
+        return "0"
+    if not fractions:
+        return two_figures(share)
     if share >= 1.0:
-        return f"{share:.1f}×"
-    if share >= 0.1:
-        return f"{share:.2f}"
-    return f"1/{round(1.0 / share):,}" if share > 0 else "0"
+        return f"{two_figures(share)}×"
+    denominator = two_figures(1.0 / share)
+    return "1/" + (denominator.rstrip("0").rstrip(".") if "." in denominator else denominator)
+
+
+def share_texts(shares: Sequence[float]) -> list[str]:
+    """Shares said side by side in one notation: decimals while every share is at least
+    0.01, else fractions (so "RNN 0.38, LSTM 0.059" or "RNN 1/2.6, LSTM 1/2,300", never
+    "RNN 0.38, LSTM 1/17")."""
+    fractions = any(np.isfinite(s) and 0 < s < 0.01 for s in shares)
+    return [share_text(s, fractions) for s in shares]
 
 
 def reach_note(frame: pd.DataFrame) -> Note | None:
@@ -154,7 +177,9 @@ def reach_note(frame: pd.DataFrame) -> Note | None:
         "gradients.reach",
         {
             "steps": int(trained.step.max()),
-            "shares": ", ".join(f"{m.upper()} {share_text(s)}" for m, s in shares.items()),
+            "shares": ", ".join(
+                f"{m.upper()} {text}" for m, text in zip(shares, share_texts(list(shares.values())))
+            ),
             "least": least.upper(),
         },
     )
@@ -210,6 +235,24 @@ def saliency_plan(
     return runs + (
         work(key, saliency, "saliency"),
         chart(key, "chart", lang, lambda got: saliency_chart(got["saliency"], lang)),
+        shown(key, "reach", lang, lambda got: first_input_note(got["saliency"])),
+    )
+
+
+def first_input_note(frame: pd.DataFrame) -> Note | None:
+    """What the saliency chart shows of each model, said from its numbers: how much the
+    prediction depends on its first input against the input it uses most (one
+    notation for all, as `reach_note`). None for an empty frame."""
+    if frame.empty:
+        return None
+    shares = first_input_shares(frame)
+    texts = share_texts(list(shares.values()))
+    return Note(
+        "saliency.reach",
+        {
+            "steps": int(frame.lag.max()),
+            "shares": ", ".join(f"{m.upper()} {text}" for m, text in zip(shares, texts)),
+        },
     )
 
 

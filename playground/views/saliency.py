@@ -68,3 +68,26 @@ def window_saliency(fits: dict[str, Fitted], window: int) -> pd.DataFrame:
         return pd.DataFrame({c: [] for c in COLUMNS})
     frame = pd.concat(parts, ignore_index=True)[COLUMNS]
     return frame[np.isfinite(frame.saliency)].reset_index(drop=True)
+
+
+# The settings saliency.lesson names (the Vanishing gradients scenario's window and
+# keep-gate bias; tests/test_saliency.py checks they are the preset's): the fixed sentence
+# is shown beside a chart of those settings only.
+LESSON_WINDOW, LESSON_BIAS = 50, 4.0
+
+
+def lesson_applies(seq_length: int, keep_gate_bias: float) -> bool:
+    """Whether the chart's run has the settings saliency.lesson is about."""
+    return seq_length == LESSON_WINDOW and keep_gate_bias == LESSON_BIAS
+
+
+def first_input_shares(frame: pd.DataFrame) -> dict[str, float]:
+    """Per model of `frame` (window_saliency's), |∂ŷ/∂x| at its first input (the
+    largest lag) over its largest |∂ŷ/∂x|: how much the prediction depends on the
+    oldest input against the input it uses most (NaN where every value is 0)."""
+    shares = {}
+    for model, part in frame.groupby("model", sort=False):
+        s = part.set_index("lag").saliency
+        top = float(s.max())
+        shares[str(model)] = float(s[s.index.max()]) / top if top > 0 else float("nan")
+    return shares
