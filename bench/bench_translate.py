@@ -1,7 +1,7 @@
 """Translate speed: CPU seconds of one run on one intra-op thread, the default
 (`run_translate(TranslateConfig())`: dates, GRU, additive attention) and, with --all, the
 presets; the budget is 15 s of CPU for the default. Also prints each run's seconds per
-pair and target character of an epoch, the figure `TranslateConfig.seconds` is built on.
+pair and epoch with its pairs' mean lengths, which `TranslateConfig.seconds` is fitted to.
 
 Run: nice -n 10 python bench/bench_translate.py [--reps 3] [--all]
 """
@@ -47,13 +47,15 @@ def main() -> None:
         runs = [cpu_of(cfg) for _ in range(args.reps)]
         cpu = statistics.median(runs)
         train = data_of(cfg)[0]
-        chars = sum(len(b) + 1 for _, b in train)  # targets with their EOS
-        per_char = cpu / (cfg.epochs * chars)
+        target = sum(len(b) + 1 for _, b in train) / len(train)  # with the EOS
+        source = sum(len(a) for a, _ in train) / len(train)
+        per_pair = cpu / (cfg.epochs * len(train))
         verdict = f"  (budget {BUDGET_S:.0f} s: {'ok' if cpu <= BUDGET_S else 'OVER'})"
         print(
             f"{name:>18}: cpu median {cpu:.2f} s of {[round(r, 2) for r in runs]}, "
-            f"{per_char:.2e} s per pair-character-epoch, estimate "
-            f"{cfg.seconds(chars / len(train)):.1f} s" + (verdict if name == "default" else "")
+            f"{per_pair:.2e} s per pair-epoch (target {target:.1f}, source {source:.1f} "
+            f"characters), estimate {cfg.seconds(target, source):.1f} s"
+            + (verdict if name == "default" else "")
         )
 
 

@@ -280,10 +280,10 @@ def test_the_default_fits_the_budget_and_a_costly_config_is_lowered_once():
     from playground.translate.config import MAX_TRANSLATE_SECONDS, MIN_TRANSLATE_EPOCHS
 
     default = TranslateConfig()
-    assert default.seconds(11) <= 15.0 and default.within_budget(11) == (default, [])
+    assert default.seconds(11, 13) <= 15.0 and default.within_budget(11, 13) == (default, [])
     big = TranslateConfig(task="reverse", hidden_size=128, epochs=40, pairs=20000)
-    fitted, notes = big.within_budget(18.5)
-    assert fitted.seconds(18.5) <= MAX_TRANSLATE_SECONDS
+    fitted, notes = big.within_budget(18.5, 17)
+    assert fitted.seconds(18.5, 17) <= MAX_TRANSLATE_SECONDS
     assert fitted.epochs == MIN_TRANSLATE_EPOCHS and fitted.pairs < big.pairs
     assert [n.params["param"] for n in notes] == ["epochs", "pairs"]
-    assert fitted.within_budget(18.5) == (fitted, [])
+    assert fitted.within_budget(18.5, 17) == (fitted, [])

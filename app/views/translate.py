@@ -84,7 +84,8 @@ def within_budget(cfg: TranslateConfig, pairs: Pairs | None) -> tuple[TranslateC
         sample = pairs_of(cfg if cfg.task == "own" else replace(cfg, pairs=500), pairs)
     except ValueError:  # no pairs yet: nothing runs
         return cfg, []
-    return cfg.within_budget(sum(len(b) + 1 for _, b in sample) / len(sample))
+    targets = sum(len(b) + 1 for _, b in sample) / len(sample)
+    return cfg.within_budget(targets, sum(len(a) for a, _ in sample) / len(sample))
 
 
 # ---- The view ---------------------------------------------------------------------------

@@ -26,14 +26,17 @@ TASKS: tuple[str, ...] = (*GENERATED, "own")  # generated tasks, or the learner'
 ATTENTIONS: tuple[str, ...] = ("additive", "none")  # Bahdanau's additive attention, or none
 HELD_OUT = 0.2  # share of the pairs held out (never trained on)
 
-# Cost: seconds of one core per training pair and target character (EOS counted) of an
-# epoch, everything of a run included (held-out loss, replay, final scoring), measured
-# with the GRU at hidden size 64 (bench/bench_translate.py: dates with attention ~8e-5,
-# reverse with attention ~6.6e-5, without ~3.4e-5; the larger figure kept). RNN and LSTM
-# were not measured: they are taken as the GRU. A hidden size past 64 costs in proportion
-# to its square. A run may cost MAX_TRANSLATE_SECONDS; `within_budget` lowers epochs,
-# never below MIN_TRANSLATE_EPOCHS, then pairs.
-CHAR_SECONDS: dict[str, float] = {"additive": 8.5e-5, "none": 4e-5}
+# Cost: seconds of one core per training pair and epoch, everything of a run included
+# (held-out loss, replay, final scoring): TARGET_SECONDS per target character (EOS
+# counted) plus SOURCE_SECONDS per source character, with the GRU at hidden size 64.
+# Fitted to bench/bench_translate.py's runs (dates 10.5 s, English numbers to Chinese
+# 18.1 s, reverse 25.7 s with attention; reverse without 11.5 s, one run, so its split
+# between source and target is assumed). RNN and LSTM were not measured: taken as the
+# GRU. A hidden size past 64 costs in proportion to its square. A run may cost
+# MAX_TRANSLATE_SECONDS; `within_budget` lowers epochs (not below MIN_TRANSLATE_EPOCHS),
+# then pairs.
+TARGET_SECONDS: dict[str, float] = {"additive": 4e-5, "none": 1.8e-5}
+SOURCE_SECONDS: dict[str, float] = {"additive": 3.4e-5, "none": 1.5e-5}
 MAX_TRANSLATE_SECONDS = 40.0
 MIN_TRANSLATE_EPOCHS = 3
 
@@ -71,30 +74,36 @@ class TranslateConfig(Settings):
             notes.append(Note("translate.note.own_not_in_link"))
         return cls(**values), notes
 
-    def seconds(self, chars_per_pair: float) -> float:
-        """About how long this config runs on one core, when its targets hold
-        `chars_per_pair` characters on average (with the EOS; dates: 11)."""
+    def seconds(self, target_chars: float, source_chars: float) -> float:
+        """About how long this config runs on one core, when its pairs' targets hold
+        `target_chars` characters on average (with the EOS; dates: 11) and their sources
+        `source_chars` (dates: about 13)."""
         scale = max(1.0, (self.hidden_size / 64) ** 2)
-        chars = self.pairs * (1 - HELD_OUT) * chars_per_pair
-        return self.epochs * chars * CHAR_SECONDS[self.attention] * scale
+        per_pair = (
+            TARGET_SECONDS[self.attention] * target_chars
+            + SOURCE_SECONDS[self.attention] * source_chars
+        )
+        return self.epochs * self.pairs * (1 - HELD_OUT) * per_pair * scale
 
-    def within_budget(self, chars_per_pair: float) -> tuple["TranslateConfig", list[Note]]:
-        """This config within MAX_TRANSLATE_SECONDS for targets of `chars_per_pair`
-        characters on average: epochs lowered (not below MIN_TRANSLATE_EPOCHS), then
-        pairs (by their step), a note each (`note.budget`). Applied to its own result it
-        changes nothing."""
+    def within_budget(
+        self, target_chars: float, source_chars: float
+    ) -> tuple["TranslateConfig", list[Note]]:
+        """This config within MAX_TRANSLATE_SECONDS for pairs of those average lengths
+        (see `seconds`): epochs lowered (not below MIN_TRANSLATE_EPOCHS), then pairs (by
+        their step), a note each (`note.budget`). Applied to its own result it changes
+        nothing."""
         cfg, notes = self, []
-        if cfg.seconds(chars_per_pair) <= MAX_TRANSLATE_SECONDS:
+        cost = lambda c: c.seconds(target_chars, source_chars)  # noqa: E731
+        if cost(cfg) <= MAX_TRANSLATE_SECONDS:
             return cfg, notes
-        per_epoch = cfg.seconds(chars_per_pair) / cfg.epochs
-        epochs = max(MIN_TRANSLATE_EPOCHS, int(MAX_TRANSLATE_SECONDS // per_epoch))
+        epochs = max(MIN_TRANSLATE_EPOCHS, int(MAX_TRANSLATE_SECONDS // (cost(cfg) / cfg.epochs)))
         if epochs < cfg.epochs:
             lowered = {"param": "epochs", "value": cfg.epochs, "lowered": epochs}
             notes.append(Note("note.budget", lowered))
             cfg = replace(cfg, epochs=epochs)
-        if cfg.seconds(chars_per_pair) > MAX_TRANSLATE_SECONDS:
+        if cost(cfg) > MAX_TRANSLATE_SECONDS:
             p = TRANSLATE_PARAM_BY_NAME["pairs"]
-            share = MAX_TRANSLATE_SECONDS / cfg.seconds(chars_per_pair)
+            share = MAX_TRANSLATE_SECONDS / cost(cfg)
             pairs = max(p.low, int(cfg.pairs * share) // p.step * p.step)
             lowered = {"param": "pairs", "value": cfg.pairs, "lowered": pairs}
             notes.append(Note("note.budget", lowered))
