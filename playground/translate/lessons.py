@@ -8,8 +8,8 @@ claim reads and whether it held.
 - Reverse (REVERSE, with and without attention): without attention, held-out character
   accuracy on long inputs (LONG) is lower than on short ones (SHORT) by at least
   FALL; with attention it is higher than without on long inputs by at least FALL.
-  (With attention it does not "stay high" at this budget: about 0.5-0.6 on 24-30
-  letters against about 0.9 on 4-10; without, about 0.1 against 0.5.)
+  (With attention it does not "stay high" at this budget: 0.38-0.58 on 24-30 letters
+  against 0.78-0.91 on 4-10 over seeds 0-9; without, 0.10-0.11 against 0.34-0.41.)
 """
 
 from __future__ import annotations
