@@ -50,9 +50,13 @@ def test_typing_an_input_writes_its_translation_and_attention_map(app_url, page,
         timeout=TIMEOUT_MS,
     )
     settled(page)
-    labels = [t.text_content() for t in page.locator(MAP_LABELS).all()]
-    for char in "3May1999":  # every source character is named under the map
-        assert char in labels, labels
+    # every source character is named under the map (read at once: a rerun redraws it)
+    page.wait_for_function(
+        "([sel, chars]) => { const seen = new Set([...document.querySelectorAll(sel)]"
+        ".map(e => e.textContent)); return [...chars].every(c => seen.has(c)); }",
+        arg=[MAP_LABELS, "3May1999"],
+        timeout=TIMEOUT_MS,
+    )
     page.screenshot(path=str(ARTIFACTS / f"translate-{lang}.png"), full_page=True)
     assert_healthy(page)
 
@@ -62,8 +66,8 @@ def test_a_bad_paste_of_own_pairs_says_why_in_chinese(app_url, page):
     page.goto(f"{app_url}/?view=translate&lang=zh&{QUICK}")
     page.get_by_text(strings["translate.try.output"]).first.wait_for(timeout=TIMEOUT_MS)
     settled(page)
-    page.locator(".st-key-translate_task").click()
-    page.get_by_role("option", name=strings["translate.task.own"]).click()
+    page.locator(".st-key-translate_task input[role=combobox]").click()
+    page.get_by_role("option", name=strings["translate.task.own"], exact=True).click()
     area = page.locator(".st-key-translate_area textarea")
     area.wait_for(timeout=TIMEOUT_MS)
     area.fill("no tab on this line\nnor on this one")
