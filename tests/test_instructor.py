@@ -37,6 +37,8 @@ def test_full_workshop_link():
 def test_the_text_view_s_settings_lock_by_their_url_keys():
     opts = parse_instructor_options({"lock": "text_epochs,TEXT_MODEL,epochs,text_colour"})
     assert opts.locked == {"text_epochs", "text_model", "epochs"}
+    opts = parse_instructor_options({"lock": "translate_attention,translate_colour"})
+    assert opts.locked == {"translate_attention"} and len(opts.notes) == 1
     assert [n.key for n in opts.notes] == ["instructor.unknown_lock"]
 
 

@@ -14,8 +14,11 @@ from typing import Any
 
 from playground.config import PARAM_BY_NAME
 from playground.i18n import Note, normalize_language
-from playground.text.config import TEXT_PARAM_BY_NAME, URL_PREFIX
+from playground.text.config import TextConfig
+from playground.translate.config import TranslateConfig
 from playground.workshop.presets import PRESETS
+
+VIEW_SETTINGS = (TextConfig, TranslateConfig)  # the views with settings of their own
 
 MAX_NOTES = 5  # at most this many "ignored" notes from one URL
 SHOWN_CHARS = 24  # unknown values are shown cut to this length
@@ -54,9 +57,9 @@ def shown(text: str) -> str:
 def parse_instructor_options(query: Mapping[str, Any]) -> InstructorOptions:
     """Read `lock`, `hide`/`explain`, `lang` and `preset` from URL query parameters.
 
-    - `lock=model,epochs` locks those parameters, `lock=text_epochs` the Text view's
-      (their URL keys); `lock=all` locks every one; unknown names are ignored with a
-      note.
+    - `lock=model,epochs` locks those parameters, `lock=text_epochs` the Text view's,
+      `lock=translate_epochs` the Translate view's (their URL keys); `lock=all` locks
+      every one; unknown names are ignored with a note.
     - `hide=text` or `explain=0` (also false/no/off) hides the explanations.
     - `lang=zh|en` (also zh-CN, EN, ...) forces the language.
     - `preset=<key>` opens a scenario of presets.PRESETS.
@@ -64,7 +67,9 @@ def parse_instructor_options(query: Mapping[str, Any]) -> InstructorOptions:
     """
     notes: list[Note] = []
     locked: set[str] = set()
-    lockable = set(PARAM_BY_NAME) | {URL_PREFIX + name for name in TEXT_PARAM_BY_NAME}
+    lockable = set(PARAM_BY_NAME) | {
+        view.URL_PREFIX + p.name for view in VIEW_SETTINGS for p in view.params()
+    }
     for name in values_of(query, "lock"):
         key = name.lower()
         if key == "all":
