@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from playground.config import PARAM_BY_NAME
 from playground.text.config import TEXT_PARAM_BY_NAME
+from playground.translate import TranslateConfig
 from playground.i18n import LANGUAGES, render_note
 from playground.workshop.instructor import (
     MAX_NOTES,
@@ -52,10 +53,11 @@ def test_unknown_lock_names_are_ignored_with_a_note():
 
 
 TEXT_LOCKS = {"text_" + name for name in TEXT_PARAM_BY_NAME}
+VIEW_LOCKS = TEXT_LOCKS | {"translate_" + p.name for p in TranslateConfig.params()}
 
 
 def test_lock_all_and_repeated_keys():
-    assert parse_instructor_options({"lock": "all"}).locked == set(PARAM_BY_NAME) | TEXT_LOCKS
+    assert parse_instructor_options({"lock": "all"}).locked == set(PARAM_BY_NAME) | VIEW_LOCKS
     opts = parse_instructor_options({"lock": ["model", "seed,noise"]})
     assert opts.locked == {"model", "seed", "noise"}
 
@@ -108,7 +110,7 @@ query_values = st.one_of(
 @settings(deadline=None)
 def test_never_raises_and_stays_valid(query):
     opts = parse_instructor_options(query)
-    assert opts.locked <= set(PARAM_BY_NAME) | TEXT_LOCKS
+    assert opts.locked <= set(PARAM_BY_NAME) | VIEW_LOCKS
     assert opts.lang in (None, *LANGUAGES)
     assert opts.preset is None or opts.preset in PRESETS
     assert len(opts.notes) <= MAX_NOTES
