@@ -1,13 +1,19 @@
 """Runs cached by Streamlit across sessions, with their progress shown to every session
 that waits for one.
 
-A view's run is a function cached with `st.cache_resource` (one value per key for the
-whole server, bounded entries) whose last parameter `_report` takes the run's progress,
-a (fraction done, Note) pair; Streamlit leaves a parameter whose name starts with "_" out
-of the key. `shared(fn, *args)` calls it: the first session to ask for a key computes it
+A run is a function cached with `st.cache_resource` (one value per key for the whole
+server, bounded entries) whose parameter `_report` takes the run's progress, a (fraction
+done, Note) pair; Streamlit leaves a parameter whose name starts with "_" out of the key,
+so values the key already names (an uploaded series, a fitted network) are passed the
+same way. `shared(fn, *args)` calls it: the first session to ask for a key computes it
 and publishes its progress; every session that asks for the same key meanwhile shows
-that progress until it is done, then reads the cached value. At most one run per core
-computes at a time; the rest wait, saying so.
+that progress until it is done, then reads the cached value. A computation holds one of
+a core's `slot()`s while it works: at most one per core at a time, the rest wait, saying
+so; a cached value waits for nothing.
+
+`work` and `drawn` are the two generic cached functions the views key themselves: heavy
+work (backward passes, forecasts) and what is drawn from a value (a chart's spec, a
+table, a sentence), made once per key and language.
 """
 
 from __future__ import annotations
@@ -15,7 +21,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +32,33 @@ from playground.i18n import Note, render_note, t
 from playground.pipeline.threads import start_background
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
-_slots = threading.BoundedSemaphore(os.cpu_count() or 1)  # runs computing at once
+_slots = threading.BoundedSemaphore(os.cpu_count() or 1)  # computations working at once
+_held = threading.local()  # how deep this thread is in slots (a nested run takes none)
+Report = Callable[[tuple[float, Note | None]], None]
+
+
+@contextmanager
+def slot(report: Report | None = None) -> Iterator[None]:
+    """Hold one of the cores' slots while the body computes (a thread that holds one
+    already takes no other: a run inside a run). `report` hears when the wait is over."""
+    depth = getattr(_held, "depth", 0)
+    if depth == 0:
+        _slots.acquire()
+    _held.depth = depth + 1
+    try:
+        if report is not None and depth == 0:
+            report((0.0, None))
+        yield
+    finally:
+        _held.depth = depth
+        if depth == 0:
+            _slots.release()
+
+
+def busy() -> bool:
+    """Whether a session waits for a computation now (the warm-up yields to it)."""
+    with _flights_lock:
+        return bool(_flights)
 
 
 @dataclass
@@ -34,7 +67,7 @@ class Flight:
     error."""
 
     progress: tuple[float, Note | None] = (0.0, None)
-    queued: bool = True  # waiting for a free core
+    queued: bool = True  # no progress yet: waiting for a free core (or a cached value)
     done: bool = False
     value: Any = None
     error: BaseException | None = None
@@ -61,7 +94,7 @@ class Bar:
     no bar)."""
 
     def __init__(self, place: Any, lang: str) -> None:
-        self.place, self.lang, self.last = place, lang, 0.0
+        self.place, self.lang, self.last = place, lang, time.monotonic()
 
     def show(self, progress: tuple[float, Note | None], queued: bool = False) -> None:
         now = time.monotonic()
@@ -78,34 +111,23 @@ class Bar:
         self.place.progress(min(max(fraction, 0.0), 1.0), text=text)
 
 
-def shared(fn: Callable[..., Any], *args: Hashable, lang: str, place: Any = None) -> Any:
-    """`fn(*args, _report=...)`, a cached run, with its progress in `place` (an
-    `st.empty`, made here if None) while it is computed for this session or for another
-    that asked first; the bar goes when the value is there. The computation runs in a
-    thread of its own (so nothing of the page is drawn inside the cached function, and
-    a session that leaves does not stop it), one per key at a time."""
+def start(fn: Callable[..., Any], *args: Hashable, **hidden: Any) -> Flight:
+    """The flight computing `fn(*args, **hidden)` (hidden: "_"-named, out of the key),
+    started now unless one for the same key is in the air."""
     key = (fn.__module__, fn.__qualname__, args)
     with _flights_lock:
         flight = _flights.get(key)
         if flight is None:
             flight = _flights[key] = Flight()
-            start_background(lambda: compute(fn, args, key, flight), f"run {fn.__qualname__}")
-    place = st.empty() if place is None else place
-    try:
-        wait(flight, Bar(place, lang))
-    finally:
-        place.empty()
-    if flight.error is not None:
-        raise flight.error
-    return flight.value
+            target = lambda: compute(fn, args, hidden, key, flight)  # noqa: E731
+            start_background(target, f"run {fn.__qualname__}")
+    return flight
 
 
-def compute(fn: Callable[..., Any], args: tuple, key: Hashable, flight: Flight) -> None:
-    """Compute `fn(*args)` for `flight` once a core is free; then the key is free again."""
+def compute(fn: Callable[..., Any], args: tuple, hidden: dict, key: Hashable, flight: Flight):
+    """Compute `fn(*args)` for `flight`; then the key is free again."""
     try:
-        with _slots:
-            flight.report(flight.progress)  # no longer queued
-            value = fn(*args, _report=flight.report)
+        value = fn(*args, _report=flight.report, **hidden)
     except BaseException as err:  # the sessions that wait get it
         with _flights_lock:
             del _flights[key]
@@ -114,6 +136,34 @@ def compute(fn: Callable[..., Any], args: tuple, key: Hashable, flight: Flight) 
         with _flights_lock:
             del _flights[key]
         flight.finish(value)
+
+
+def shared(fn: Callable[..., Any], *args: Hashable, lang: str, place: Any = None, **hidden):
+    """`fn(*args, **hidden, _report=...)`, a cached run, with its progress in `place` (an
+    `st.empty`, made here if None) while it is computed for this session or for another
+    that asked first; the bar goes when the value is there. The computation runs in a
+    thread of its own (so nothing of the page is drawn inside the cached function, and
+    a session that leaves does not stop it), one per key at a time."""
+    return shared_all(fn, [args], lang=lang, place=place, **hidden)[0]
+
+
+def shared_all(
+    fn: Callable[..., Any], argsets: Iterable[tuple], lang: str, place: Any = None, **hidden
+) -> list[Any]:
+    """`shared` for several keys of `fn`, all started at once (they compute side by
+    side, one per core), waited for in order under one bar."""
+    flights = [start(fn, *args, **hidden) for args in argsets]
+    place = st.empty() if place is None else place
+    bar = Bar(place, lang)
+    try:
+        for flight in flights:
+            wait(flight, bar)
+    finally:
+        place.empty()
+    for flight in flights:
+        if flight.error is not None:
+            raise flight.error
+    return [flight.value for flight in flights]
 
 
 def wait(flight: Flight, bar: Bar) -> None:
@@ -129,14 +179,33 @@ def wait(flight: Flight, bar: Bar) -> None:
         bar.show(progress, queued)
 
 
+@st.cache_resource(max_entries=256, show_spinner=False)
+def work(key: Hashable, _compute: Callable[[Report], Any], _report: Report | None = None) -> Any:
+    """`_compute(report)`, heavy work a view keys itself (`key` names everything it
+    reads), on a core's slot."""
+    report = _report or (lambda progress: None)
+    with slot(report):
+        return _compute(report)
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def drawn(key: Hashable, lang: str, _build: Callable[[], Any]) -> Any:
+    """`_build()`: something drawn in `lang` from the value `key` names (a chart's spec,
+    a table, a sentence), made once and shared by every session."""
+    return _build()
+
+
 def warm(jobs: Iterable[tuple[Callable[..., Any], tuple]], name: str = "warm-up") -> None:
-    """Compute each `(fn, args)` cached run in a background thread, one after another
-    (the default link and presets of a view, at server start)."""
+    """Compute each `(fn, args)` cached run in a background thread, one after another,
+    each once no session waits for a computation (the default link and presets, at
+    server start)."""
 
     def run_all() -> None:
-        for fn, args in jobs:
+        for fn, args, *hidden in jobs:
+            while busy():
+                time.sleep(0.2)
             try:
-                fn(*args, _report=None)
+                fn(*args, _report=None, **(hidden[0] if hidden else {}))
             except Exception as err:  # a failed warm job must not stop the others
                 print(f"{name}: {fn.__qualname__} failed: {err!r}", flush=True)
 

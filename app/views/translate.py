@@ -54,7 +54,8 @@ def trained(cfg: TranslateConfig, pairs: Pairs | None, _report=None):
             note = Note("translate.progress", {"epoch": epoch, "total": cfg.epochs})
             _report((epoch / cfg.epochs, note))
 
-    return run_translate(cfg, on_epoch, pairs)
+    with run.slot(_report):
+        return run_translate(cfg, on_epoch, pairs)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

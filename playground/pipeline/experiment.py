@@ -21,6 +21,7 @@ import pandas as pd
 import torch
 
 from playground.config import ExperimentConfig
+from playground.i18n import Note
 from playground.pipeline.frames import losses_frame, metrics_frame, predictions_frame
 from playground.pipeline import models
 from playground.pipeline.models import SequenceRegressor
@@ -28,6 +29,18 @@ from playground.pipeline.signals import make_signal
 from playground.pipeline.threads import single_threaded
 from playground.pipeline.train import EpochCallback, TrainResult, train
 from playground.pipeline.windows import Scaler, make_windows, split_index
+
+
+@dataclass(frozen=True, eq=False)
+class Data:
+    """What runs train on: the config's own signal (`series` None) or a given series,
+    e.g. an upload. `key` names the series in cache keys (() for the signal)."""
+
+    series: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)  # (t, y)
+    key: tuple = ()  # e.g. ("upload", file digest, column, n values)
+
+
+SIGNAL = Data()  # the config's own signal
 
 
 @dataclass
@@ -231,3 +244,20 @@ def fitted_models(
         mcfg.model: fit(mcfg, series=series) if run is None else run(mcfg).fitted
         for mcfg in model_configs(cfg, models)
     }
+
+
+def reported_run(
+    cfg: ExperimentConfig,
+    series: tuple[np.ndarray, np.ndarray] | None = None,
+    report: Callable[[tuple[float, Note]], None] | None = None,
+) -> ExperimentResult:
+    """`run_experiment(cfg)` on `series` telling `report` (fraction done, Note) as soon
+    as training starts and after each epoch."""
+    report = report or (lambda progress: None)
+    total = cfg.epochs
+    report((0.0, Note("progress.started", {"model": cfg.model.upper(), "total": total})))
+
+    def on_epoch(e: int, tr: float, te: float) -> None:
+        report((e / total, Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te})))
+
+    return run_experiment(cfg, on_epoch, series=series)
