@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import header, phone, session, sidebar, tour
+from app import header, phone, session, sidebar, tour, warm
 from app.context import PageContext
 from app.session import view_label
 from app.views import RENDER
@@ -19,6 +19,7 @@ from playground import ExperimentConfig
 from playground.views import VIEWS
 
 st.set_page_config(page_title="RNN Playground", page_icon="🔁", layout="wide")
+warm.started()  # the server's first run (its health check) starts the warm-up
 
 # ---- Session: the link, read once; the reader's language ------------------------------
 session.start()

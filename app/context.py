@@ -13,10 +13,16 @@ import streamlit as st
 
 from app import run as runs
 from playground import ExperimentConfig
-from playground.config import MAX_WORK
+from playground.config import MAX_WORK, MODELS
 from playground.charts import METRICS
 from playground.i18n import Note, render_note, t
-from playground.pipeline.experiment import Data, ExperimentResult, reported_run
+from playground.pipeline.experiment import (
+    Data,
+    ExperimentResult,
+    Fitted,
+    model_configs,
+    reported_run,
+)
 from playground.workshop.instructor import InstructorOptions
 
 # A view's runs train side by side (one per core) only for runs whose epoch costs at most
@@ -69,9 +75,10 @@ class PageContext:
         data, argsets = self.data, [(c, self.data.key) for c in cfgs]
         if max(c.epoch_work() for c in cfgs) <= PARALLEL_EPOCH_WORK:
             got = self._waiting(
-                near, lambda place: runs.shared_all(
+                near,
+                lambda place: runs.shared_all(
                     experiment, argsets, lang=self.lang, place=place, _series=data.series
-                )
+                ),
             )
         else:
             got = [self.cached_run(args, near) for args in argsets]
@@ -85,11 +92,25 @@ class PageContext:
             ),
         )
 
+    def fits(self, models: tuple[str, ...] = MODELS, near: Any = None) -> dict[str, Fitted]:
+        """The fitted network of each of `models` at the page's other settings (epochs
+        lowered where the budget asks), from their runs."""
+        cfgs = model_configs(self.cfg, models)
+        got = self.runs(cfgs, near)
+        return {c.model: got[c].fitted for c in cfgs}
+
+    def key(self, view: str, *extra: Hashable) -> tuple:
+        """The key of `view`'s value for the page's run and data, plus its own inputs."""
+        return (view, self.cfg.key(), self.data.key, *extra)
+
     def cached(self, key: Hashable, compute: Callable[[runs.Report], Any], near: Any = None) -> Any:
         """`compute(report)`, heavy work keyed `key` (which names all it reads), made once
         for every session, with a progress bar on a miss (see `run`)."""
         return self._waiting(
-            near, lambda place: runs.shared(runs.work, key, lang=self.lang, place=place, _compute=compute)
+            near,
+            lambda place: runs.shared(
+                runs.work, key, lang=self.lang, place=place, _compute=compute
+            ),
         )
 
     def _waiting(self, near: Any, wait: Callable[[Any], Any]) -> Any:

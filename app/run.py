@@ -195,6 +195,14 @@ def drawn(key: Hashable, lang: str, _build: Callable[[], Any]) -> Any:
     return _build()
 
 
+@st.cache_resource(show_spinner=False)
+def finished() -> set[Hashable]:
+    """Keys of work some session asked for and got (a sweep run on its button): a view
+    shows such work to every session without asking again. Streamlit's caches say no
+    whether they hold a key without computing it; this small set does."""
+    return set()
+
+
 def warm(jobs: Iterable[tuple[Callable[..., Any], tuple]], name: str = "warm-up") -> None:
     """Compute each `(fn, args)` cached run in a background thread, one after another,
     each once no session waits for a computation (the default link and presets, at

@@ -12,9 +12,13 @@ is a move the scenario's own text asks for (`Preset.holds`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 import streamlit as st
 
 from playground import PARAMS, ExperimentConfig
+from playground.charts.train import before_frame
 from playground.config import MODELS, PARAM_BY_NAME, format_value
 from playground.i18n import LANGUAGES, Note, detect_language, t
 from playground.tour import STEPS, step_from_link
@@ -286,15 +290,26 @@ def open_view() -> str:
     return view
 
 
-def previous_run(cfg: ExperimentConfig, data_key: tuple) -> tuple[ExperimentConfig, tuple] | None:
-    """The settings and data key of the run this session showed before the last change
-    (None before any change): the run shown last is remembered, and when the run
-    changes, it becomes the previous one, until the next change. Session state holds
-    only these small keys; the runs stay in the shared cache."""
+@dataclass(frozen=True)
+class Shown:
+    """A run this session showed: its settings, data key and prediction rows."""
+
+    cfg: ExperimentConfig
+    data_key: tuple
+    predictions: Any = field(compare=False)  # charts.train.before_frame of its predictions
+
+
+def previous_run(cfg: ExperimentConfig, data_key: tuple, result: Any) -> Shown | None:
+    """The run this session showed before the last change (None before any change, or
+    when it diverged): the run shown last is remembered, and when the run changes, it
+    becomes the previous one, until the next change. Session state holds its settings
+    and prediction rows (a few kB), not the run."""
     state = st.session_state
-    shown = (cfg, data_key)
     last = state.get("run_shown")
-    if last is not None and last != shown:
-        state.run_before = last
-    state.run_shown = shown
-    return state.get("run_before")
+    if last is None or (last.cfg, last.data_key) != (cfg, data_key):
+        if last is not None:
+            state.run_before = last
+        shown = None if result.diverged else before_frame(result.predictions)
+        state.run_shown = Shown(cfg, data_key, shown)
+    before = state.get("run_before")
+    return None if before is None or before.predictions is None else before

@@ -37,7 +37,7 @@ from playground.config import MIN_EPOCHS
 from playground.i18n import LANGUAGES, Note, t
 from playground.pipeline.signals import REAL_SERIES
 from playground.pipeline.upload import UploadError, column_series, parse_csv
-from playground.serve.keys import SIGNAL, Data
+from playground.pipeline.experiment import SIGNAL, Data
 from playground.workshop.instructor import InstructorOptions
 from playground.workshop.presets import PRESETS
 

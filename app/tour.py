@@ -216,22 +216,20 @@ def extra(ctx: PageContext, needs: str) -> Mapping[str, float]:
 
 
 def inside_numbers(ctx: PageContext) -> dict[str, float]:
-    from playground.serve.keys import view_key
     from playground.views.inside import inside_frames
 
     fitted = ctx.result.fitted
     n_windows = len(fitted.Y)
     window = min(st.session_state.get("window", fitted.n_train), n_windows - 1)
-    key = view_key("inside", ctx.cfg, ctx.data, window)
+    key = ctx.key("inside", window)
     inside = ctx.cached(key, lambda report: inside_frames(fitted, window))
     return {"hidden_max": float(inside.hidden.value.abs().max())}
 
 
 def gradient_numbers(ctx: PageContext) -> dict[str, float]:
-    from playground.views.gradients import gradients_plan
+    from app.views.gradients import gradients
 
-    got = ctx.prepare(gradients_plan(ctx.cfg, ctx.lang, ctx.data))
-    frame = got["gradients"].frame
+    frame = gradients(ctx).frame
     rnn = frame[(frame.model == "rnn") & (frame.stage == "init")].sort_values("step")
     if rnn.empty or not rnn.grad_norm.iloc[-1] > 0:
         return {}

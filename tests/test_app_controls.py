@@ -29,7 +29,7 @@ from playground import PARAMS, ExperimentConfig
 from playground.config import LEARNING_RATES, MIN_EPOCHS, PARAM_BY_NAME
 from playground.i18n import render_note, t
 from playground.pipeline.experiment import fitted_models
-from playground.serve.keys import SIGNAL
+from playground.pipeline.experiment import SIGNAL
 from playground.views.forecast import forecast_frames
 from playground.workshop.instructor import InstructorOptions
 from playground.workshop.presets import PRESETS

@@ -111,19 +111,24 @@ def test_compare_tab_shows_every_seed_and_says_what_they_show():
 
 
 def test_compare_tab_builds_its_comparison_once_for_every_session():
-    from app.context import shared_cache
+    from app import run
+    from app.context import experiment
     from playground import ExperimentConfig
-    from playground.serve.keys import SIGNAL, view_key
-    from playground.views.compare import seeds_after
+    from playground.views.compare import compare_configs, seeds_after
 
     run_app("compare", epochs="2", hidden_size="5")
-    cfg = ExperimentConfig(epochs=2, hidden_size=5)
-    key = view_key("compare", cfg, SIGNAL, ("rnn", "lstm", "gru"), seeds_after(0))
-    comparison = shared_cache().get(key)
-    assert comparison is not None and set(comparison.metrics.seed) == {0, 1, 2}
-    computed = shared_cache().computed
+    cfg, models = ExperimentConfig(epochs=2, hidden_size=5), ("rnn", "lstm", "gru")
+    key = ("comparison", ("compare", cfg.key(), (), models, seeds_after(0)))
+
+    def not_again():
+        raise AssertionError("built again")
+
+    comparison = run.drawn(key, "en", _build=not_again)  # the first session built it
+    assert set(comparison.metrics.seed) == {0, 1, 2}
+    runs = [experiment(c, (), _report=None) for c in compare_configs(cfg, models, (0, 1, 2))]
     other = run_app("compare", epochs="2", hidden_size="5")  # another session: no new work
-    assert shared_cache().get(key) is comparison and shared_cache().computed == computed
+    assert run.drawn(key, "en", _build=not_again) is comparison
+    assert [experiment(c, (), _report=None) for c in compare_configs(cfg, models, (0, 1, 2))] == runs
     assert not other.exception and len(other.get("vega_lite_chart")) == 3
 
 

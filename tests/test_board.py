@@ -374,7 +374,6 @@ def test_a_preset_link_is_read_as_the_page_reads_it():
 def test_the_board_chart_is_valid_vega_lite_against_any_setting(tmp_path, lang):
     from playground.charts.board import board_chart
     from playground.config import PARAMS
-    from playground.serve.specs import page_spec
 
     store = open_board(f"sqlite:///{tmp_path / 'board.db'}")
     code = store.create("Chart").code
@@ -383,7 +382,7 @@ def test_the_board_chart_is_valid_vega_lite_against_any_setting(tmp_path, lang):
     table = store.standings(code)
     kinds = ("hidden_size", "learning_rate", "model", "signal")  # number, log, choices
     for p in PARAMS:
-        spec = page_spec(board_chart(table, p.name, "rmse", lang), validate=p.name in kinds)
+        spec = board_chart(table, p.name, "rmse", lang).to_dict(validate=p.name in kinds)
         assert spec["encoding"]["x"]["field"] == p.name
         metric = t(lang, "chart.metric.rmse")
         assert spec["encoding"]["y"]["title"] == t(lang, "board.chart.error", metric=metric)

@@ -393,7 +393,7 @@ def cell_page():
     from app.context import PageContext
     from app.views.cell import render_cell
     from playground.config import ExperimentConfig
-    from playground.serve.keys import SIGNAL
+    from playground.pipeline.experiment import SIGNAL
     from playground.workshop.instructor import InstructorOptions
 
     cfg = ExperimentConfig(

@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]  # not `from conftest`: tests/e2e has
 LONG = "ExperimentConfig(model='lstm', hidden_size=128, seq_length=40, n_points=600, epochs=400)"
 
 CASES = {
-    "warm-up": """
-        from playground.serve.cache import RunCache
-        from playground.warm import start_warm_up
-        start_warm_up(RunCache())
+    "a cached run in its flight": f"""
+        from app import run
+        from app.context import experiment
+        from playground import ExperimentConfig
+        run.start(experiment, {LONG}, ())
     """,
     "training in a plain thread": f"""
         import threading
@@ -65,32 +66,28 @@ def test_a_script_that_exits_while_work_runs_exits_0(case):
 
 
 STOP_WORK = f"""
-import threading, time
+import time
+from app import run
+from app.context import experiment
 from playground import ExperimentConfig, run_experiment
 from playground.pipeline import threads
-from playground.serve.cache import RunCache
 
-cache, outcomes = RunCache(max_workers=1), {{}}
-
-def ask(key):
-    try:
-        outcomes[key] = cache.get_or_compute(key, lambda report: run_experiment({LONG}))
-    except threads.Stopped as exc:
-        outcomes[key] = exc
-
-callers = [threading.Thread(target=ask, args=(k,)) for k in ("running", "queued")]
-callers[0].start()
-while threads._running == 0:
-    time.sleep(0.02)
-callers[1].start()
-while len(cache._queue) < 1:
+cfgs = [{LONG}, ExperimentConfig(model="gru", hidden_size=128, seq_length=40, n_points=600, epochs=400)]
+flights = [run.start(experiment, cfg, ()) for cfg in cfgs]
+while threads._running < 2:
     time.sleep(0.02)
 time.sleep(0.3)
 assert threads.stop_work(timeout=20)
-for c in callers:
-    c.join(20)
-assert all(isinstance(outcomes[k], threads.Stopped) for k in ("running", "queued")), outcomes
-assert cache.get("running") is None and cache.get("queued") is None and len(cache) == 0
+for flight in flights:
+    with flight.changed:
+        flight.changed.wait_for(lambda: flight.done, 20)
+assert all(isinstance(f.error, threads.Stopped) for f in flights), [f.error for f in flights]
+assert run._flights == {{}}
+try:
+    experiment(cfgs[0], (), _report=None)  # not cached: asked again, it would train
+    raise AssertionError("work started after the stop")
+except threads.Stopped:
+    pass
 try:
     run_experiment(ExperimentConfig(epochs=30))
     raise AssertionError("work started after the stop")
@@ -101,9 +98,9 @@ print("stopped cleanly", flush=True)
 
 
 @pytest.mark.slow
-def test_stop_work_stops_the_running_drops_the_queued_and_caches_nothing():
-    """The running training gives up at its next epoch, the queued one never starts,
-    neither is cached, and no new work starts (in a fresh process: a stop is final)."""
+def test_stop_work_stops_the_running_runs_and_caches_nothing():
+    """The running trainings give up at their next epoch, neither is cached, and no new
+    work starts (in a fresh process: a stop is final)."""
     done = subprocess.run(
         [sys.executable, "-c", STOP_WORK], cwd=ROOT, capture_output=True, text=True, timeout=120
     )

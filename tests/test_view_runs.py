@@ -1,46 +1,57 @@
-"""A view of many runs (Compare) puts them all on the cache's pool at once: they train
-on the pool's workers side by side, each once, with the numbers of a run trained
-anywhere else (torch is set up per thread)."""
+"""A view of many runs (Compare) starts them all at once: they train side by side, one
+per core, each once, with the numbers of a run trained anywhere else (torch is set up
+per thread)."""
 
 from __future__ import annotations
 
+import os
 import threading
-from dataclasses import replace
 
+from app import context
 from app.context import PageContext
 from playground import ExperimentConfig, run_experiment
-from playground.serve.cache import RunCache
-from playground.serve.keys import SIGNAL, run_key
-from playground.views.compare import compare_configs, compare_models
-from playground.views.plan import Step, trains
+from playground.pipeline.experiment import SIGNAL
+from playground.views.compare import compare_configs
 from playground.workshop.instructor import InstructorOptions
 
-CFG = ExperimentConfig(epochs=5, hidden_size=8)
+CFG = ExperimentConfig(epochs=60, hidden_size=7)
 
 
-def test_a_views_runs_train_on_the_pool_side_by_side_with_the_same_numbers():
-    cache = RunCache(max_workers=2)
-    ctx = PageContext("en", InstructorOptions(), CFG, SIGNAL, cache=cache)
+class Place:
+    def progress(self, fraction: float, text: str) -> None:
+        pass
+
+    def empty(self) -> None:
+        pass
+
+
+def test_a_views_runs_train_side_by_side_with_the_same_numbers():
+    ctx = PageContext("en", InstructorOptions(), CFG, SIGNAL, progress_slot=Place())
     cfgs = compare_configs(CFG, ("rnn", "gru"), (0, 1))
-    trained_in: set[str] = set()
+    trained_in: dict[ExperimentConfig, int] = {}
+    at_once, most = [0], [0]
+    lock, real = threading.Lock(), context.reported_run
 
-    def spying(step: Step) -> Step:
-        def compute(got, report):
-            trained_in.add(threading.current_thread().name)
-            return step.compute(got, report)
+    def spy(cfg, *args, **kwargs):
+        with lock:
+            trained_in[cfg] = threading.get_ident()
+            at_once[0] += 1
+            most[0] = max(most[0], at_once[0])
+        try:
+            return real(cfg, *args, **kwargs)
+        finally:
+            with lock:
+                at_once[0] -= 1
 
-        return replace(step, compute=compute)
-
-    got = ctx.prepare(tuple(spying(s) for s in trains(cfgs)))
-    runs = {c: got[run_key(c, SIGNAL)] for c in cfgs}
-    assert list(runs) == cfgs and cache.computed == len(cfgs)
-    assert len(trained_in) == 2 and all(n.startswith("playground-work") for n in trained_in)
-    assert all(cache.get(run_key(c, SIGNAL)) is runs[c] for c in cfgs)
-    comparison = compare_models(CFG, ("rnn", "gru"), (0, 1), run=runs.__getitem__)
-    for cfg in cfgs:  # the pool's numbers are those of a run trained here, bit for bit
-        got = comparison.metrics[
-            (comparison.metrics.model == cfg.model) & (comparison.metrics.seed == cfg.seed)
-        ].drop(columns="seed")
+    context.reported_run = spy
+    try:
+        runs = ctx.runs(cfgs)
+        assert list(runs) == cfgs and set(trained_in) == set(cfgs)  # each trained once
+        assert len(set(trained_in.values())) == len(cfgs)  # each in a thread of its own
+        assert most[0] == min(os.cpu_count() or 1, 2)  # side by side, one per core
+        assert ctx.runs(cfgs) == runs and len(trained_in) == len(cfgs)  # all cached now
+    finally:
+        context.reported_run = real
+    for cfg in cfgs:  # the numbers of a run trained here, bit for bit
         want = run_experiment(cfg, snapshots=False).metrics
-        assert got.reset_index(drop=True).equals(want.reset_index(drop=True))
-    assert ctx.runs(cfgs) == runs and cache.computed == len(cfgs)  # all hits now
+        assert runs[cfg].metrics.reset_index(drop=True).equals(want.reset_index(drop=True))

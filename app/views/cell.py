@@ -17,7 +17,6 @@ from app.phone import swipe_hint
 from playground.charts.cell import cell_svg, number, shown_units, units_svg
 from playground.charts.cell_text import equations_latex, largest_terms_text, step_chart
 from playground.charts.cell_text import unit_latex, with_step
-from playground.serve.keys import view_key
 from playground.pipeline.cell_step import CellStep, cell_step, unit_arithmetic, window_inputs
 
 # Session-state keys of the controls (a step, a unit and a layer kept as you move on).
@@ -123,7 +122,7 @@ def render_cell(ctx: PageContext, window: int) -> None:
     inputs = window_inputs(fitted, window)
     st.caption(_step_caption(ctx, step, float(inputs.t.iloc[s - 1])))
     spec = ctx.spec(  # one spec per window and language; the step is a param of it
-        view_key("cell", ctx.cfg, ctx.data, window),
+        ctx.key("cell", window),
         "inputs",
         lambda: step_chart(inputs, ctx.lang),
     )

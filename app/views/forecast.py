@@ -5,16 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from app.context import PageContext
-from playground.views.forecast import forecast_plan
+from playground.charts import forecast_chart, horizon_chart
+from playground.views.forecast import clean_signal, forecast_frames, horizon_lines
 
 
 def render(ctx: PageContext) -> None:
     ctx.explain("forecast")
     here = st.empty()  # the runs' progress, under the explanation, where the charts come
-    got = ctx.prepare(forecast_plan(ctx.cfg, ctx.lang, ctx.data), near=here)
+    fits = ctx.fits(near=here)
+    clean = clean_signal(ctx.cfg) if ctx.data.series is None else None  # an upload has none
+    key = ctx.key("forecast")
+    done = ctx.cached(key, lambda report: forecast_frames(fits, report=report, clean=clean), here)
     st.subheader(ctx.t("forecast.paths.title"))
-    st.vega_lite_chart(got["paths"], width="stretch")
+    ctx.draw(key, "paths", lambda: forecast_chart(done.paths, ctx.lang))
     st.subheader(ctx.t("forecast.horizon"))
-    st.vega_lite_chart(got["horizon"], width="stretch")
-    for line in got["lines"]:
+    ctx.draw(key, "horizon", lambda: horizon_chart(done.horizon, ctx.lang))
+    for line in ctx.shared(key, "lines", lambda: horizon_lines(done.horizon, ctx.lang)):
         st.caption(line)

@@ -13,9 +13,7 @@ from app.context import PageContext
 from app.views.cell import render_cell
 from playground.charts import SPLITS, gates_chart, hidden_heatmap, labels
 from playground.charts.inside import marked_trajectory
-from playground.charts.train import PICK, with_window
-from playground.serve.keys import run_key, view_key
-from playground.serve.specs import window_picker_spec
+from playground.charts.train import PICK, window_picker_chart, with_window
 from playground.views.inside import inside_frames, picked_window
 
 WINDOW_KEY = "window"  # the slider's session-state key
@@ -41,9 +39,8 @@ def pick_chart(ctx: PageContext, window: int, n_windows: int) -> None:
     shows, so each move starts with no selection: a click on any point, even the one
     picked before the slider moved, is a new selection and reaches the callback."""
     result = ctx.result
-    spec = ctx.shared(
-        run_key(ctx.cfg, ctx.data), "window_picker", lambda: window_picker_spec(result, ctx.lang)
-    )
+    picker = lambda: window_picker_chart(result.predictions, ctx.lang)  # noqa: E731
+    spec = ctx.spec(ctx.key("run"), "window_picker", picker)
     if not ctx.options.hide_text:
         st.caption(ctx.t("inside.pick"))
     key = f"{PICK_KEY}_{window}"
@@ -71,7 +68,7 @@ def render(ctx: PageContext) -> None:
     target = predicted.iloc[window]  # the window's prediction: its target's time and split
     split = labels(ctx.lang, "split", SPLITS)[target.split]
     st.caption(ctx.t("inside.window_at", window=window, t=shown_time(target.t), split=split))
-    key = view_key("inside", ctx.cfg, ctx.data, window)
+    key = ctx.key("inside", window)
     inside = ctx.cached(key, lambda report: inside_frames(result.fitted, window))
     st.subheader(ctx.t("inside.hidden"))
     ctx.draw(key, "hidden", lambda: hidden_heatmap(inside.hidden, ctx.lang))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import run
 from app.context import PageContext
 from playground.charts import memory_chart
 from playground.charts.saliency import recall_saliency_chart
@@ -39,8 +40,8 @@ def sweep_key(mc: MemoryConfig) -> tuple:
 def current_sweep(ctx: PageContext):
     """The sweep frame of the tab's current settings if it has run (for the challenges)."""
     mc = memory_config(ctx, st.session_state.get("lag", DEFAULT_LAG))
-    runs = ctx.cache.get(sweep_key(mc))
-    return None if runs is None else runs.sweep
+    key = sweep_key(mc)
+    return ctx.cached(key, lambda report: memory_runs(mc)).sweep if key in run.finished() else None
 
 
 def render(ctx: PageContext) -> None:
@@ -51,7 +52,9 @@ def render(ctx: PageContext) -> None:
     mc = memory_config(ctx, max_lag)
     lags, key = mc.lags, sweep_key(mc)
     runs = len(lags) * len(mc.models) * len(mc.seeds)
-    done: MemoryRuns | None = ctx.cache.get(key)
+    done: MemoryRuns | None = None
+    if key in run.finished():  # run before, by this session or another: drawn at once
+        done = ctx.cached(key, lambda report: memory_runs(mc))
     slot = st.empty()  # the button, gone once the result shows
     pressed = done is None and slot.button(ctx.t("memory.run"), key="run_memory")
     if pressed:
@@ -75,6 +78,7 @@ def render(ctx: PageContext) -> None:
             return memory_runs(mc, on_run=on_run)
 
         done = ctx.cached(key, compute, near=st.empty())  # progress under the button
+        run.finished().add(key)
         st.session_state.pop(ASKED, None)
         slot.empty()
     if done is not None:

@@ -11,63 +11,65 @@ from app.tour import start_button
 from app.views.board import submit_box
 from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
+from playground.charts.replay import replay_html
+from playground.charts.train import (
+    errors_table,
+    loss_chart,
+    metrics_chart,
+    predictions_chart,
+)
 from playground.config import PARAM_BY_NAME
 from playground.i18n import render_note
-from playground.serve.keys import run_key
-from playground.serve.specs import before_after_spec
-from playground.views.train import replay_plan, train_plan
+from playground.pipeline.health import health_note
+from playground.pipeline.noise import noise_text
 
 
 def render(ctx: PageContext) -> None:
-    result = ctx.result
+    result, run = ctx.result, ctx.key("run")
     start_button(ctx)  # "Start the tour", until the learner took it
     ctx.explain("train")
     st.subheader(ctx.t("section.signal"))
-    got = ctx.prepare(train_plan(ctx.cfg, ctx.lang, ctx.data))  # made once, shared
-    specs = got["run"]
-    st.vega_lite_chart(before_and_after(ctx, specs["predictions"]), width="stretch")
+    st.vega_lite_chart(before_and_after(ctx), width="stretch")
     replay(ctx)
     train_more(ctx)
     left, right = st.columns(2)
     with left:
         st.subheader(ctx.t("section.loss"))
-        st.vega_lite_chart(specs["loss"], width="stretch")
+        ctx.draw(run, "loss", lambda: loss_chart(result.losses, ctx.lang))
     with right:
         st.subheader(ctx.t("section.errors"))
-        st.vega_lite_chart(specs["metrics"], width="content")
-        ctx.metrics_table(got["errors"])
-        if got["noise"] and ctx.data.series is None:  # the config's own signal: known noise
-            st.caption(got["noise"])
+        st.vega_lite_chart(
+            ctx.spec(run, "metrics", lambda: metrics_chart(result.metrics, ctx.lang)),
+            width="content",
+        )
+        ctx.metrics_table(ctx.shared(run, "errors", lambda: errors_table(result.metrics, ctx.lang)))
+        noise = ctx.shared(run, "noise", lambda: noise_text(ctx.cfg, result.metrics, ctx.lang))
+        if noise and ctx.data.series is None:  # the config's own signal: known noise
+            st.caption(noise)
         submit_box(ctx)  # on a ?board= link: "Submit this run"
-    (failed,) = got["health"]
+    (failed,) = ctx.shared(run, "health", lambda: (health_note(result),))
     if failed is not None and not result.diverged:  # divergence: the page's error says it
         st.warning(render_note(ctx.lang, failed), icon=":material/monitor_heart:")
     if ctx.cfg.signal != "sine" or ctx.data.series is not None:
         ctx.explain("data")
 
 
-def before_and_after(ctx: PageContext, spec: dict) -> dict:
-    """The prediction chart's spec: `spec` (this run's, shared), or, after a change of
-    settings, this run's chart with the previous run's prediction as a faint line
-    labelled with what changed. That chart is its own spec per (previous run, run,
-    language), built by Altair once and shared too; the previous run comes from the cache or
-    not at all (no line rather than a training).
+def before_and_after(ctx: PageContext) -> dict:
+    """The prediction chart's spec: this run's (shared), or, after a change of settings,
+    this run's chart with the previous run's prediction as a faint line labelled with
+    what changed (its own spec per (previous run, run, language), shared too). The
+    session keeps the previous run's prediction (a few kB), not the run.
     No line after a change of series (another signal or file: its prediction would not
     be about these points) or when the previous run diverged."""
-    before = previous_run(ctx.cfg, ctx.data.key)
-    if before is None or not comparable(*before, ctx.cfg, ctx.data.key):
-        return spec
-    prev_cfg = before[0]
-    prev_key = run_key(prev_cfg, ctx.data)  # the same data key (comparable)
-    previous = ctx.cache.get(prev_key)
-    if previous is None or previous.diverged:
-        return spec
-    label = change_label(ctx.lang, prev_cfg, ctx.cfg)
-    result, key = ctx.result, run_key(ctx.cfg, ctx.data)
-    return ctx.shared(
-        ("before", prev_key, key),
+    result, run = ctx.result, ctx.key("run")
+    before = previous_run(ctx.cfg, ctx.data.key, result)
+    if before is None or not comparable(before.cfg, before.data_key, ctx.cfg, ctx.data.key):
+        return ctx.spec(run, "predictions", lambda: predictions_chart(result.predictions, ctx.lang))
+    label = change_label(ctx.lang, before.cfg, ctx.cfg)
+    return ctx.spec(
+        ("before", before.cfg.key(), run),
         "predictions",
-        lambda: before_after_spec(result, previous, label, ctx.lang),
+        lambda: predictions_chart(result.predictions, ctx.lang, before.predictions, label),
     )
 
 
@@ -81,7 +83,8 @@ def replay(ctx: PageContext) -> None:
     )
     if not expander.open:
         return
-    html = ctx.prepare(replay_plan(ctx.cfg, ctx.lang, ctx.data))["replay"]
+    result = ctx.result
+    html = ctx.shared(ctx.key("run"), "replay", lambda: replay_html(result, ctx.lang))
     with expander:
         st.caption(ctx.t("replay.caption"))
         st.iframe(html, height="content", alt=ctx.t("replay.frame"))

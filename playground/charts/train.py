@@ -298,3 +298,11 @@ def metrics_chart(metrics: pd.DataFrame, lang: str = "en") -> alt.FacetChart:
         )
         .resolve_scale(y="independent")
     )
+
+
+def errors_table(metrics: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`metrics` with its model and split keys in `lang`'s words (the errors table)."""
+    return metrics.assign(
+        model=metrics.model.map(labels(lang, "model", CHART_MODELS)),
+        split=metrics.split.map(labels(lang, "split", SPLITS)),
+    ).reset_index(drop=True)

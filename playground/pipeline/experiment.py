@@ -258,6 +258,11 @@ def reported_run(
     report((0.0, Note("progress.started", {"model": cfg.model.upper(), "total": total})))
 
     def on_epoch(e: int, tr: float, te: float) -> None:
-        report((e / total, Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te})))
+        report(
+            (
+                e / total,
+                Note("progress.epoch", {"epoch": e, "total": total, "train": tr, "test": te}),
+            )
+        )
 
     return run_experiment(cfg, on_epoch, series=series)

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import atexit
 import functools
-import queue
-from concurrent.futures import Future
 import os
 import threading
 import time
@@ -50,7 +48,6 @@ STOP_TIMEOUT_S = 8.0  # the longest an exit waits for work in flight to give up
 _idle = threading.Condition()  # guards _running; notified when a piece of work ends
 _running = 0  # pieces of work (single_threaded calls) running now, in any thread
 _background: list[threading.Thread] = []  # threads of start_background, joined at exit
-_on_stop: list[Callable[[], object]] = []  # called once STOPPING is set (drop queued work)
 
 
 class Stopped(Exception):
@@ -95,75 +92,11 @@ def start_background(target: Callable[[], object], name: str) -> threading.Threa
     return thread
 
 
-class DaemonPool:
-    """`max_workers` daemon threads running submitted calls in
-    order, with `concurrent.futures`' `submit` and `shutdown`. Not a ThreadPoolExecutor:
-    the interpreter joins its workers at exit before any public exit hook runs, so a
-    training on one would hold a stopping process until it ended; daemon workers are not
-    joined, and `stop_work` (at exit) stops their work first (work runs counted, through
-    `single_threaded`; an idle worker needs no join)."""
-
-    def __init__(self, max_workers: int, name: str) -> None:
-        self._calls: queue.SimpleQueue = queue.SimpleQueue()
-        self._closed = False
-        self._lock = threading.Lock()
-        self._workers = max_workers
-        for i in range(max_workers):  # not joined at stop: their work is counted
-            threading.Thread(target=self._work, name=f"{name}-{i}", daemon=True).start()
-
-    def submit(self, fn: Callable[..., R], *args: object) -> Future:
-        """`fn(*args)` on a worker when one is free; raises RuntimeError once shut down."""
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the pool is shut down")
-            future: Future = Future()
-            self._calls.put((future, fn, args))
-            return future
-
-    def shutdown(self, wait: bool = False, cancel_futures: bool = True) -> None:
-        """Take no more calls; cancel those not started (`cancel_futures`); the workers
-        return after the call they run (`wait` is not supported: stop_work waits)."""
-        with self._lock:
-            if self._closed:
-                return
-            self._closed = True
-            pending = []
-            while not self._calls.empty():
-                pending.append(self._calls.get_nowait())
-            for future, fn, args in pending:
-                if cancel_futures:
-                    future.cancel()
-                else:
-                    self._calls.put((future, fn, args))
-            for _ in range(self._workers):
-                self._calls.put(None)
-
-    def _work(self) -> None:
-        while (call := self._calls.get()) is not None:
-            future, fn, args = call
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn(*args))
-            except BaseException as err:  # the caller gets it through the future
-                future.set_exception(err)
-
-
-def on_stop(callback: Callable[[], object]) -> None:
-    """Call `callback()` when the process stops, right after STOPPING is set (a pool
-    drops its queued work there)."""
-    _on_stop.append(callback)
-
-
 def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     """Tell all work to stop and wait (at most `timeout` s) until none runs and every
     background thread has returned. True if everything stopped in time. Runs at exit;
     a process may call it itself (tests, benchmarks). Irreversible."""
-    with _idle:
-        first = not STOPPING.is_set()
-        STOPPING.set()
-    for callback in list(_on_stop) if first else []:
-        callback()
+    STOPPING.set()
     deadline = time.monotonic() + timeout
     with _idle:
         if not _idle.wait_for(lambda: _running == 0, timeout):

@@ -13,11 +13,6 @@ from playground.config import MODELS, ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import ExperimentResult, run_experiment
 from playground.pipeline.health import run_health
-from playground.charts import compare_chart, compare_loss_chart
-from playground.charts.seeds import seed_spread_chart
-from playground.serve.keys import SIGNAL, Data, view_key
-from playground.serve.specs import errors_table
-from playground.views.plan import Got, Plan, chart, derive, runs_of, shown, trains
 
 # on_epoch(model, epoch, train_loss, test_loss): progress of the model being trained.
 CompareCallback = Callable[[str, int, float, float], None]
@@ -146,36 +141,3 @@ def verdict(metrics: pd.DataFrame) -> Note | None:
     clear = n >= 2 and (wins == n or (n >= 5 and wins >= n - 1))
     key = "compare.verdict.better" if clear else "compare.verdict.none"
     return Note(key, {"model": best.upper(), "wins": wins, "n": n})
-
-
-def compare_plan(
-    cfg: ExperimentConfig, lang: str, models: tuple[str, ...] = MODELS, data: Data = SIGNAL
-) -> Plan:
-    """What the Compare tab draws for `models` (in MODELS order) over the page's seeds:
-    their runs, "comparison", and in `lang` "verdict" (a Note or None), "spread",
-    "predictions" and "loss" (specs; the last two of the page's seed) and "errors" (its
-    table)."""
-    seeds = seeds_after(cfg.seed)
-    key = view_key("compare", cfg, data, models, seeds)
-
-    def comparison(got: Got) -> Comparison:
-        return compare_models(cfg, models, seeds, run=runs_of(got, data))
-
-    def this_seed(got: Got, frame: str) -> pd.DataFrame:
-        return of_seed(getattr(got["comparison"], frame), cfg.seed)
-
-    return trains(compare_configs(cfg, models, seeds), data) + (
-        derive(key, comparison, "comparison"),
-        shown(key, "verdict", lang, lambda got: verdict(got["comparison"].metrics)),
-        chart(key, "spread", lang, lambda got: seed_spread_chart(got["comparison"].metrics, lang)),
-        chart(
-            key, "predictions", lang, lambda got: compare_chart(this_seed(got, "predictions"), lang)
-        ),
-        chart(key, "loss", lang, lambda got: compare_loss_chart(this_seed(got, "losses"), lang)),
-        shown(
-            key,
-            "errors",
-            lang,
-            lambda got: errors_table(this_seed(got, "metrics").drop(columns="seed"), lang),
-        ),
-    )

@@ -16,17 +16,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from playground.charts import forecast_chart, horizon_chart
-from playground.config import MODELS, ExperimentConfig
+from playground.config import ExperimentConfig
 from playground.i18n import Note
 from playground.pipeline.experiment import Fitted, predict
 from playground.pipeline.noise import ADDITIVE
 from playground.pipeline.signals import make_signal
 from playground.i18n import t
-from playground.serve.keys import SIGNAL, Data, view_key
-from playground.views.plan import Got, Plan, Report, chart, fits_of, model_trains, shown, work
 
 Predictor = Callable[[np.ndarray], np.ndarray]  # windows (B, L) -> next values (B,)
+Report = Callable[[tuple[float, Note]], None]  # progress: (fraction done, Note)
 
 BASELINES: tuple[str, ...] = ("persistence", "linear_ar")  # forecasters that are not networks
 # Starting points of the horizon curves, evenly spaced over the test region. Each costs a
@@ -304,20 +302,3 @@ def horizon_lines(horizon: pd.DataFrame, lang: str) -> list[str]:
         why = t(lang, "forecast.falls.few", n=s.n_origins, most=MAX_ORIGINS)
     models = t(lang, "forecast.falls.and").join(label(m) for m in falls)
     return [best] + growth + [t(lang, "forecast.falls", models=models, horizon=s.longest, why=why)]
-
-
-def forecast_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
-    """The Forecast tab: every model's run, "forecast" (the frames, on the pool), and in
-    `lang` "paths" and "horizon" (specs) and "lines" (the horizon read in words)."""
-    key = view_key("forecast", cfg, data)
-
-    def frames(got: Got, report: Report) -> Forecast:
-        clean = clean_signal(cfg) if data.series is None else None  # an upload has none
-        return forecast_frames(fits_of(got, cfg, MODELS, data), report=report, clean=clean)
-
-    return model_trains(cfg, MODELS, data) + (
-        work(key, frames, "forecast"),
-        chart(key, "paths", lang, lambda got: forecast_chart(got["forecast"].paths, lang)),
-        chart(key, "horizon", lang, lambda got: horizon_chart(got["forecast"].horizon, lang)),
-        shown(key, "lines", lang, lambda got: horizon_lines(got["forecast"].horizon, lang)),
-    )

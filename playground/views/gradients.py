@@ -18,22 +18,8 @@ from playground.pipeline.experiment import ExperimentResult, Fitted, fitted_mode
 from playground.pipeline.models import SequenceRegressor
 from playground.pipeline.signals import make_signal
 from playground.pipeline.windows import split_index
-from playground.charts import gradient_chart
-from playground.charts.gradients import update_chart
-from playground.charts.saliency import saliency_chart
-from playground.serve.keys import SIGNAL, Data, run_key, view_key
-from playground.views.plan import (
-    Got,
-    Plan,
-    Report,
-    chart,
-    fits_of,
-    model_trains,
-    shown,
-    trains,
-    work,
-)
-from playground.views.saliency import first_input_shares, window_saliency
+from playground.pipeline.experiment import SIGNAL, Data
+from playground.views.saliency import first_input_shares
 
 
 def gradient_norm_per_step(
@@ -185,58 +171,10 @@ def reach_note(frame: pd.DataFrame) -> Note | None:
     )
 
 
-def gradients_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
-    """The Gradients chart of every model: their runs, "gradients" (a Gradients, backward
-    passes on the pool), "norms" (its spec in `lang`), "reach" (the sentence read from
-    it, a Note or None)."""
-    key = view_key("gradients", cfg, data)
-    return model_trains(cfg, MODELS, data) + (
-        work(
-            key, lambda got, report: gradient_frames(fits_of(got, cfg, MODELS, data)), "gradients"
-        ),
-        chart(key, "norms", lang, lambda got: gradient_chart(got["gradients"].frame, lang)),
-        shown(key, "reach", lang, lambda got: reach_note(got["gradients"].frame)),
-    )
-
-
-def updates_plan(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
-    """The update sizes of the run and of its clipping twin: both runs, "frame" and
-    "updates" (its spec in `lang`)."""
-    key, twin = view_key("updates", cfg, data), clipping_twin(cfg)
-
-    def frame(got: Got) -> pd.DataFrame:
-        runs = [got[run_key(c, data)] for c in (cfg, twin)]
-        return update_frame(sorted(runs, key=lambda r: r.config.clip_grad))
-
-    return trains([cfg, twin], data) + (
-        shown(key, "frame", lang, frame),
-        chart(key, "updates", lang, lambda got: update_chart(got["frame"], lang)),
-    )
-
-
 def opening_window(cfg: ExperimentConfig, data: Data = SIGNAL) -> int:
     """The window the saliency opens on: the first test window of `cfg` on `data`."""
     y = make_signal(cfg)[1] if data.series is None else data.series[1]
     return split_index(len(y) - cfg.seq_length, cfg.train_fraction)
-
-
-def saliency_plan(
-    cfg: ExperimentConfig, lang: str, window: int | None = None, data: Data = SIGNAL
-) -> Plan:
-    """|∂ŷ/∂x| of one window's prediction per model (`window`, or the opening one):
-    their runs, "saliency" (the frame, backward passes on the pool), "chart"."""
-    runs = model_trains(cfg, MODELS, data)
-    window = opening_window(cfg, data) if window is None else window
-    key = view_key("saliency", cfg, data, window)
-
-    def saliency(got: Got, report: Report) -> pd.DataFrame:
-        return window_saliency(fits_of(got, cfg, MODELS, data), window)
-
-    return runs + (
-        work(key, saliency, "saliency"),
-        chart(key, "chart", lang, lambda got: saliency_chart(got["saliency"], lang)),
-        shown(key, "reach", lang, lambda got: first_input_note(got["saliency"])),
-    )
 
 
 def first_input_note(frame: pd.DataFrame) -> Note | None:
@@ -253,13 +191,4 @@ def first_input_note(frame: pd.DataFrame) -> Note | None:
             "steps": int(frame.lag.max()),
             "shares": ", ".join(f"{m.upper()} {text}" for m, text in zip(shares, texts)),
         },
-    )
-
-
-def gradients_tab(cfg: ExperimentConfig, lang: str, data: Data = SIGNAL) -> Plan:
-    """What the Gradients tab carries out on opening (the saliency at its opening window)."""
-    return (
-        gradients_plan(cfg, lang, data)
-        + updates_plan(cfg, lang, data)
-        + saliency_plan(cfg, lang, data=data)
     )

@@ -47,7 +47,7 @@ import streamlit as st
 from app.context import PageContext
 from app.views.cell import render_cell
 from playground.config import ExperimentConfig
-from playground.serve.keys import SIGNAL
+from playground.pipeline.experiment import SIGNAL
 from playground.workshop.instructor import InstructorOptions
 
 st.set_page_config(layout="wide")
