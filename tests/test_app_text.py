@@ -164,6 +164,10 @@ def test_three_cells_on_the_text_with_a_live_verdict():
     v = cells_verdict(cells)
     said = [m.value for m in at.markdown]
     assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said
+    # Another session at the same settings shows that comparison without its button.
+    other = open_text(text_hidden_size="16", text_epochs="1")
+    assert "text_cells_run" not in [b.key for b in other.button]
+    assert max(chart_frames(other)[2], key=len).equals(cells)
 
 
 @pytest.mark.slow
@@ -209,29 +213,29 @@ def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
 
 @pytest.mark.slow
 def test_after_the_text_warm_up_a_first_visit_trains_nothing():
-    """The warm-up's jobs are the runs a first visit to the Text view reads: at the
-    default settings or a preset's, in either language, the page runs the config a job
-    warmed, and that job's value is still the one cached after the visit (the page
-    trained no run of its own). A second call of a job trains nothing either."""
+    """The warm-up's jobs are the runs a first visit to the Text view reads: opened at
+    the default settings or a preset's, in either language, the page runs a config a
+    job warmed, and that job's value is still the one cached after the visit (the page
+    trained no run of its own)."""
     from app.views.text import sentiment_run, text_run, warm_jobs
+    from playground.views.text import first_visits
 
     text_run.clear()
     sentiment_run.clear()
     jobs = warm_jobs()
-    warmed = {args: fn(*args, _report=None) for fn, args in jobs}
-    assert len(warmed) == len(jobs) > 1
-    assert {fn for fn, _ in jobs} == {text_run, sentiment_run}
+    warmed = {(fn, args): fn(*args, _report=None) for fn, args in jobs}
+    assert len(warmed) == len(jobs) == len(first_visits()) > 1
     for lang in LANGUAGES:
-        for (cfg,), value in warmed.items():
+        for visit in first_visits():
             at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-            at.query_params.update(view="text", lang=lang, **cfg.to_query_params())
+            at.query_params.update(view="text", lang=lang, **visit.to_query_params())
             at.run()
             assert not at.exception and at.get("vega_lite_chart")
-            shown = TextConfig.from_query_params(dict(at.query_params))[0]
-            fn = sentiment_run if shown.task == "sentiment" else text_run
-            shown = sentiment_config(shown) if shown.task == "sentiment" else shown
-            assert shown == cfg, (lang, cfg.task, cfg.corpus)
-            assert fn(cfg) is value, (lang, cfg.task, cfg.corpus)
+            cfg = TextConfig.from_query_params(dict(at.query_params))[0]
+            fn = sentiment_run if cfg.task == "sentiment" else text_run
+            cfg = sentiment_config(cfg) if cfg.task == "sentiment" else cfg
+            assert (fn, (cfg,)) in warmed, (lang, cfg)
+            assert fn(cfg) is warmed[fn, (cfg,)], (lang, cfg)
 
 
 LOCKED = {"lock": "text_epochs,text_model", "text_model": "lstm"}
