@@ -128,7 +128,7 @@ def render(ctx: PageContext) -> None:
     asked = asked_for(cfg)  # the budget cut the run: the default size trains beside it
     beside = None if asked is None else default_size(asked, locked_names(ctx.options.locked))
     try:
-        result, *besides = shared_all(ctx, text_run, [cfg, *filter(None, [beside])], here)
+        result, *besides = shared_all(ctx, text_run, [cfg] + ([beside] if beside else []), here)
     except ValueError as err:
         st.error(ctx.t("text.error.cannot_train", error=err))
         return
