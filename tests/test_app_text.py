@@ -6,7 +6,6 @@ learner's own text, refusing a bad one while the previous stays in use."""
 
 from __future__ import annotations
 
-import itertools
 import json
 
 import pytest
@@ -22,9 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from pagekit import APP, TIMEOUT
 from playground.i18n import LANGUAGES
-from playground.warm import first_visit, links, warm_up
-from playground.views import plan
-from playground.views.text import first_visits, warm_text_jobs
+from playground.views.sentiment import sentiment_config
 
 QUERY = {"view": "text", "epochs": "2", "text_epochs": "2"}  # a quick series run too
 
@@ -167,6 +164,10 @@ def test_three_cells_on_the_text_with_a_live_verdict():
     v = cells_verdict(cells)
     said = [m.value for m in at.markdown]
     assert f"**{t('en', 'text.compare.apart' if v.apart else 'text.compare.overlap')}**" in said
+    # Another session at the same settings shows that comparison without its button.
+    other = open_text(text_hidden_size="16", text_epochs="1")
+    assert "text_cells_run" not in [b.key for b in other.button]
+    assert max(chart_frames(other)[2], key=len).equals(cells)
 
 
 @pytest.mark.slow
@@ -211,29 +212,30 @@ def test_the_text_view_opens_at_the_corners_within_the_budget(corner):
 
 
 @pytest.mark.slow
-def test_after_the_text_warm_up_a_first_visit_computes_nothing():
-    """The warm-up carries out the Text view's own plans: a first visit to the view at
-    the default settings or a preset's, in either language, then computes no key at
-    all (its runs, chart specs, sample and units included)."""
-    from app.context import shared_cache
+def test_after_the_text_warm_up_a_first_visit_trains_nothing():
+    """The warm-up's jobs are the runs a first visit to the Text view reads: opened at
+    the default settings or a preset's, in either language, the page runs a config a
+    job warmed, and that job's value is still the one cached after the visit (the page
+    trained no run of its own)."""
+    from app.views.text import sentiment_run, text_run, warm_jobs
+    from playground.views.text import first_visits
 
-    shared_cache.clear()
-    cache = shared_cache()
-    read = lambda key: cache.get(key, touch=False)  # noqa: E731
-    try:
-        series = [plan.jobs(first_visit(links()[0], lang), read) for lang in LANGUAGES]
-        warm_up(cache, itertools.chain(*series, warm_text_jobs(read, LANGUAGES)))
-        for lang in LANGUAGES:
-            for cfg in first_visits():
-                before = set(cache.keys())
-                at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-                at.query_params.update(view="text", lang=lang, **cfg.to_query_params())
-                at.run()
-                assert not at.exception and at.get("vega_lite_chart")
-                computed = set(cache.keys()) - before
-                assert not computed, (lang, cfg.task, cfg.corpus, [k[:2] for k in computed])
-    finally:
-        shared_cache.clear()
+    text_run.clear()
+    sentiment_run.clear()
+    jobs = warm_jobs()
+    warmed = {(fn, args): fn(*args, _report=None) for fn, args in jobs}
+    assert len(warmed) == len(jobs) == len(first_visits()) > 1
+    for lang in LANGUAGES:
+        for visit in first_visits():
+            at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+            at.query_params.update(view="text", lang=lang, **visit.to_query_params())
+            at.run()
+            assert not at.exception and at.get("vega_lite_chart")
+            cfg = TextConfig.from_query_params(dict(at.query_params))[0]
+            fn = sentiment_run if cfg.task == "sentiment" else text_run
+            cfg = sentiment_config(cfg) if cfg.task == "sentiment" else cfg
+            assert (fn, (cfg,)) in warmed, (lang, cfg)
+            assert fn(cfg) is warmed[fn, (cfg,)], (lang, cfg)
 
 
 LOCKED = {"lock": "text_epochs,text_model", "text_model": "lstm"}

@@ -22,7 +22,6 @@ from playground.charts.text import (
     unit_color,
     unit_html,
 )
-from playground.serve.specs import page_spec
 from playground.views.text import cells_frame, cells_verdict
 from speckit import has_cjk, titles
 
@@ -57,8 +56,8 @@ def test_charts_are_valid_specs_titled_in_the_language(lang):
         sweep_chart(SWEEP, lang),
     ]
     for chart in charts:
-        spec = page_spec(chart, validate=True)
-        assert spec == page_spec(chart)
+        spec = chart.to_dict(validate=True)
+        assert spec == chart.to_dict(validate=False)
         if lang == "zh":
             assert any(has_cjk(x) for x in titles(spec))
 
@@ -127,7 +126,7 @@ def test_cells_chart_and_verdict():
     frame = cells_frame(bits)
     for lang in ("en", "zh"):
         chart = cells_chart(frame, lang)
-        assert page_spec(chart, validate=True) == page_spec(chart)
+        assert chart.to_dict(validate=True) == chart.to_dict(validate=False)
     v = cells_verdict(frame)
     assert v.best == "lstm" and v.mean["lstm"] == pytest.approx(2.1)
     assert (v.low["gru"], v.high["gru"]) == (pytest.approx(2.1), pytest.approx(2.3))

@@ -1,6 +1,6 @@
-"""The Text view's reviews task (`task="sentiment"`): its plans (the run of the settings
-with its saliency chart; the comparison of the cells over the gap and seeds) and what
-the page says of the comparison, from the numbers it shows."""
+"""The Text view's reviews task (`task="sentiment"`): the settings a run reads, the
+comparison of the cells over the gap and seeds, what the page says of it from the
+numbers it shows, and the run's files."""
 
 from __future__ import annotations
 
@@ -11,13 +11,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from playground.charts.text import saliency_chart, sweep_chart
-from playground.i18n import Note
 from playground.params import MODELS
 from playground.text.config import TextConfig
-from playground.text.sentiment import SentimentResult, lang_of, run_sentiment
+from playground.text.sentiment import SentimentResult, lang_of
 from playground.text.sentiment_codegen import sentiment_script
-from playground.views.plan import Got, Plan, Report, Step, chart, derive
 
 SWEEP_SEEDS = (0, 1, 2)  # the comparison's seeds: its verdict is counted over these
 SHORT_GAP = 2  # the lesson's short gap (every cell classifies well there)
@@ -66,33 +63,6 @@ def sentiment_config(cfg: TextConfig) -> TextConfig:
     )
 
 
-def sentiment_key(cfg: TextConfig) -> tuple:
-    """The cache key of the reviews run of `cfg`."""
-    return ("text_sentiment", sentiment_config(cfg).key())
-
-
-def sentiment_train(cfg: TextConfig) -> Step:
-    """The reviews run of `cfg`, named by its key."""
-    cfg = sentiment_config(cfg)
-
-    def compute(got: Got, report: Report) -> SentimentResult:
-        note = {"model": cfg.model.upper(), "gap": cfg.gap, "seed": cfg.seed}
-        report((0.0, Note("progress.text.sweep", note)))
-        return run_sentiment(cfg)
-
-    key = sentiment_key(cfg)
-    return Step(key, compute, key, "train")
-
-
-def sentiment_plan(cfg: TextConfig, lang: str) -> Plan:
-    """The reviews task at the settings: "run" and, in `lang`, "saliency" (a spec)."""
-    step = sentiment_train(cfg)
-    return (
-        Step(step.key, step.compute, "run", "train"),
-        chart(step.key, "saliency", lang, lambda got: saliency_chart(got["run"].saliency, lang)),
-    )
-
-
 def sweep_configs(cfg: TextConfig) -> list[TextConfig]:
     """The comparison's runs: each cell at each of `sweep_gaps` and SWEEP_SEEDS."""
     return [
@@ -101,28 +71,10 @@ def sweep_configs(cfg: TextConfig) -> list[TextConfig]:
     ]  # fmt: skip
 
 
-def sweep_key(cfg: TextConfig) -> tuple:
-    """The cache key of the comparison's frame (the page looks it up before its button)."""
-    return ("text_sweep", sentiment_config(cfg).key(), sweep_gaps(cfg.gap), SWEEP_SEEDS)
-
-
-def sweep_plan(cfg: TextConfig, lang: str) -> Plan:
-    """The comparison: every run (on the pool at once), "sweep" (the frame) and, in
-    `lang`, "sweep_chart" (a spec)."""
-    cfgs = sweep_configs(cfg)
-    runs = tuple(sentiment_train(c) for c in cfgs)
-    key = sweep_key(cfg)
-
-    def frame(got: Got) -> pd.DataFrame:
-        test = {
-            (c.model, c.gap, c.seed): float(got[s.key].metrics.accuracy.iloc[1])
-            for c, s in zip(cfgs, runs, strict=True)
-        }
-        return sweep_frame(test)
-
-    return runs + (
-        derive(key, frame, "sweep"),
-        chart(key, "sweep_chart", lang, lambda got: sweep_chart(got["sweep"], lang)),
+def sweep_of(results: list[SentimentResult]) -> pd.DataFrame:
+    """The comparison's frame from its runs (`sweep_configs`)."""
+    return sweep_frame(
+        {(r.cfg.model, r.cfg.gap, r.cfg.seed): float(r.metrics.accuracy.iloc[1]) for r in results}
     )
 
 

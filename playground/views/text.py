@@ -5,25 +5,21 @@ that most follow a feature of the text."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from playground.charts.text import BASELINES, cells_chart, next_char_chart, text_loss_chart
-from playground.i18n import Note
+from playground.charts.text import BASELINES, next_char_chart, text_loss_chart
 from playground.params import MODELS
-from playground.text.charlm import TextResult, generate, next_char_probs, run_text
+from playground.text.charlm import TextResult, generate, next_char_probs
 from playground.text.charnet import split_ids
 from playground.text.ids import text_of
 from playground.text.probe import FEATURES, feature_units, text_features, unit_activations
 from playground.text.codegen import text_script
 from playground.text.config import TextConfig
 from playground.text.presets import TEXT_PRESETS
-from playground.views.plan import Got, Plan, Report, Step, chart, derive, jobs
-from playground.views.sentiment import sentiment_plan
 
 PASSAGE_CHARS = 600  # characters of the test text a unit is coloured over
 PROBE_CHARS = 3000  # characters of the test text the units are ranked on
@@ -98,12 +94,13 @@ class SizeVerdict:
     default_wins: bool  # default_bits < bits
 
 
+def test_bits(r: TextResult) -> float:
+    """The run's test bits per character, from its metrics."""
+    return float(r.metrics.set_index(["model", "split"]).loss[r.cfg.model, "test"])
+
+
 def size_verdict(run: TextResult, beside: TextResult) -> SizeVerdict:
     """The two runs' test bits, from their metrics."""
-
-    def test_bits(r: TextResult) -> float:
-        return float(r.metrics.set_index(["model", "split"]).loss[r.cfg.model, "test"])
-
     bits, default_bits = test_bits(run), test_bits(beside)
     return SizeVerdict(bits, default_bits, default_bits < bits)
 
@@ -164,50 +161,11 @@ def text_downloads(result: TextResult) -> dict[str, tuple[str, str, Callable[[],
     }
 
 
-# ---- The plan (the page and the warm-up) -----------------------------------------------
+# ---- What the page shows of a run --------------------------------------------------------
 PROMPTS = {"en": "the cat ", "zh": "小猫", "own": ""}  # a start that suits each corpus
 SAMPLE_CHARS = 200  # characters written after the start
 TEMPERATURES = tuple(round(0.1 * i, 1) for i in range(16))  # 0.0 .. 1.5
 TEMPERATURE = 0.5  # the temperature a visit starts at
-
-
-def run_key(cfg: TextConfig) -> tuple:
-    """The cache key of the next-character run of `cfg`."""
-    return ("text", cfg.key())
-
-
-def text_train(cfg: TextConfig) -> Step:
-    """The next-character run of `cfg`, with progress, named "run"."""
-
-    def compute(got: Got, report: Report) -> TextResult:
-        chars = len(cfg.text) if cfg.corpus == "own" else ""
-        report((0.0, Note("progress.text.started", {"model": cfg.model.upper(), "chars": chars})))
-
-        def on_epoch(epoch: int, train: float, test: float) -> None:
-            note = {"epoch": epoch, "total": cfg.epochs, "train": train, "test": test}
-            report((epoch / cfg.epochs, Note("progress.text.epoch", note)))
-
-        return run_text(cfg, on_epoch)
-
-    return Step(run_key(cfg), compute, "run", "train")
-
-
-def text_plan(
-    cfg: TextConfig, lang: str, prompt: str, temperature: float, beside: TextConfig | None = None
-) -> Plan:
-    """The next-character task at the settings, the learner's start and temperature:
-    "run"; in `lang` "text_loss" and "next_char" (specs); "sample" (the text written after
-    `prompt`) and "units" (what the units follow). With `beside` (a run the budget cut:
-    the default size in the same budget, `config.default_size`), also its run, "beside"."""
-    key = run_key(cfg)
-    written = ("text_sample", key, prompt, temperature)
-    also = () if beside is None else (replace(text_train(beside), name="beside"),)
-    return (text_train(cfg), *also) + (
-        chart(key, "text_loss", lang, lambda got: loss_chart(got["run"], lang)),
-        derive(written, lambda got: write(got["run"], prompt, temperature), "sample"),
-        chart((key, prompt), "next_char", lang, lambda got: odds_chart(got["run"], prompt, lang)),
-        derive(("text_units", key), lambda got: probe_units(got["run"]), "units"),
-    )
 
 
 def write(result: TextResult, prompt: str, temperature: float) -> str:
@@ -231,24 +189,9 @@ def cells_configs(cfg: TextConfig) -> list[TextConfig]:
     return [c.within_budget()[0] for c in cfgs]
 
 
-def cells_plan(cfg: TextConfig, lang: str) -> Plan:
-    """RNN, LSTM and GRU on the same text: every run (on the pool at once), "cells"
-    (the frame) and, in `lang`, "cells_chart"."""
-    cfgs = cells_configs(cfg)
-    key = ("text_cells", cfg.key(), COMPARE_SEEDS)
-
-    def frame(got: Got) -> pd.DataFrame:
-        test = {}
-        for c in cfgs:
-            metrics = got[run_key(c)].metrics.set_index(["model", "split"]).loss
-            test[c.model, c.seed] = float(metrics[c.model, "test"])
-        return cells_frame(test)
-
-    runs = tuple(replace(text_train(c), name=run_key(c)) for c in cfgs)
-    return runs + (
-        derive(key, frame, "cells"),
-        chart(key, "cells_chart", lang, lambda got: cells_chart(got["cells"], lang)),
-    )
+def cells_of(results: list[TextResult]) -> pd.DataFrame:
+    """The comparison's frame from its runs (`cells_configs`)."""
+    return cells_frame({(r.cfg.model, r.cfg.seed): test_bits(r) for r in results})
 
 
 def first_visits() -> list[TextConfig]:
@@ -256,20 +199,3 @@ def first_visits() -> list[TextConfig]:
     return [
         c.within_budget()[0] for c in [TextConfig(), *(p.config for p in TEXT_PRESETS.values())]
     ]
-
-
-def visit_plan(cfg: TextConfig, lang: str) -> Plan:
-    """What a first visit to the Text view at `cfg` in `lang` carries out."""
-    if cfg.task == "sentiment":
-        return sentiment_plan(cfg, lang)
-    return text_plan(cfg, lang, PROMPTS[cfg.corpus], TEMPERATURE)
-
-
-def warm_text_jobs(
-    read: Callable[[Hashable], Any], langs: Iterable[str]
-) -> Iterator[tuple[Hashable, Callable[[], Any]]]:
-    """The jobs of every first visit to the Text view (playground/warm.py runs them after the
-    series' links), each step under the key the page reads."""
-    for lang in langs:
-        for cfg in first_visits():
-            yield from jobs(visit_plan(cfg, lang), read)
