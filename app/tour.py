@@ -259,12 +259,14 @@ def text_config(ctx: PageContext):
 
 
 def text_numbers(ctx: PageContext) -> dict[str, float]:
-    from playground.views.text import text_train, verdicts
+    from app import run
+    from app.views.text import text_run
+    from playground.views.text import verdicts
 
     cfg = text_config(ctx)
     if cfg.task != "next_char":
         return {}
-    result = ctx.prepare((text_train(cfg),))["run"]
+    result = run.shared(text_run, cfg, lang=ctx.lang)
     for v in verdicts(result.metrics, cfg.model):
         if v.baseline == "bigram":
             return {"bits_net": v.bits, "bits_bigram": v.base}
@@ -272,12 +274,14 @@ def text_numbers(ctx: PageContext) -> dict[str, float]:
 
 
 def sentiment_numbers(ctx: PageContext) -> dict[str, float]:
-    from playground.views.sentiment import sentiment_plan
+    from app import run
+    from app.views.text import sentiment_run
+    from playground.views.sentiment import sentiment_config
 
     cfg = text_config(ctx)
     if cfg.task != "sentiment":
         return {}
-    result = ctx.prepare(sentiment_plan(cfg, ctx.lang)[:1])["run"]
+    result = run.shared(sentiment_run, sentiment_config(cfg), lang=ctx.lang)
     m = result.metrics
     test = m[(m.split == "test") & (m.model == cfg.model)]
     return {"accuracy": float(test.accuracy.iloc[0])} if len(test) else {}

@@ -125,10 +125,11 @@ def test_compare_tab_builds_its_comparison_once_for_every_session():
 
     comparison = run.drawn(key, "en", _build=not_again)  # the first session built it
     assert set(comparison.metrics.seed) == {0, 1, 2}
-    runs = [experiment(c, (), _report=None) for c in compare_configs(cfg, models, (0, 1, 2))]
+    cfgs = compare_configs(cfg, models, (0, 1, 2))
+    runs = [experiment(c, (), _report=None) for c in cfgs]
     other = run_app("compare", epochs="2", hidden_size="5")  # another session: no new work
     assert run.drawn(key, "en", _build=not_again) is comparison
-    assert [experiment(c, (), _report=None) for c in compare_configs(cfg, models, (0, 1, 2))] == runs
+    assert [experiment(c, (), _report=None) for c in cfgs] == runs
     assert not other.exception and len(other.get("vega_lite_chart")) == 3
 
 

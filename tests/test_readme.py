@@ -72,12 +72,10 @@ LAYERS = (
     {"pipeline"},
     {"text", "translate"},
     {"charts"},
-    {"serve"},
     {"views"},
     {"workshop"},
     {"board"},
-    {"tour"},
-    {"warm", "__init__"},
+    {"tour", "__init__"},
 )
 
 

@@ -72,7 +72,8 @@ from app.context import experiment
 from playground import ExperimentConfig, run_experiment
 from playground.pipeline import threads
 
-cfgs = [{LONG}, ExperimentConfig(model="gru", hidden_size=128, seq_length=40, n_points=600, epochs=400)]
+other = ExperimentConfig(model="gru", hidden_size=128, seq_length=40, n_points=600, epochs=400)
+cfgs = [{LONG}, other]
 flights = [run.start(experiment, cfg, ()) for cfg in cfgs]
 while threads._running < 2:
     time.sleep(0.02)
