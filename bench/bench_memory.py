@@ -70,14 +70,10 @@ def main() -> None:
             at.session_state["view"] = t("en", f"view.{view}.title")
             at.run()
             assert not at.exception, at.exception
-        from app.context import shared_cache  # the process's one cache
-
-        cache = shared_cache()
         if args.trim:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         print(
             f"{i + 1:3d} settings: VmHWM {status('VmHWM'):.0f} MB, VmRSS {status('VmRSS'):.0f} MB,"
-            f" cache {len(cache)} entries ~{cache.bytes / 2**20:.0f} MB,"
             f" {time.monotonic() - started:.0f} s, load {os.getloadavg()[0]:.1f}",
             flush=True,
         )

@@ -1,7 +1,7 @@
 """Page speed: full-script run time of the default page under AppTest.
 
 cold   = the first run in a fresh process (trains the default config);
-cached = later runs in the same process (the shared RunCache answers), both the same
+cached = later runs in the same process (Streamlit's caches answer), both the same
          session rerunning and a new session (a new AppTest) opening the page.
 Then a breakdown of a cached run: what building each chart and the styled table costs
 outside Streamlit (Altair spec to dict with validation, Styler to Arrow), to show where

@@ -5,7 +5,7 @@ Runs Streamlit's own command line in this process, and a daemon thread that ever
 `PROBE_INTERVAL_S` appends one JSON line to `$PROBE_OUT`: seconds since start, sessions
 connected, AppSession objects still alive (weak references: closed sessions that are
 kept for reconnection or not yet freed), the bytes their session state holds
-(`approx_bytes`, the cache's estimate), the cache's entries and bytes, VmRSS.
+(pickled: an estimate), VmRSS.
 
 With `PROBE_PROFILE=FILE`, every script run is profiled (cProfile, the script thread's
 CPU time) and the merged stats are written to FILE (pstats) with each probe line.
@@ -68,7 +68,7 @@ def main() -> None:
     started = time.monotonic()
 
     def probe() -> None:
-        from playground.serve.memory import approx_bytes
+        import pickle
 
         while True:
             time.sleep(PROBE_INTERVAL_S)
@@ -81,14 +81,10 @@ def main() -> None:
                 alive = list(sessions)
                 row["app_sessions_alive"] = len(alive)
                 state_bytes = 0
-                for session in alive:
-                    state_bytes += approx_bytes(dict(session.session_state.filtered_state))
+                for session in alive:  # what its state would take pickled (an estimate)
+                    state = dict(session.session_state.filtered_state)
+                    state_bytes += len(pickle.dumps(state, protocol=5))
                 row["state_mb"] = round(state_bytes / 2**20, 2)
-                cache_module = sys.modules.get("app.context")
-                if cache_module is not None and alive:  # made by a session: never here
-                    cache = cache_module.shared_cache()
-                    row["cache_entries"] = len(cache)
-                    row["cache_mb"] = round(cache.bytes / 2**20, 1)
             except Exception as exc:  # noqa: BLE001 - a probe never breaks the server
                 row["error"] = repr(exc)[:200]
             row["rss_mb"] = round(vm_rss_mb())
