@@ -19,6 +19,7 @@ table, a sentence), made once per key and language.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -29,7 +30,7 @@ from typing import Any
 import streamlit as st
 
 from playground.i18n import Note, render_note, t
-from playground.pipeline.threads import start_background
+from playground.pipeline.threads import STOPPING, start_background
 
 PROGRESS_INTERVAL_S = 0.15  # at most ~7 progress-bar updates a second
 _slots = threading.BoundedSemaphore(os.cpu_count() or 1)  # computations working at once
@@ -95,6 +96,7 @@ class Bar:
 
     def __init__(self, place: Any, lang: str) -> None:
         self.place, self.lang, self.last = place, lang, time.monotonic()
+        self.drawn = False  # nothing to take away unless a bar was drawn
 
     def show(self, progress: tuple[float, Note | None], queued: bool = False) -> None:
         now = time.monotonic()
@@ -109,6 +111,7 @@ class Bar:
         else:
             text = render_note(self.lang, note)
         self.place.progress(min(max(fraction, 0.0), 1.0), text=text)
+        self.drawn = True
 
 
 def start(fn: Callable[..., Any], *args: Hashable, **hidden: Any) -> Flight:
@@ -159,7 +162,8 @@ def shared_all(
         for flight in flights:
             wait(flight, bar)
     finally:
-        place.empty()
+        if bar.drawn:  # a cached value sends nothing
+            place.empty()
     for flight in flights:
         if flight.error is not None:
             raise flight.error
@@ -203,18 +207,30 @@ def finished() -> set[Hashable]:
     return set()
 
 
-def warm(jobs: Iterable[tuple[Callable[..., Any], tuple]], name: str = "warm-up") -> None:
-    """Compute each `(fn, args)` cached run in a background thread, one after another,
-    each once no session waits for a computation (the default link and presets, at
-    server start)."""
+def warm(jobs: Iterable[tuple], name: str = "warm-up") -> None:
+    """Compute each job's cached run in a background thread, one after another, each once
+    no session waits for a computation (the default link and presets, at server start).
+    A job is `(fn, args)`, `(fn, args, hidden)` or `(fn, args, hidden, label)`; the log
+    (stderr) says when each labelled job is ready and when all are done."""
 
     def run_all() -> None:
-        for fn, args, *hidden in jobs:
+        started, done = time.monotonic(), 0
+        for fn, args, *rest in jobs:
+            hidden, label = (rest + [{}, None])[:2] if rest else ({}, None)
             while busy():
-                time.sleep(0.2)
+                if STOPPING.wait(0.2):
+                    return
+            if STOPPING.is_set():
+                return
             try:
-                fn(*args, _report=None, **(hidden[0] if hidden else {}))
+                fn(*args, _report=None, **hidden)
+                done += 1
             except Exception as err:  # a failed warm job must not stop the others
-                print(f"{name}: {fn.__qualname__} failed: {err!r}", flush=True)
+                print(f"{name}: {fn.__qualname__} failed: {err!r}", file=sys.stderr, flush=True)
+            if label is not None:
+                took = time.monotonic() - started
+                print(f"{name}: {label} ready at {took:.1f} s", file=sys.stderr, flush=True)
+        took = time.monotonic() - started
+        print(f"{name} done: {done} jobs in {took:.1f} s", file=sys.stderr, flush=True)
 
     start_background(run_all, name)

@@ -20,13 +20,17 @@ from playground.views.gradients import clipping_twin
 from playground.workshop.presets import PRESETS
 
 
+def links() -> list[tuple[str, ExperimentConfig, str, tuple[str, ...]]]:
+    """(name, settings, view, Compare's models) of the default link and every preset."""
+    return [("default", ExperimentConfig(), "train", MODELS)] + [
+        (p.key, p.config, p.view, p.compare_models or MODELS) for p in PRESETS.values()
+    ]
+
+
 def series_runs() -> list[ExperimentConfig]:
     """Each link's run, then the runs of the view it opens, each once, in that order."""
-    links = [(ExperimentConfig(), "train", MODELS)] + [
-        (p.config, p.view, p.compare_models or MODELS) for p in PRESETS.values()
-    ]
-    cfgs = [cfg for cfg, _, _ in links]
-    for cfg, view, models in links:
+    cfgs = [cfg for _, cfg, _, _ in links()]
+    for _, cfg, view, models in links():
         if view == "compare":
             cfgs += compare_configs(
                 cfg, tuple(m for m in MODELS if m in models), seeds_after(cfg.seed)
@@ -47,6 +51,7 @@ def started() -> bool:
         return False
     from app.views import text, translate
 
-    jobs = [(experiment, (cfg, ())) for cfg in series_runs()]
+    label = {cfg: name for name, cfg, _, _ in reversed(links())}  # the first link's name
+    jobs = [(experiment, (cfg, ()), {}, label.get(cfg)) for cfg in series_runs()]
     run.warm(jobs + text.warm_jobs() + translate.warm_jobs())
     return True

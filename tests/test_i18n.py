@@ -113,14 +113,15 @@ def test_page_strings_are_all_covered():
 
 
 def test_t_formats_and_falls_back():
-    assert t("en", "progress.queued", ahead=3) == "Queued: 3 ahead of you"
-    assert t("zh", "progress.queued", ahead=3) == "排队中：前面还有 3 个"
+    assert t("en", "progress.memory_run", done=2, total=9, model="GRU", lag=5) == (
+        "Run 2 of 9: trained GRU at lag 5"
+    )
     text = t("zh", "progress.epoch", epoch=5, total=100, train=0.01234, test=0.5)
     assert "5/100" in text and "0.0123" in text and "0.5000" in text
     assert t("fr", "section.loss") == "Loss per epoch"  # unknown language: English
     assert t("zh", "no.such.key") == "no.such.key"  # unknown key: the key itself
     # A missing format field falls back instead of raising.
-    assert t("zh", "progress.queued") == "progress.queued"
+    assert t("zh", "progress.memory_run") == "progress.memory_run"
 
 
 def test_t_falls_back_to_english_for_a_key_missing_in_chinese(monkeypatch):

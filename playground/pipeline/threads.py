@@ -26,6 +26,7 @@ import atexit
 import functools
 import os
 import threading
+import weakref
 import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -48,6 +49,7 @@ STOP_TIMEOUT_S = 8.0  # the longest an exit waits for work in flight to give up
 _idle = threading.Condition()  # guards _running; notified when a piece of work ends
 _running = 0  # pieces of work (single_threaded calls) running now, in any thread
 _background: list[threading.Thread] = []  # threads of start_background, joined at exit
+_workers: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # daemon threads that ran work
 
 
 class Stopped(Exception):
@@ -68,8 +70,11 @@ def single_threaded(fn: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         global _running
+        thread = threading.current_thread()
         with _idle:
             _running += 1
+            if thread.daemon:  # joined at a stop too: it may still be unwinding torch's frames
+                _workers.add(thread)
         try:
             check_stop()
             use_work_threads()
@@ -101,7 +106,7 @@ def stop_work(timeout: float = STOP_TIMEOUT_S) -> bool:
     with _idle:
         if not _idle.wait_for(lambda: _running == 0, timeout):
             return False
-        threads = [t for t in _background if t is not threading.current_thread()]
+        threads = [t for t in {*_background, *_workers} if t is not threading.current_thread()]
     for thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
     return not any(t.is_alive() for t in threads)
