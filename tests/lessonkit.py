@@ -17,7 +17,7 @@ import os
 import pickle
 import statistics
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -55,29 +55,62 @@ NEEDED = needed(len(SEEDS))
 
 
 def once_per_session(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """`fn(*args)` computed once per test session (see the module doc)."""
+    """`fn(*args)` computed once per test session (see the module doc). Its
+    `.unless_busy(*args)` computes and stores the value only if no other worker is
+    computing it now (True when the value is stored), so workers can share a list."""
+
+    def files(args: tuple) -> tuple[Path, Path] | None:
+        run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if run_id is None:  # one process: its own cache is the session's
+            return None
+        folder = Path(tempfile.gettempdir()) / f"rnn-playground-tests-{run_id}"
+        folder.mkdir(exist_ok=True)
+        key = hashlib.sha256(repr((fn.__name__, args)).encode()).hexdigest()[:20]
+        return folder / f"{key}.pickle", folder / f"{key}.lock"
+
+    def stored(path: Path, args: tuple) -> Any:
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        value = fn(*args)
+        partial = path.with_suffix(".partial")
+        partial.write_bytes(pickle.dumps(value))
+        partial.replace(path)
+        return value
 
     @cache
     @functools.wraps(fn)
     def shared(*args: Any) -> Any:
-        run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-        if run_id is None:  # one process: its own cache is the session's
+        where = files(args)
+        if where is None:
             return fn(*args)
-        folder = Path(tempfile.gettempdir()) / f"rnn-playground-tests-{run_id}"
-        folder.mkdir(exist_ok=True)
-        key = hashlib.sha256(repr((fn.__name__, args)).encode()).hexdigest()[:20]
-        path = folder / f"{key}.pickle"
-        with open(folder / f"{key}.lock", "w") as lock:
+        with open(where[1], "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-            if path.exists():
-                return pickle.loads(path.read_bytes())
-            value = fn(*args)
-            partial = path.with_suffix(".partial")
-            partial.write_bytes(pickle.dumps(value))
-            partial.replace(path)
-            return value
+            return stored(where[0], args)
 
+    def unless_busy(*args: Any) -> bool:
+        where = files(args)
+        if where is None:
+            shared(*args)
+            return True
+        with open(where[1], "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # another worker computes it now
+                return False
+            stored(where[0], args)
+            return True
+
+    shared.unless_busy = unless_busy
     return shared
+
+
+def each(shared: Callable[[Any], Any], items: Sequence[Any]) -> dict[Any, Any]:
+    """{item: shared(item)} for a `once_per_session` function: this worker first computes
+    the items no other worker is computing, then reads (or waits for) the rest; so two
+    workers that ask for the same list at once split it instead of one waiting."""
+    for item in items:
+        shared.unless_busy(item)
+    return {item: shared(item) for item in items}
 
 
 def holds(flags) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessonkit import NEEDED, SEEDS, once_per_session
+from lessonkit import NEEDED, SEEDS, each, once_per_session
 from dataclasses import replace
 
 from playground.translate.lessons import REVERSE, dates_claims, reverse_claims
@@ -23,18 +23,18 @@ from playground.translate.presets import TRANSLATE_PRESETS
 pytestmark = pytest.mark.slow
 
 
-# Each seed's runs once per test session, whichever worker asks first (lessonkit).
+# Each seed's runs once per test session, split between the workers that ask (lessonkit).
 shared_dates, shared_reverse = once_per_session(dates_claims), once_per_session(reverse_claims)
 
 
 @pytest.fixture(scope="module")
 def dates():
-    return {seed: shared_dates(seed) for seed in SEEDS}
+    return each(shared_dates, SEEDS)
 
 
 @pytest.fixture(scope="module")
 def reverse():
-    return {seed: shared_reverse(seed) for seed in SEEDS}
+    return each(shared_reverse, SEEDS)
 
 
 @pytest.mark.parametrize("claim", ["dates_exact", "digits_own"])

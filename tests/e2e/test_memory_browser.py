@@ -22,6 +22,17 @@ def test_a_language_switch_during_the_sweep_keeps_its_progress_and_result(app_ur
     button = page.get_by_role("button", name=t("en", "memory.run"))
     button.wait_for(timeout=SETTLE_TIMEOUT_MS)
     page.wait_for_function(IDLE_JS, timeout=SETTLE_TIMEOUT_MS)
+    # A shorter sweep (lags up to 10, not 30: a third of the runs), still long enough to
+    # switch the language in the middle of it.
+    slider = page.locator(".st-key-lag input[type=range]")
+    slider.focus()
+    for _ in range(4):
+        slider.press("ArrowLeft")
+    page.wait_for_function(
+        "() => document.querySelector('.st-key-lag input[type=range]')?.value === '10'",
+        timeout=SETTLE_TIMEOUT_MS,
+    )
+    page.wait_for_function(IDLE_JS, timeout=SETTLE_TIMEOUT_MS)
     button.click()
     page.locator(BAR).first.wait_for(timeout=SETTLE_TIMEOUT_MS)  # the sweep runs
 
