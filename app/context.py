@@ -34,7 +34,9 @@ PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and ba
 RUNS_KEPT = 96  # runs kept for every session (a tutorial-sized one holds ~0.3 MB)
 
 
-@st.cache_resource(max_entries=RUNS_KEPT, show_spinner=False)
+@st.cache_resource(
+    max_entries=RUNS_KEPT, show_spinner=False, hash_funcs={**runs.BY_REPR, ExperimentConfig: repr}
+)
 def experiment(
     cfg: ExperimentConfig,
     data_key: tuple = (),

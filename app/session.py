@@ -18,7 +18,6 @@ from typing import Any
 import streamlit as st
 
 from playground import PARAMS, ExperimentConfig
-from playground.charts.train import before_frame
 from playground.config import MODELS, PARAM_BY_NAME, format_value
 from playground.i18n import LANGUAGES, Note, detect_language, t
 from playground.tour import STEPS, step_from_link
@@ -296,20 +295,20 @@ class Shown:
 
     cfg: ExperimentConfig
     data_key: tuple
-    predictions: Any = field(compare=False)  # charts.train.before_frame of its predictions
+    predictions: Any = field(compare=False)  # its predictions frame (the cached run's own)
 
 
 def previous_run(cfg: ExperimentConfig, data_key: tuple, result: Any) -> Shown | None:
     """The run this session showed before the last change (None before any change, or
     when it diverged): the run shown last is remembered, and when the run changes, it
     becomes the previous one, until the next change. Session state holds its settings
-    and prediction rows (a few kB), not the run."""
+    and its predictions frame (the cached run's own object: no copy), not the run."""
     state = st.session_state
     last = state.get("run_shown")
     if last is None or (last.cfg, last.data_key) != (cfg, data_key):
         if last is not None:
             state.run_before = last
-        shown = None if result.diverged else before_frame(result.predictions)
+        shown = None if result.diverged else result.predictions
         state.run_shown = Shown(cfg, data_key, shown)
     before = state.get("run_before")
     return None if before is None or before.predictions is None else before

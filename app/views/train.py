@@ -13,6 +13,7 @@ from app.session import on_setting_change, previous_run
 from playground.changes import change_label, comparable
 from playground.charts.replay import replay_html
 from playground.charts.train import (
+    before_frame,
     errors_table,
     loss_chart,
     metrics_chart,
@@ -69,7 +70,9 @@ def before_and_after(ctx: PageContext) -> dict:
     return ctx.spec(
         ("before", before.cfg.key(), run),
         "predictions",
-        lambda: predictions_chart(result.predictions, ctx.lang, before.predictions, label),
+        lambda: predictions_chart(
+            result.predictions, ctx.lang, before_frame(before.predictions), label
+        ),
     )
 
 
