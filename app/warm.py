@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -30,10 +31,11 @@ from playground.views.memory import (
 from playground.workshop.presets import PRESETS
 
 
-def series_runs() -> list[ExperimentConfig]:
-    """Each link's run, then the runs of the view it opens, each once, in that order."""
+def series_runs(presets: Iterable[str] = PRESETS) -> list[ExperimentConfig]:
+    """Each link's run (the default's and each of `presets`'), then the runs of the view
+    it opens, each once, in that order."""
     links = [(ExperimentConfig(), "train", MODELS)] + [
-        (p.config, p.view, p.compare_models or MODELS) for p in PRESETS.values()
+        (p.config, p.view, p.compare_models or MODELS) for p in map(PRESETS.get, presets)
     ]
     cfgs = [cfg for cfg, _, _ in links]
     for cfg, view, models in links:

@@ -63,12 +63,20 @@ def test_the_sweep_made_from_its_trainings_is_the_views_own_in_its_cache():
 
 @pytest.fixture(scope="module")
 def computed():
-    """Every warm-up job but the memory sweep's trainings (a minute or more; the sweep's
-    key is the test above's), computed as its thread would, then a spy that lists every
-    computation made under a core's slot from now on: (function, key, seconds)."""
-    for fn, args, *hidden in warm.jobs():
-        if fn not in (warm.recall, warm.sweep):
-            fn(*args, _report=None, **(hidden[0] if hidden else {}))
+    """The warm-up's jobs for the tour's links, computed as its thread would: the series
+    runs of the default link and the tour's scenarios (the other presets' are left out
+    for time), the Text and Translate first visits, not the memory sweep (a minute or
+    more; its key is the test above's). Then a spy that lists every computation made
+    under a core's slot from now on: (the cached function, its `work` key)."""
+    every = [(warm.experiment, (c, ())) for c in warm.series_runs()]
+    jobs = warm.jobs()
+    assert jobs[: len(every)] == every  # the warm-up's series jobs
+    scenarios = {s.preset for s in STEPS if s.preset}
+    tour = [(warm.experiment, (c, ())) for c in warm.series_runs(scenarios)]
+    assert set(tour) <= set(every)
+    rest = [j for j in jobs if j[0] not in (warm.experiment, warm.recall, warm.sweep)]
+    for fn, args, *hidden in tour + rest:
+        fn(*args, _report=None, **(hidden[0] if hidden else {}))
     real, made = run.slot, []
 
     @contextmanager
