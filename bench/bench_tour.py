@@ -110,19 +110,28 @@ def title(lang: str, number: int) -> str:
     return t(lang, "tour.step_of", step=number, total=len(STEPS), title=t(lang, step.word("title")))
 
 
-def ready(page, lang: str, number: int) -> None:
-    charts = CHARTS if STEPS[number - 1].view in CHARTED else ""
-    args = [PANEL, title(lang, number), charts]
+def ready(page, lang: str, number: int, began: float) -> tuple[float, float]:
+    """Seconds from `began` until step `number`'s panel shows and nothing runs, and
+    until its view's charts are drawn too."""
+    args = [PANEL, title(lang, number), ""]
     page.wait_for_function(READY_JS, arg=args, timeout=TIMEOUT_MS, polling=50)
+    shown = time.monotonic() - began
+    if STEPS[number - 1].view in CHARTED:
+        args[2] = CHARTS
+        page.wait_for_function(READY_JS, arg=args, timeout=TIMEOUT_MS, polling=50)
+    return shown, time.monotonic() - began
 
 
-def visit(context, url: str, lang: str, number: int) -> tuple[float, object]:
-    """Seconds until step `number` is ready in a new page (a new session); the page."""
+def visit(context, url: str, lang: str, number: int) -> tuple[tuple[float, float], object]:
+    """Step `number` in a new page (a new session): `ready`'s seconds, and the page."""
     page = context.new_page()
     began = time.monotonic()
     page.goto(f"{url}/?tour={number}&lang={lang}", timeout=TIMEOUT_MS)
-    ready(page, lang, number)
-    return time.monotonic() - began, page
+    return ready(page, lang, number, began), page
+
+
+def cell(times: tuple[float, float] | None) -> str:
+    return "-" if times is None else f"{times[0]:.2f} / {times[1]:.2f}"
 
 
 def machine() -> str:
@@ -192,20 +201,23 @@ def main() -> None:
                 page.close()
             _, page = visit(context, url, args.lang, len(STEPS))
             for number in range(len(STEPS) - 1, 0, -1):
+                button = page.locator(PANEL).get_by_role("button", name=t(args.lang, "tour.back"))
+                button.wait_for()
                 began = time.monotonic()
-                page.locator(PANEL).get_by_role("button", name=t(args.lang, "tour.back")).click()
-                ready(page, args.lang, number)
-                back[number] = time.monotonic() - began
+                button.click()
+                back[number] = ready(page, args.lang, number, began)
             browser.close()
-        print("\n| step | key | view | first visit s | reopened (new page) s | Back to it s |")
+        print("\nSeconds until the step's panel shows and nothing runs / and its charts are"
+              " drawn (a view without charts: the same).\n")  # fmt: skip
+        print("| step | key | view | first visit | reopened (new page) | Back to it |")
         print("|---|---|---|---|---|---|")
         for number, step in enumerate(STEPS, start=1):
-            b = f"{back[number]:.2f}" if number in back else "-"
-            print(f"| {number} | {step.key} | {step.view} | {first[number]:.2f} | "
-                  f"{again[number]:.2f} | {b} |")  # fmt: skip
-        print(f"\nfirst visit: max {max(first.values()):.2f} s (target <= {FIRST_TARGET_S} s); "
-              f"reopened: max {max(again.values()):.2f} s, Back: max {max(back.values()):.2f} s "
-              f"(target <= {REOPEN_TARGET_S} s)")  # fmt: skip
+            cells = [cell(first.get(number)), cell(again.get(number)), cell(back.get(number))]
+            print(f"| {number} | {step.key} | {step.view} | " + " | ".join(cells) + " |")
+        for name, times in (("first visit", first), ("reopened", again), ("Back", back)):
+            target = FIRST_TARGET_S if name == "first visit" else REOPEN_TARGET_S
+            shown, drawn = (max(t[i] for t in times.values()) for i in (0, 1))
+            print(f"{name}: max {shown:.2f} s panel, {drawn:.2f} s drawn (target <= {target} s)")
         if sweep is not None:
             print(f"memory step: its sweep (button to chart) {sweep:.2f} s")
         print(f"# load after: {tuple(round(x, 2) for x in os.getloadavg())}; log {LOG}")
