@@ -103,6 +103,7 @@ def test_a_walk_through_every_step_answers_every_question_from_the_learners_numb
             at.button_group(key="text_task").set_value("sentiment")
             rerun(at)
         check_page(at, step.key)
+        assert not notices(at, lang), step.key  # the step says what to notice
         said = answers(at, lang)
         if step.key == "memory":  # its sweep runs on its own button (the slow test)
             assert not said and t(lang, "tour.memory.wait") in [c.value for c in at.caption]
@@ -198,9 +199,9 @@ def test_the_first_runs_step_opens_the_replay_of_its_run():
     assert len(open_tour(tour="2").get("iframe")) == 1  # from a link too
 
 
-def notices(at: AppTest) -> list[str]:
+def notices(at: AppTest, lang: str = "en") -> list[str]:
     """The header's scenario "what to notice" boxes on the page."""
-    head = f"**{t('en', 'preset.notice_header')}**"
+    head = f"**{t(lang, 'preset.notice_header')}**"
     return [i.value for i in at.info if i.value.startswith(head)]
 
 
