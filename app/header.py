@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from app import tour
 from app.context import PROGRESS_SLOT_PX, PageContext
 from app.phone import PHONE_QUERY
 from app.session import BUDGET_NOTES, budget_held, scenario_start
@@ -74,7 +75,8 @@ def budget_text(ctx: PageContext) -> str | None:
 
 def notices(ctx: PageContext, notes: list[Note]) -> None:
     """Every note (of the link, of the last move, of these settings), the locks, and
-    the scenario's notes and "what to notice"."""
+    the scenario's notes and "what to notice" (unless the tour's open step, which set
+    the scenario up, says it: `tour.speaks_for`)."""
     lang, options = ctx.lang, ctx.options
     moved = st.session_state.pop("settle_notes", [])
     for note in st.session_state.url_notes + moved + notes:
@@ -93,7 +95,7 @@ def notices(ctx: PageContext, notes: list[Note]) -> None:
     if preset is not None:
         for note in preset.notes:
             st.warning(render_note(lang, note), icon=":material/warning:")
-        if not options.hide_text:
+        if not options.hide_text and not tour.speaks_for(preset.key):  # the step says it
             st.info(
                 f"**{ctx.t('preset.notice_header')}** — {ctx.t(preset.notice_key)}",
                 icon=":material/visibility:",

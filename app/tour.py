@@ -22,6 +22,7 @@ STEP = "tour_step"  # the step (1-based) this session is on; absent: never start
 OPEN = "tour_open"  # whether the panel shows
 REPLAY = "replay"  # the Train view's replay expander (app/views/train.py)
 GUESSES = "tour_guesses"  # step key -> the learner's guess (outlives the radio)
+SET_UP = "tour_preset"  # the scenario the tour's steps set up (their texts speak for it)
 
 
 def started() -> bool:
@@ -29,11 +30,30 @@ def started() -> bool:
 
 
 def from_link(step: int) -> None:
-    """A `tour=` link opened the session on `step` (session.start set its page up)."""
-    st.session_state[STEP] = step
-    st.session_state[OPEN] = True
+    """A `tour=` link opened the session on `step` (session.start set its page up, with
+    the step's scenario unless the link named its own)."""
+    state = st.session_state
+    state[STEP], state[OPEN] = step, True
+    if not state.options.preset:
+        state[SET_UP] = STEPS[step - 1].preset
     if STEPS[step - 1].replay:
-        st.session_state[REPLAY] = True
+        state[REPLAY] = True
+
+
+def follow_link() -> None:
+    """Open the step a `tour=` link asks for, once (the link is read by session.start)."""
+    linked = st.session_state.pop("tour_link", None)
+    if linked:
+        from_link(linked)
+
+
+def speaks_for(preset: str) -> bool:
+    """Whether the open tour's step says what to notice in scenario `preset`: the tour
+    set it up (this step or, for a step that keeps the settings, one before it). The
+    header then leaves out the scenario's own "what to notice", which would repeat it."""
+    follow_link()  # the header is drawn before the panel: a link's step is open already
+    state = st.session_state
+    return bool(state.get(OPEN)) and state.get(SET_UP) == preset
 
 
 def go(step: int) -> None:
@@ -43,7 +63,7 @@ def go(step: int) -> None:
     state[STEP], state[OPEN] = step, True
     chosen = STEPS[step - 1]
     if chosen.preset:
-        state.preset = chosen.preset
+        state.preset = state[SET_UP] = chosen.preset
         session.apply_preset()
     state.view = session.view_label(state.lang, chosen.view)
     if chosen.replay:
@@ -74,9 +94,7 @@ def render(ctx: PageContext) -> None:
     """The panel when the tour is open; a button back to it when the learner left it;
     nothing before it started. Keeps `tour=` in the URL equal to the open step."""
     state = st.session_state
-    linked = state.pop("tour_link", None)  # a `tour=` link (session.start)
-    if linked:
-        from_link(linked)
+    follow_link()
     step = state.get(STEP)
     shown = step if step is not None and state.get(OPEN) else ""
     session.sync_url("tour", shown, "")

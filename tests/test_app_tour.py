@@ -103,6 +103,7 @@ def test_a_walk_through_every_step_answers_every_question_from_the_learners_numb
             at.button_group(key="text_task").set_value("sentiment")
             rerun(at)
         check_page(at, step.key)
+        assert not notices(at, lang), step.key  # the step says what to notice
         said = answers(at, lang)
         if step.key == "memory":  # its sweep runs on its own button (the slow test)
             assert not said and t(lang, "tour.memory.wait") in [c.value for c in at.caption]
@@ -196,3 +197,22 @@ def test_the_first_runs_step_opens_the_replay_of_its_run():
     rerun(at)
     assert len(at.get("iframe")) == 1  # step 2: the run's replay, open
     assert len(open_tour(tour="2").get("iframe")) == 1  # from a link too
+
+
+def notices(at: AppTest, lang: str = "en") -> list[str]:
+    """The header's scenario "what to notice" boxes on the page."""
+    head = f"**{t(lang, 'preset.notice_header')}**"
+    return [i.value for i in at.info if i.value.startswith(head)]
+
+
+def test_the_scenarios_what_to_notice_gives_way_to_the_tours_step_while_it_is_open():
+    at = open_tour(tour="4")  # the overfitting scenario, set up by the step
+    assert at.session_state["preset"] == "overfitting" and not notices(at)
+    at.button(key="tour_close").click()  # the tour left: the scenario says it again
+    assert notices(rerun(at)) == [notices(open_tour(preset="overfitting"))[0]]
+    at.button(key="tour_resume").click()
+    assert not notices(rerun(at))
+    at.button(key="tour_back").click()  # the tutorial scenario, set up by Back
+    assert not notices(rerun(at)) and at.session_state["preset"] == "tutorial_rnn"
+    # a scenario the link named itself (not the step's) keeps its box
+    assert notices(open_tour(tour="4", preset="too_much_noise"))
