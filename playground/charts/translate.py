@@ -16,7 +16,7 @@ ATTENTIONS = ("additive", "none")
 ATTENTION_COLORS = alt.Scale(domain=list(ATTENTIONS), range=["#1f77b4", "#d62728"])
 SPLITS = ("train", "held_out")
 SPLIT_COLORS = alt.Scale(domain=list(SPLITS), range=["#1f77b4", "#d62728"])
-CELL_PX = 22  # side of one attention cell
+CELL_PX = 18  # side of one attention cell: a 16-character source fits a phone's width
 
 
 def shown(c: str) -> str:
@@ -67,6 +67,7 @@ def attention_chart(attention: pd.DataFrame, lang: str = "en") -> alt.Chart:
                 "weight:Q",
                 title=weight_title,
                 scale=alt.Scale(domain=[0, 1], scheme="blues"),
+                legend=alt.Legend(orient="bottom"),  # under the map: no width of its own
             ),
             tooltip=[
                 alt.Tooltip("source_shown:N", title=source_title),

@@ -91,12 +91,6 @@ def test_a_walk_through_every_step(app_url, page, lang):
     assert page.locator(PANEL).get_by_role("button", name=t(lang, "tour.next")).is_disabled()
 
 
-# Known: the translate step's attention map is wider than a phone (471 px at 390: a
-# column per source character, its legend beside them, cut off); app/views/translate.py's
-# to fix. Its chart is checked reachable and still too wide: drop it here once it fits.
-WIDE = {11}
-
-
 # The picture's steps, the replay's, and a step of each other view that draws at once.
 @pytest.mark.parametrize("number", [1, 2, 6, 7, 9, 11])
 def test_on_a_phone_the_step_its_question_and_its_chart_are_uncovered(app_url, browser, number):
@@ -116,9 +110,6 @@ def test_on_a_phone_the_step_its_question_and_its_chart_are_uncovered(app_url, b
         }
         for name, target in targets.items():
             where = target.evaluate(ON_TOP_JS)
-            if number in WIDE and name == "chart":
-                assert where == {"inside": False, "top": True}, (number, name, where)
-                continue
             assert where == {"inside": True, "top": True}, (number, name, where)
         page.screenshot(path=str(ARTIFACTS / f"tour_390_{number}.png"), full_page=False)
         assert page.locator('[data-testid="stException"]').count() == 0
