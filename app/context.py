@@ -87,6 +87,7 @@ class PageContext:
         return dict(zip(cfgs, got, strict=True))
 
     def cached_run(self, args: tuple, near: Any) -> ExperimentResult:
+        """One run (`experiment(*args)` on the page's data), with its progress bar."""
         return self._waiting(
             near,
             lambda place: runs.shared(

@@ -58,13 +58,16 @@ PROBE_PATH = os.path.join(tempfile.gettempdir(), "rnn_playground_bench_probe.jso
 WARM_DONE = "warm-up done"  # playground/warm.py's log line when every warm job is done
 
 
-def english(key: str) -> str:
+def english(key: str) -> str | None:
     with open(os.path.join(ROOT, "playground", "locales", "en.json"), encoding="utf-8") as f:
-        return json.load(f)[key]
+        return json.load(f).get(key)
 
 
-# The queued session's progress text, e.g. "Queued: 3 ahead of you" (ahead -> a number).
-QUEUED = re.compile(re.escape(english("progress.queued")).replace(r"\{ahead\}", r"(\d+)"))
+# What a session waiting for a core is told: "Waiting for a free core…" (place 0) or, in
+# earlier versions, its place in the queue, e.g. "Queued: 3 ahead of you" (a number).
+QUEUED = re.compile(
+    r"Queued: (\d+) ahead of you|(?P<zero>" + re.escape(english("progress.waiting") or "~") + ")"
+)
 
 
 @dataclass
@@ -137,7 +140,9 @@ class Session:
                     if self.exceptions:
                         return Outcome(error="page exception: " + self.exceptions[0][:120])
                     places = tuple(
-                        int(m.group(1)) for m in map(QUEUED.search, self.progress_texts) if m
+                        0 if m.groupdict().get("zero") else int(m.group(1))
+                        for m in map(QUEUED.search, self.progress_texts)
+                        if m
                     )
                     return Outcome(
                         seconds=seconds,
