@@ -52,6 +52,16 @@ def series_runs(presets: Iterable[str] = PRESETS) -> list[ExperimentConfig]:
     return list(dict.fromkeys(cfgs))
 
 
+def compare_runs() -> list[ExperimentConfig]:
+    """The runs of every link's Compare tab (the tab a room opens next), not yet listed."""
+    cfgs: list[ExperimentConfig] = []
+    for _, cfg, _, models in links():
+        shown = tuple(m for m in MODELS if m in models)
+        cfgs += compare_configs(cfg, shown, seeds_after(cfg.seed))
+    first = set(series_runs())
+    return [c for c in dict.fromkeys(cfgs) if c not in first]
+
+
 @st.cache_resource(show_spinner=False)
 def started() -> bool:
     """Start the warm-up once per process, unless PLAYGROUND_WARM_UP=0. The page's imports
@@ -71,7 +81,8 @@ def jobs() -> list[tuple]:
 
     label = {cfg: name for name, cfg, _, _ in reversed(links())}  # the first link's name
     series = [(experiment, (cfg, ()), {}, label.get(cfg)) for cfg in series_runs()]
-    return series + text.warm_jobs() + translate.warm_jobs() + tour_jobs()
+    compare = [(experiment, (cfg, ())) for cfg in compare_runs()]
+    return series + text.warm_jobs() + translate.warm_jobs() + compare + tour_jobs()
 
 
 def tour_sweeps() -> list[MemoryConfig]:

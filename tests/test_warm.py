@@ -40,6 +40,19 @@ def test_runs_are_the_default_page_then_the_presets_then_their_views_runs():
     assert any(p.view == "gradients" for p in PRESETS.values())
 
 
+def test_the_jobs_cover_every_links_compare_tab_after_the_first_visits():
+    from app import warm
+
+    jobs = [args[0] for fn, args, *_ in warm.jobs() if fn is context.experiment]
+    assert len(jobs) == len(set(jobs))
+    first = jobs.index(warm.compare_runs()[0])
+    assert set(series_runs()) == set(jobs[:first])  # first visits before any Compare tab
+    for preset in [None, *PRESETS.values()]:
+        cfg = ExperimentConfig() if preset is None else preset.config
+        models = tuple(m for m in MODELS if m in ((preset and preset.compare_models) or MODELS))
+        assert set(compare_configs(cfg, models, seeds_after(cfg.seed))) <= set(jobs)
+
+
 def test_the_warm_up_waits_while_a_session_waits_for_a_computation():
     release, warmed = threading.Event(), threading.Event()
 
