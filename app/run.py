@@ -38,10 +38,23 @@ _held = threading.local()  # how deep this thread is in slots (a nested run take
 Report = Callable[[tuple[float, Note | None]], None]
 
 
+class Miss(Exception):
+    """Asked with `if_cached`: the value is not cached, it has to be computed."""
+
+
+def if_cached(progress: tuple[float, Note | None]) -> None:
+    """The `_report` of a call that only wants a cached value: a cached function's body
+    runs only on a miss, and its first report (or its `slot`) raises `Miss`."""
+    raise Miss
+
+
 @contextmanager
 def slot(report: Report | None = None) -> Iterator[None]:
     """Hold one of the cores' slots while the body computes (a thread that holds one
-    already takes no other: a run inside a run). `report` hears when the wait is over."""
+    already takes no other: a run inside a run). `report` hears when the wait is over.
+    With `if_cached` it raises `Miss` at once: the value was not in the cache."""
+    if report is if_cached:
+        raise Miss
     depth = getattr(_held, "depth", 0)
     if depth == 0:
         _slots.acquire()
@@ -154,20 +167,41 @@ def shared_all(
     fn: Callable[..., Any], argsets: Iterable[tuple], lang: str, place: Any = None, **hidden
 ) -> list[Any]:
     """`shared` for several keys of `fn`, all started at once (they compute side by
-    side, one per core), waited for in order under one bar."""
-    flights = [start(fn, *args, **hidden) for args in argsets]
+    side, one per core), waited for in order under one bar. A cached value is read here,
+    in the caller's thread (no flight, nothing drawn)."""
+    argsets = list(argsets)
+    got = [cached_value(fn, args, hidden) for args in argsets]
+    flights = {i: start(fn, *args, **hidden) for i, args in enumerate(argsets) if got[i] is MISSING}
+    if not flights:
+        return got
     place = st.empty() if place is None else place
     bar = Bar(place, lang)
     try:
-        for flight in flights:
+        for flight in flights.values():
             wait(flight, bar)
     finally:
-        if bar.drawn:  # a cached value sends nothing
+        if bar.drawn:
             place.empty()
-    for flight in flights:
+    for i, flight in flights.items():
         if flight.error is not None:
             raise flight.error
-    return [flight.value for flight in flights]
+        got[i] = flight.value
+    return got
+
+
+MISSING = object()
+
+
+def cached_value(fn: Callable[..., Any], args: tuple, hidden: dict) -> Any:
+    """`fn(*args)`'s cached value, or MISSING: not cached, or being computed in a flight
+    (asking then would wait for it without its progress)."""
+    with _flights_lock:
+        if (fn.__module__, fn.__qualname__, args) in _flights:
+            return MISSING
+    try:
+        return fn(*args, _report=if_cached, **hidden)
+    except Miss:
+        return MISSING
 
 
 def wait(flight: Flight, bar: Bar) -> None:
@@ -227,11 +261,17 @@ def warm(jobs: Iterable[tuple], name: str = "warm-up") -> None:
                     return
             if STOPPING.is_set():
                 return
-            try:
-                fn(*args, _report=None, **hidden)
+            flight = start(fn, *args, **hidden)  # a flight: a session asking joins it
+            with flight.changed:
+                flight.changed.wait_for(lambda f=flight: f.done)
+            if flight.error is None:
                 done += 1
-            except Exception as err:  # a failed warm job must not stop the others
-                print(f"{name}: {fn.__qualname__} failed: {err!r}", file=sys.stderr, flush=True)
+            else:  # a failed warm job must not stop the others
+                print(
+                    f"{name}: {fn.__qualname__} failed: {flight.error!r}",
+                    file=sys.stderr,
+                    flush=True,
+                )
             if label is not None:
                 took = time.monotonic() - started
                 print(f"{name}: {label} ready at {took:.1f} s", file=sys.stderr, flush=True)

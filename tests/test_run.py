@@ -31,8 +31,8 @@ def test_waiting_sessions_see_the_one_computation_s_progress_then_its_value():
 
     @st.cache_resource(show_spinner=False)
     def slow(x: int, _report=None) -> int:
-        computed.append(x)
         _report((0.5, Note("progress.epoch", {"epoch": 1, "total": 2, "train": 1, "test": 1})))
+        computed.append(x)  # after the first report, as the app's runs (their `slot`)
         started.set()
         release.wait(10)
         return 2 * x
@@ -105,3 +105,22 @@ def test_the_warm_up_computes_its_jobs_in_the_background():
     assert done.wait(10)
     assert calls == [1, 2, 3]
     assert run.shared(job, 1, lang="en", place=Place()) == 1 and calls == [1, 2, 3]  # cached
+
+
+def test_a_cached_value_is_read_in_the_callers_thread_without_a_flight(monkeypatch):
+    calls = []
+
+    @st.cache_resource(show_spinner=False)
+    def held(x: int, _report=None) -> int:
+        with run.slot(_report):  # a miss asked `if_cached` stops here
+            calls.append(x)
+            return x + 1
+
+    assert run.shared(held, 1, lang="en", place=Place()) == 2 and calls == [1]
+
+    def no_flight(*args, **kwargs):
+        raise AssertionError("a flight for a cached value")
+
+    monkeypatch.setattr(run, "start", no_flight)
+    assert run.shared(held, 1, lang="en", place=Place()) == 2 and calls == [1]
+    assert run.cached_value(held, (5,), {}) is run.MISSING and calls == [1]  # not computed
