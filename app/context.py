@@ -31,7 +31,7 @@ from playground.workshop.instructor import InstructorOptions
 # 1000 points) are far above, and two of those at once would double the peak memory.
 PARALLEL_EPOCH_WORK = MAX_WORK / 200
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
-RUNS_KEPT = 96  # runs kept for every session (a tutorial-sized one holds ~0.3 MB)
+RUNS_KEPT = 96  # runs kept (~0.3 MB each at the tutorial's size; the warm-up fills ~55)
 
 
 @st.cache_resource(

@@ -222,7 +222,7 @@ def wait(flight: Flight, bar: Bar) -> None:
 BY_REPR = {tuple: repr}
 
 
-@st.cache_resource(max_entries=256, show_spinner=False, hash_funcs=BY_REPR)
+@st.cache_resource(max_entries=128, show_spinner=False, hash_funcs=BY_REPR)
 def work(key: Hashable, _compute: Callable[[Report], Any], _report: Report | None = None) -> Any:
     """`_compute(report)`, heavy work a view keys itself (`key` names everything it
     reads), on a core's slot."""
@@ -231,7 +231,7 @@ def work(key: Hashable, _compute: Callable[[Report], Any], _report: Report | Non
         return _compute(report)
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False, hash_funcs=BY_REPR)
+@st.cache_resource(max_entries=512, show_spinner=False, hash_funcs=BY_REPR)
 def drawn(key: Hashable, lang: str, _build: Callable[[], Any]) -> Any:
     """`_build()`: something drawn in `lang` from the value `key` names (a chart's spec,
     a table, a sentence), made once and shared by every session."""
