@@ -94,6 +94,9 @@ def test_own_pairs_train_and_a_bad_paste_says_why_while_the_previous_stay():
     at.text_area(key="translate_area").input(good).run()
     assert not at.exception and not at.error
     assert len(at.metric) >= 2 and at.dataframe  # chrF and BLEU beside the baselines
+    # The uploader's limit is the one the reader keeps (not the server's 10 MB for series).
+    (uploader,) = at.get("file_uploader")
+    assert uploader.proto.max_upload_size_mb == 2  # MiB: the reader's 2,000,000 bytes
     at.text_area(key="translate_area").input("no tab on any line\nnone here").run()
     assert not at.exception
     assert at.error and t("en", "translate.note.one_column") in at.error[0].value

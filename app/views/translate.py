@@ -10,6 +10,7 @@ by input length with and without attention over three seeds."""
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import replace
 
 import pandas as pd
@@ -31,6 +32,7 @@ from playground.translate import (
     unknown_chars,
 )
 from playground.translate.codegen import generate_translate_script
+from playground.translate.pairs import MAX_BYTES
 from playground.translate.run import pairs_of
 
 LENGTH_SEEDS = (0, 1, 2)  # accuracy by length: each attention on these seeds
@@ -150,7 +152,10 @@ def own_pairs(ctx: PageContext) -> Pairs | None:
     with st.container(border=True):
         st.text_area(ctx.t("translate.own.area"), key="translate_area", height=120)
         upload = st.file_uploader(
-            ctx.t("translate.own.upload"), type=["tsv", "txt"], key="translate_upload"
+            ctx.t("translate.own.upload"),
+            type=["tsv", "txt"],
+            key="translate_upload",
+            max_upload_size=math.ceil(MAX_BYTES / 2**20),  # MiB: what the reader takes
         )
         raw = upload.getvalue() if upload is not None else st.session_state.translate_area
         if raw and raw != st.session_state.get("translate_own_read"):
