@@ -31,12 +31,14 @@ from playground.workshop.instructor import InstructorOptions
 # 1000 points) are far above, and two of those at once would double the peak memory.
 PARALLEL_EPOCH_WORK = MAX_WORK / 200
 PROGRESS_SLOT_PX = 56  # the progress bar's reserved place: its text line and bar
-RUNS_KEPT = 96  # runs kept (~0.3 MB each at the tutorial's size; the warm-up fills ~55)
+RUNS_KEPT = 96  # runs kept (~0.3 MB each at the tutorial's size; the warm-up fills ~50)
 
 
-@st.cache_resource(
-    max_entries=RUNS_KEPT, show_spinner=False, hash_funcs={**runs.BY_REPR, ExperimentConfig: repr}
-)
+BY_CONFIG = {**runs.BY_REPR, ExperimentConfig: repr}
+LARGE_RUNS_KEPT = 12  # runs above PARALLEL_EPOCH_WORK: ~3-5 MB each (replay snapshots, windows)
+
+
+@st.cache_resource(max_entries=RUNS_KEPT, show_spinner=False, hash_funcs=BY_CONFIG)
 def experiment(
     cfg: ExperimentConfig,
     data_key: tuple = (),
@@ -44,9 +46,29 @@ def experiment(
     _report: runs.Report | None = None,
 ) -> ExperimentResult:
     """The run of `cfg` on the data `data_key` names (`_series`, None for the config's own
-    signal): trained once for the whole server, on a core's slot."""
+    signal): trained once for the whole server, on a core's slot. Runs of large settings
+    are kept apart (`large_experiment`): see `experiment_for`."""
     with runs.slot(_report):
         return reported_run(cfg, _series, _report)
+
+
+@st.cache_resource(max_entries=LARGE_RUNS_KEPT, show_spinner=False, hash_funcs=BY_CONFIG)
+def large_experiment(
+    cfg: ExperimentConfig,
+    data_key: tuple = (),
+    _series: tuple | None = None,
+    _report: runs.Report | None = None,
+) -> ExperimentResult:
+    """`experiment` for large settings, fewer of them kept: a room's small runs (and the
+    warm-up's) are not pushed out by a few large ones, and these bound the memory."""
+    with runs.slot(_report):
+        return reported_run(cfg, _series, _report)
+
+
+def experiment_for(cfg: ExperimentConfig):
+    """The cached function that holds the run of `cfg`: `experiment` or, for an epoch
+    costlier than PARALLEL_EPOCH_WORK, `large_experiment`."""
+    return experiment if cfg.epoch_work() <= PARALLEL_EPOCH_WORK else large_experiment
 
 
 @dataclass
@@ -75,7 +97,7 @@ class PageContext:
         """The runs of `cfgs` on the page's data, side by side (one per core; one after
         another for large settings), under one progress bar."""
         data, argsets = self.data, [(c, self.data.key) for c in cfgs]
-        if max(c.epoch_work() for c in cfgs) <= PARALLEL_EPOCH_WORK:
+        if max(c.epoch_work() for c in cfgs) <= PARALLEL_EPOCH_WORK:  # all `experiment`
             got = self._waiting(
                 near,
                 lambda place: runs.shared_all(
@@ -91,7 +113,11 @@ class PageContext:
         return self._waiting(
             near,
             lambda place: runs.shared(
-                experiment, *args, lang=self.lang, place=place, _series=self.data.series
+                experiment_for(args[0]),
+                *args,
+                lang=self.lang,
+                place=place,
+                _series=self.data.series,
             ),
         )
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import streamlit as st
 
 from app import run
-from app.context import experiment
+from app.context import experiment_for
 from playground.config import MODELS, ExperimentConfig
 from playground.pipeline.experiment import model_configs
 from playground.views.compare import compare_configs, seeds_after
@@ -80,8 +80,8 @@ def jobs() -> list[tuple]:
     from app.views import text, translate
 
     label = {cfg: name for name, cfg, _, _ in reversed(links())}  # the first link's name
-    series = [(experiment, (cfg, ()), {}, label.get(cfg)) for cfg in series_runs()]
-    compare = [(experiment, (cfg, ())) for cfg in compare_runs()]
+    series = [(experiment_for(cfg), (cfg, ()), {}, label.get(cfg)) for cfg in series_runs()]
+    compare = [(experiment_for(cfg), (cfg, ())) for cfg in compare_runs()]
     return series + text.warm_jobs() + translate.warm_jobs() + compare + tour_jobs()
 
 

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import run, warm
+from app import context, run, warm
 from app.views.memory import sweep_key
 from pagekit import APP
 from playground.i18n import LANGUAGES, t
@@ -68,13 +68,14 @@ def computed():
     for time), the Text and Translate first visits, not the memory sweep (a minute or
     more; its key is the test above's). Then a spy that lists every computation made
     under a core's slot from now on: (the cached function, its `work` key)."""
-    every = [(warm.experiment, (c, ())) for c in warm.series_runs()]
+    every = [(context.experiment_for(c), (c, ())) for c in warm.series_runs()]
     jobs = warm.jobs()
     assert [(fn, args) for fn, args, *_ in jobs[: len(every)]] == every  # its series jobs
     scenarios = {s.preset for s in STEPS if s.preset}
-    tour = [(warm.experiment, (c, ())) for c in warm.series_runs(scenarios)]
+    tour = [(context.experiment_for(c), (c, ())) for c in warm.series_runs(scenarios)]
     assert set(tour) <= set(every)
-    rest = [j for j in jobs if j[0] not in (warm.experiment, warm.recall, warm.sweep)]
+    series = (context.experiment, context.large_experiment)
+    rest = [j for j in jobs if j[0] not in (*series, warm.recall, warm.sweep)]
     for fn, args, *hidden in tour + rest:
         fn(*args, _report=None, **(hidden[0] if hidden else {}))
     real, made = run.slot, []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from dataclasses import replace
 
 from app import context
 from app.context import PageContext
@@ -55,3 +56,21 @@ def test_a_views_runs_train_side_by_side_with_the_same_numbers():
     for cfg in cfgs:  # the numbers of a run trained here, bit for bit
         want = run_experiment(cfg, snapshots=False).metrics
         assert runs[cfg].metrics.reset_index(drop=True).equals(want.reset_index(drop=True))
+
+
+def test_a_large_settings_run_is_kept_apart_from_the_small_ones():
+    """A run whose epoch costs more than PARALLEL_EPOCH_WORK is held by `large_experiment`
+    (fewer kept: they bound the memory), found there by the page, never trained twice."""
+    from app import run
+
+    big = ExperimentConfig(model="lstm", hidden_size=128, seq_length=50, n_points=1000)
+    big = replace(big, epochs=2, seed=4242)
+    assert big.epoch_work() > context.PARALLEL_EPOCH_WORK >= CFG.epoch_work()
+    assert context.experiment_for(big) is context.large_experiment
+    assert context.experiment_for(CFG) is context.experiment
+    ctx = PageContext("en", InstructorOptions(), big, SIGNAL, progress_slot=Place())
+    result = ctx.run(big)
+    assert context.large_experiment(big, (), _report=run.if_cached) is result
+    assert run.cached_value(context.experiment, (big, ()), {}) is run.MISSING
+    assert ctx.run(big) is result
+    assert context.LARGE_RUNS_KEPT < context.RUNS_KEPT

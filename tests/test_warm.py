@@ -43,7 +43,8 @@ def test_runs_are_the_default_page_then_the_presets_then_their_views_runs():
 def test_the_jobs_cover_every_links_compare_tab_after_the_first_visits():
     from app import warm
 
-    jobs = [args[0] for fn, args, *_ in warm.jobs() if fn is context.experiment]
+    runs = (context.experiment, context.large_experiment)
+    jobs = [args[0] for fn, args, *_ in warm.jobs() if fn in runs]
     assert len(jobs) == len(set(jobs))
     first = jobs.index(warm.compare_runs()[0])
     assert set(series_runs()) == set(jobs[:first])  # first visits before any Compare tab
@@ -78,7 +79,7 @@ def trained():
     """The series runs of the warm-up, computed (as its thread would), and a spy that
     lists every run trained from now on."""
     for cfg in series_runs():
-        context.experiment(cfg, (), _report=None)
+        context.experiment_for(cfg)(cfg, (), _report=None)
     spied: list[ExperimentConfig] = []
     real = context.reported_run
 
